@@ -1,0 +1,1 @@
+"""Multi-account Amazon SageMaker platform as code (AWS CDK, Python)."""

@@ -1,0 +1,16 @@
+"""Register the rule packs on the app; any unacknowledged finding then fails synth."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks, NagPack, NIST80053R5Checks
+
+
+def rule_packs() -> list[NagPack]:
+    """The packs every stage must pass (issue #3: AwsSolutions and NIST 800-53 R5)."""
+    return [AwsSolutionsChecks(), NIST80053R5Checks()]
+
+
+def register_rule_packs(app: cdk.App) -> None:
+    """Once on the App: the plugins walk every Stage's templates after synthesis."""
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app))

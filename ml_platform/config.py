@@ -1,0 +1,112 @@
+"""The platform config: one YAML file, parsed once into frozen pydantic models.
+
+``load_config`` is the only entry point. It either returns a valid ``PlatformConfig`` or
+raises ``ConfigError`` whose message is one line naming the field path and the reason;
+app.py prints that line and exits non-zero before any construct is built.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+from itertools import combinations
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+
+from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
+from .schema.accounts import Accounts, Organisation
+from .schema.base import StrictModel, TagKey, TagValue, duplicates
+from .schema.features import FeatureGroupConfig
+from .schema.hosting import EndpointConfig, ModelConfig
+from .schema.monitoring import MonitorConfig
+from .schema.network import NetworkConfig
+from .config_errors import ConfigError, parse_yaml, validate
+
+__all__ = ["ConfigError", "PlatformConfig", "load_config"]
+
+REQUIRED_TAGS = ("Project", "CostCenter")
+# Set per stage by the platform (XC-3); a config may not override them globally.
+STAGE_TAGS = ("Environment", "Team")
+
+
+class PlatformConfig(StrictModel):
+    """Root of the config file; see config/README.md for every field."""
+
+    organisation: Organisation
+    tags: dict[TagKey, TagValue] = Field(description="Tags on every taggable resource.")
+    accounts: Accounts
+    network: NetworkConfig = NetworkConfig()
+    feature_groups: tuple[FeatureGroupConfig, ...] = ()
+    models: tuple[ModelConfig, ...] = ()
+    endpoints: tuple[EndpointConfig, ...] = ()
+    monitors: tuple[MonitorConfig, ...] = ()
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        missing = [t for t in REQUIRED_TAGS if not tags.get(t)]
+        if missing:
+            raise ValueError(f"missing required cost-allocation tag(s): {', '.join(missing)}")
+        reserved = [t for t in STAGE_TAGS if t in tags]
+        if reserved:
+            raise ValueError(f"{', '.join(reserved)} is set per account by the platform; remove it")
+        return tags
+
+    @field_validator("feature_groups", "models", "endpoints")
+    @classmethod
+    def _unique_names(cls, items: tuple[FeatureGroupConfig | ModelConfig | EndpointConfig, ...]):  # type: ignore[no-untyped-def]
+        dupes = duplicates([item.name for item in items])
+        if dupes:
+            raise ValueError(f"duplicate name(s): {', '.join(dupes)}")
+        return items
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> PlatformConfig:
+        _check_cidrs(self.accounts)
+        _check_name_lengths(self.organisation, self.accounts)
+        models = {m.name for m in self.models}
+        for i, endpoint in enumerate(self.endpoints):
+            for j, variant in enumerate(endpoint.variants):
+                if variant.model not in models:
+                    raise ValueError(
+                        f"endpoints[{i}].variants[{j}].model: '{variant.model}' is not in 'models'"
+                    )
+        endpoints = {e.name for e in self.endpoints}
+        seen: set[tuple[str, str]] = set()
+        for i, monitor in enumerate(self.monitors):
+            if monitor.endpoint not in endpoints:
+                raise ValueError(f"monitors[{i}].endpoint: '{monitor.endpoint}' is not in 'endpoints'")
+            key = (monitor.endpoint, monitor.type.value)
+            if key in seen:
+                raise ValueError(f"monitors[{i}]: a {key[1]} monitor for '{key[0]}' already exists")
+            seen.add(key)
+        return self
+
+    def naming(self, slug: str, account_id: str) -> Naming:
+        return Naming(self.organisation.name, slug, account_id, self.organisation.region)
+
+
+def _check_cidrs(accounts: Accounts) -> None:
+    vpcs: list[tuple[str, IPv4Network]] = [
+        (f"data_science[{i}].vpc.cidr", t.vpc.cidr) for i, t in enumerate(accounts.data_science) if t.vpc.cidr
+    ]
+    vpcs += [(f"{n}.vpc.cidr", a.vpc.cidr) for n, a in (("test", accounts.test), ("prod", accounts.prod)) if a.vpc.cidr]
+    for (path_a, net_a), (path_b, net_b) in combinations(vpcs, 2):
+        if net_a.overlaps(net_b):
+            raise ValueError(
+                f"accounts.{path_b}: {net_b} overlaps {net_a} of accounts.{path_a}; "
+                "VPC ranges must be distinct so accounts can be connected later"
+            )
+
+
+def _check_name_lengths(org: Organisation, accounts: Accounts) -> None:
+    for i, team in enumerate(accounts.data_science):
+        try:
+            Naming(org.name, team.name, team.account_id, org.region).bucket(LONGEST_BUCKET_PURPOSE)
+        except (NameTooLongError, ValueError) as err:
+            raise ValueError(f"accounts.data_science[{i}].name: too long for bucket names ({err})") from None
+
+
+def load_config(path: str | Path) -> PlatformConfig:
+    """Read, parse and validate the config file; raise ConfigError with one clear line."""
+    return validate(PlatformConfig, parse_yaml(Path(path)), Path(path))

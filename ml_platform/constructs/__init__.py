@@ -1,0 +1,1 @@
+"""Reusable constructs: one per file, typed props, secure defaults, no account knowledge."""

@@ -1,0 +1,45 @@
+"""Destination bucket for S3 server access logs of the account's platform buckets."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+ACK_REASON_SSE_S3 = (
+    "S3 server access logging can only deliver to buckets with SSE-S3 default encryption "
+    "(SSE-KMS is not supported for the log target); see docs/decisions.md"
+)
+
+
+class AccessLogsBucket(Construct):
+    """Private, TLS-only, versioned log bucket; logs expire after ``retention_days``.
+
+    It is the one bucket without a customer key and without its own access logging (a log
+    bucket logging to itself loops); both are acknowledged on the construct with reasons.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, bucket_name: str, retention_days: int = 365
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            bucket_name=bucket_name,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            versioned=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireLogs",
+                    expiration=cdk.Duration.days(retention_days),
+                    noncurrent_version_expiration=cdk.Duration.days(30),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )

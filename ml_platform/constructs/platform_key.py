@@ -1,0 +1,82 @@
+"""Customer-managed KMS key with rotation, an alias, retention and scoped grants (XC-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from ..cross_account import account_principals
+
+
+class PlatformKey(Construct):
+    """One key per purpose (data, alerts, ...), so a grant on one never opens another.
+
+    Props:
+        alias: full alias name (``alias/...``), from the naming helper.
+        description: what the key protects; shown in the KMS console.
+        service_principals: AWS services that use the key on the account's behalf
+            (e.g. ``cloudwatch.amazonaws.com`` for alarms to an encrypted topic); each gets
+            only ``kms:Decrypt`` and ``kms:GenerateDataKey*``. Default: none.
+
+    The account root keeps administration of the key (the default key policy), which
+    delegates use to IAM policies in the account; nothing outside the account can use the
+    key unless ``grant_decrypt_via_service`` names that account explicitly.
+    Rotation is on and the key is retained when the stack or resource goes away.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        alias: str,
+        description: str,
+        service_principals: Sequence[str] = (),
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.key = kms.Key(
+            self,
+            "Key",
+            alias=alias,
+            description=description,
+            enable_key_rotation=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            pending_window=cdk.Duration.days(30),
+        )
+        for service in service_principals:
+            self.key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Allow{service.split('.')[0].capitalize()}Use",
+                    principals=[iam.ServicePrincipal(service)],
+                    actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                    resources=["*"],  # in a key policy "*" means this key
+                    conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
+                )
+            )
+
+    @property
+    def key_arn(self) -> str:
+        return self.key.key_arn
+
+    def grant_decrypt_via_service(self, account_ids: Sequence[str], service: str, sid: str) -> None:
+        """Let other accounts decrypt, but only through ``service`` (e.g. ``s3``) in this region.
+
+        Used for cross-account reads of encrypted objects (book ch14, XA-4c): the reader
+        account's IAM must allow it too, so this alone opens nothing.
+        """
+        if not account_ids:
+            return
+        stack = cdk.Stack.of(self)
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=sid,
+                principals=account_principals(account_ids),
+                actions=["kms:Decrypt", "kms:DescribeKey"],
+                resources=["*"],
+                conditions={"StringEquals": {"kms:ViaService": f"{service}.{stack.region}.amazonaws.com"}},
+            )
+        )

@@ -1,0 +1,39 @@
+"""Read CDK context without starting jsii, so a bad config fails before any construct exists.
+
+``python app.py`` does not read cdk.json (toolchain trap 1): app.py passes cdk.json's
+context to ``cdk.App`` (lowest precedence) so both entry points use the same feature flags.
+The CLI hands its merged context (cdk.json + ``-c``) over in ``CDK_CONTEXT_JSON`` and, when
+large, in the file named by ``CONTEXT_OVERFLOW_LOCATION_ENV``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = "config/example.yaml"
+
+
+def cdk_json_context(cdk_json: Path = PROJECT_ROOT / "cdk.json") -> dict[str, Any]:
+    context: dict[str, Any] = json.loads(cdk_json.read_text(encoding="utf-8")).get("context", {})
+    return context
+
+
+def cli_context(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The context the CDK CLI passed to this process (empty when run as ``python app.py``)."""
+    context: dict[str, Any] = json.loads(environ.get("CDK_CONTEXT_JSON", "{}") or "{}")
+    overflow = environ.get("CONTEXT_OVERFLOW_LOCATION_ENV")
+    if overflow:
+        context.update(json.loads(Path(overflow).read_text(encoding="utf-8")))
+    return context
+
+
+def resolve_config_path(environ: Mapping[str, str], base: Mapping[str, Any]) -> Path:
+    """``-c config=...`` (CLI) wins over cdk.json; relative paths are from the project root."""
+    raw = cli_context(environ).get("config") or base.get("config") or DEFAULT_CONFIG
+    path = Path(str(raw))
+    return path if path.is_absolute() else PROJECT_ROOT / path

@@ -1,0 +1,114 @@
+"""Organisation and accounts: who deploys where (book ch14)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from .base import AccountId, Slug, StrictModel, duplicates
+from .labeling import LabelingConfig
+from .network import VpcConfig
+from .studio import StudioConfig
+
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")]
+OrgId = Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")]
+
+# Slugs of the fixed account roles; a data science team may not take one of them.
+RESERVED_SLUGS = ("shared", "datalake", "test", "prod")
+
+
+class Organisation(StrictModel):
+    name: Annotated[Slug, StringConstraints(max_length=12)] = Field(
+        description="Short lowercase prefix of every physical name (e.g. 'openaq')."
+    )
+    region: Region = Field(description="The one region the whole platform runs in (XC-5).")
+    availability_zones: tuple[str, ...] = Field(
+        min_length=2, description="AZs of the region used for subnets; no lookups at synth."
+    )
+    organization_id: OrgId | None = Field(
+        default=None, description="AWS Organizations ID, added as aws:PrincipalOrgID condition."
+    )
+    platform_team: Slug = Field(default="platform", description="Team tag of platform accounts.")
+    alert_emails: tuple[Email, ...] = Field(
+        default=(), description="Subscribed to each account's alerts topic (confirm by email)."
+    )
+
+    @model_validator(mode="after")
+    def _azs_in_region(self) -> Organisation:
+        pattern = re.compile(rf"^{re.escape(self.region)}[a-z]$")
+        wrong = [az for az in self.availability_zones if not pattern.match(az)]
+        if wrong:
+            raise ValueError(
+                f"availability_zones: {', '.join(wrong)} not in region {self.region} "
+                f"(expected e.g. {self.region}a)"
+            )
+        dupes = duplicates(list(self.availability_zones))
+        if dupes:
+            raise ValueError(f"availability_zones: {', '.join(dupes)} listed more than once")
+        return self
+
+
+class AccountConfig(StrictModel):
+    account_id: AccountId
+
+
+class WorkloadAccount(AccountConfig):
+    """Test or prod: hosts endpoints in its own private VPC."""
+
+    vpc: VpcConfig
+
+
+class DataScienceAccount(StrictModel):
+    """One data science team account (Studio, pipelines, registry); book ch2, ch14."""
+
+    name: Slug = Field(description="Team name, e.g. 'weatherproduct'; used in names and the Team tag.")
+    account_id: AccountId
+    vpc: VpcConfig
+    studio: StudioConfig = StudioConfig()
+    labeling: LabelingConfig | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, name: str) -> str:
+        if name in RESERVED_SLUGS:
+            raise ValueError(f"'{name}' is reserved for a platform account; pick a team name")
+        return name
+
+
+class Accounts(StrictModel):
+    shared_services: AccountConfig = Field(description="CI/CD, ECR, Service Catalog hub.")
+    data_lake: AccountConfig = Field(description="Raw/curated data and the central feature store.")
+    data_science: tuple[DataScienceAccount, ...] = Field(min_length=1)
+    test: WorkloadAccount
+    prod: WorkloadAccount
+
+    @field_validator("data_science")
+    @classmethod
+    def _unique_teams(cls, teams: tuple[DataScienceAccount, ...]) -> tuple[DataScienceAccount, ...]:
+        dupes = duplicates([t.name for t in teams])
+        if dupes:
+            raise ValueError(f"duplicate team name(s): {', '.join(dupes)}")
+        return teams
+
+    @model_validator(mode="after")
+    def _distinct_ids(self) -> Accounts:
+        seen: dict[str, str] = {}
+        for path, account_id in self.by_path():
+            if account_id in seen:
+                raise ValueError(
+                    f"{path}.account_id: {account_id} is already used by {seen[account_id]}; "
+                    "each account role needs its own account"
+                )
+            seen[account_id] = path
+        return self
+
+    def by_path(self) -> list[tuple[str, str]]:
+        """(config path, account ID) of every account, in deploy order."""
+        pairs = [("shared_services", self.shared_services.account_id),
+                 ("data_lake", self.data_lake.account_id)]
+        pairs += [(f"data_science[{i}]", t.account_id) for i, t in enumerate(self.data_science)]
+        pairs += [("test", self.test.account_id), ("prod", self.prod.account_id)]
+        return pairs

@@ -1,0 +1,102 @@
+"""Network section: the private, isolated VPC of each workload account (book ch2, ch13)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from ipaddress import IPv4Network
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from .base import StrictModel, duplicates
+
+
+class InterfaceEndpoint(str, Enum):
+    """Interface VPC endpoints a VPC-only Studio and its jobs need (WA-SEC-2, AS-6).
+
+    Each costs money per AZ per hour, so the list is configurable; the default is all.
+    """
+
+    SAGEMAKER_API = "sagemaker.api"
+    SAGEMAKER_RUNTIME = "sagemaker.runtime"
+    SAGEMAKER_FEATURESTORE_RUNTIME = "sagemaker.featurestore-runtime"
+    STUDIO = "studio"
+    NOTEBOOK = "notebook"
+    STS = "sts"
+    LOGS = "logs"
+    MONITORING = "monitoring"
+    ECR_API = "ecr.api"
+    ECR_DKR = "ecr.dkr"
+    KMS = "kms"
+    SERVICECATALOG = "servicecatalog"
+    CODECOMMIT = "codecommit"
+    GIT_CODECOMMIT = "git-codecommit"
+    SSM = "ssm"
+    GLUE = "glue"
+    ATHENA = "athena"
+
+
+DEFAULT_INTERFACE_ENDPOINTS: tuple[InterfaceEndpoint, ...] = tuple(
+    e for e in InterfaceEndpoint if e not in (InterfaceEndpoint.GLUE, InterfaceEndpoint.ATHENA)
+)
+
+# The retention periods CloudWatch Logs accepts.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                      1827, 2192, 2557, 2922, 3288, 3653)
+
+VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
+SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
+
+
+class VpcConfig(StrictModel):
+    """Either a CIDR for a new VPC or the IDs of an existing VPC and its private subnets."""
+
+    cidr: IPv4Network | None = Field(
+        default=None, description="CIDR of the VPC the platform creates (/16 to /24)."
+    )
+    existing_vpc_id: VpcId | None = Field(
+        default=None, description="Use this VPC instead of creating one."
+    )
+    existing_subnet_ids: tuple[SubnetId, ...] = Field(
+        default=(), description="Private subnets of the existing VPC (2 or more AZs)."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> VpcConfig:
+        if (self.cidr is None) == (self.existing_vpc_id is None):
+            raise ValueError("set exactly one of 'cidr' or 'existing_vpc_id'")
+        if self.cidr is not None:
+            if not 16 <= self.cidr.prefixlen <= 24:
+                raise ValueError(f"cidr {self.cidr} must be between /16 and /24")
+            if self.existing_subnet_ids:
+                raise ValueError("'existing_subnet_ids' only goes with 'existing_vpc_id'")
+        elif len(self.existing_subnet_ids) < 2:
+            raise ValueError("an existing VPC needs at least 2 'existing_subnet_ids' (2 AZs)")
+        return self
+
+
+class NetworkConfig(StrictModel):
+    """Platform-wide network defaults; each workload account brings its own ``vpc``."""
+
+    interface_endpoints: tuple[InterfaceEndpoint, ...] = Field(
+        default=DEFAULT_INTERFACE_ENDPOINTS,
+        description="Interface endpoints created in every platform VPC (default: all but glue/athena).",
+    )
+    flow_log_retention_days: int = Field(
+        default=365, description="Retention of VPC flow logs in CloudWatch Logs (a value it allows)."
+    )
+
+    @field_validator("flow_log_retention_days")
+    @classmethod
+    def _retention(cls, days: int) -> int:
+        if days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be one of {', '.join(str(d) for d in LOG_RETENTION_DAYS)}")
+        return days
+
+    @field_validator("interface_endpoints")
+    @classmethod
+    def _no_duplicates(cls, endpoints: tuple[InterfaceEndpoint, ...]) -> tuple[InterfaceEndpoint, ...]:
+        dupes = duplicates([e.value for e in endpoints])
+        if dupes:
+            raise ValueError(f"lists {', '.join(dupes)} more than once")
+        return endpoints

@@ -1,0 +1,38 @@
+"""Studio section of a data science account: domain settings and user profiles (book ch2)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import Field, field_validator
+
+from .base import SageMakerName, StrictModel, duplicates
+
+
+class Persona(str, Enum):
+    """What a Studio user does; each persona maps to one least-privilege execution role."""
+
+    DATA_SCIENTIST = "data_scientist"
+    ML_ENGINEER = "ml_engineer"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+class StudioUser(StrictModel):
+    name: SageMakerName = Field(description="User profile name (letters, digits, hyphens).")
+    persona: Persona = Field(description="One of: data_scientist, ml_engineer, platform_admin.")
+
+
+class StudioConfig(StrictModel):
+    # Native idle shutdown accepts 60..525600 minutes (SageMaker IdleSettings).
+    idle_timeout_minutes: int = Field(
+        default=60, ge=60, le=525600, description="Stop idle JupyterLab/Code Editor apps after this."
+    )
+    users: tuple[StudioUser, ...] = Field(default=(), description="Studio user profiles.")
+
+    @field_validator("users")
+    @classmethod
+    def _unique_users(cls, users: tuple[StudioUser, ...]) -> tuple[StudioUser, ...]:
+        dupes = duplicates([u.name for u in users])
+        if dupes:
+            raise ValueError(f"duplicate user name(s): {', '.join(dupes)}")
+        return users

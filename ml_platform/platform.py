@@ -6,19 +6,25 @@ import aws_cdk as cdk
 
 from .compliance.rule_packs import register_rule_packs
 from .config import PlatformConfig
-from .schema.hosting import HostingAccount
 from .stages.account_stage import AccountStage
 from .stages.data_lake import DataLakeStage
 from .stages.data_science import DataScienceStage
 from .stages.shared_services import SharedServicesStage
 from .stages.workload import WorkloadStage
+from .topology import AccountKind, account_roles
+
+STAGE_CLASSES: dict[AccountKind, type[AccountStage]] = {
+    AccountKind.SHARED_SERVICES: SharedServicesStage,
+    AccountKind.DATA_LAKE: DataLakeStage,
+    AccountKind.DATA_SCIENCE: DataScienceStage,
+    AccountKind.TEST: WorkloadStage,
+    AccountKind.PROD: WorkloadStage,
+}
 
 
 def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = True) -> list[AccountStage]:
     """Add every account stage to ``app``; returns them in deploy order."""
-    stages: list[AccountStage] = [SharedServicesStage(app, config), DataLakeStage(app, config)]
-    stages += [DataScienceStage(app, config, team) for team in config.accounts.data_science]
-    stages += [WorkloadStage(app, config, HostingAccount.TEST), WorkloadStage(app, config, HostingAccount.PROD)]
+    stages = [STAGE_CLASSES[role.kind](app, role, config) for role in account_roles(config)]
     if rule_packs:
         register_rule_packs(app)
     return stages

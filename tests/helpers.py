@@ -1,0 +1,69 @@
+"""Shared test helpers: the example config as data, and building an app the way app.py does."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import yaml
+
+from ml_platform.config import PlatformConfig
+from ml_platform.config_errors import validate
+from ml_platform.context import PROJECT_ROOT, cdk_json_context
+from ml_platform.platform import build_platform
+from ml_platform.stages.account_stage import AccountStage
+
+EXAMPLE = PROJECT_ROOT / "config" / "example.yaml"
+
+
+@cache
+def _example_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+def example_data() -> dict[str, Any]:
+    """A fresh, mutable copy of the example config as plain data."""
+    return copy.deepcopy(_example_data())
+
+
+def config_from(data: dict[str, Any]) -> PlatformConfig:
+    return validate(PlatformConfig, data, Path("test.yaml"))
+
+
+@dataclass
+class Synth:
+    app: cdk.App
+    stages: list[AccountStage]
+    outdir: Path
+    templates: dict[str, dict[str, Any]]  # "Stage/Stack" -> template
+
+    def template(self, stage_id: str, stack_id: str) -> dict[str, Any]:
+        return self.templates[f"{stage_id}/{stack_id}"]
+
+
+def new_app(outdir: Path) -> cdk.App:
+    """An App with cdk.json's context, as app.py builds it (same feature flags)."""
+    return cdk.App(context=cdk_json_context(), outdir=str(outdir), analytics_reporting=False)
+
+
+def synthesize(config: PlatformConfig, outdir: Path, *, rule_packs: bool = True) -> Synth:
+    app = new_app(outdir)
+    stages = build_platform(app, config, rule_packs=rule_packs)
+    app.synth()
+    templates: dict[str, dict[str, Any]] = {}
+    for stage in stages:
+        for child in stage.node.children:
+            if isinstance(child, cdk.Stack):
+                path = outdir / f"assembly-{stage.stage_name}" / child.template_file
+                templates[f"{stage.stage_name}/{child.node.id}"] = json.loads(path.read_text())
+    return Synth(app, stages, outdir, templates)
+
+
+def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template.get("Resources", {}).items() if v["Type"] == resource_type}

@@ -1,0 +1,21 @@
+"""cfn-lint over every synthesized template: zero errors and zero warnings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ..helpers import Synth
+
+CFN_LINT = Path(sys.executable).parent / "cfn-lint"
+
+
+def test_cfn_lint_is_clean(synth: Synth) -> None:
+    templates = sorted(str(p) for p in synth.outdir.glob("assembly-*/*.template.json"))
+    assert len(templates) == len(synth.templates)
+    result = subprocess.run(
+        [str(CFN_LINT), "--format", "parseable", "--regions", "us-east-1", "--", *templates],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

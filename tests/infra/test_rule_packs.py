@@ -1,0 +1,84 @@
+"""cdk-nag AwsSolutions and NIST 800-53 R5 on every stage: zero unacknowledged findings.
+
+Also proves the harness can fail: a non-compliant bucket is caught, and every written
+acknowledgement suppresses a real finding (so removing one fails the build).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+
+from ml_platform.compliance import acknowledgements
+from ml_platform.compliance.rule_packs import register_rule_packs, rule_packs
+from ml_platform.config import PlatformConfig
+from ml_platform.platform import build_platform
+
+from ..helpers import Synth, new_app
+
+
+def _findings(scope: Any) -> list[tuple[str, str]]:
+    """(rule ID, construct path) of every unacknowledged finding of every pack."""
+    found = []
+    for pack in rule_packs():
+        for violation in pack.validate_scope(scope).violations:
+            found += [(violation.rule_name, r.construct_path or "") for r in violation.violating_resources]
+    return sorted(found)
+
+
+def test_example_platform_has_no_unacknowledged_findings(synth: Synth) -> None:
+    assert _findings(synth.app) == []
+
+
+def test_a_noncompliant_bucket_fails_synth(tmp_path: Path) -> None:
+    app = new_app(tmp_path)
+    stack = cdk.Stack(app, "Careless", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    s3.Bucket(stack, "PlainBucket")
+    rules = {rule for rule, _ in _findings(app)}
+    assert {"AwsSolutions-S1", "AwsSolutions-S10", "NIST.800.53.R5-S3DefaultEncryptionKMS"} <= rules
+    register_rule_packs(app)
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+
+
+class _RecordingValidations:
+    """Stands in for cdk.Validations: records acknowledgements instead of applying them."""
+
+    recorded: list[tuple[str, str]] = []
+
+    def __init__(self, scope: Any) -> None:
+        self.path = scope.node.path
+
+    @classmethod
+    def of(cls, scope: Any) -> _RecordingValidations:
+        return cls(scope)
+
+    def acknowledge(self, *acks: Any) -> None:
+        self.recorded += [(ack.id, self.path) for ack in acks]
+
+
+def test_every_acknowledgement_suppresses_a_real_finding(
+    example_config: PlatformConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_cdk = SimpleNamespace(Validations=_RecordingValidations, Acknowledgment=cdk.Acknowledgment)
+    monkeypatch.setattr(acknowledgements, "cdk", fake_cdk)
+    _RecordingValidations.recorded = []
+    app = new_app(tmp_path)
+    build_platform(app, example_config, rule_packs=False)
+    findings = _findings(app)
+    assert _RecordingValidations.recorded, "the platform writes no acknowledgements?"
+    stale = [
+        (rule, scope) for rule, scope in _RecordingValidations.recorded
+        if not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
+    ]
+    assert stale == [], "acknowledgements that suppress nothing: remove them"
+
+
+def test_acknowledgements_need_a_reason() -> None:
+    with pytest.raises(ValueError, match="needs a real reason"):
+        acknowledgements.acknowledge(cdk.App(), {"AwsSolutions-S1": "ok"})

@@ -1,0 +1,57 @@
+"""Five account roles -> one stage each, with explicit env, separated stateful/stateless stacks."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+
+from ml_platform.config import PlatformConfig
+
+from ..helpers import Synth
+
+EXPECTED_STAGES = {
+    "SharedServices": "111111111111",
+    "DataLake": "222222222222",
+    "DataScience-weatherproduct": "333333333333",
+    "DataScience-weatherresearch": "444444444444",
+    "Test": "555555555555",
+    "Production": "666666666666",
+}
+
+
+def test_one_assembly_per_account_stage(synth: Synth) -> None:
+    assemblies = {p.name for p in synth.outdir.glob("assembly-*")}
+    assert assemblies == {f"assembly-{name}" for name in EXPECTED_STAGES}
+
+
+def test_stage_env_is_explicit_from_config(synth: Synth, example_config: PlatformConfig) -> None:
+    for stage in synth.stages:
+        assert stage.account == EXPECTED_STAGES[stage.stage_name]
+        assert stage.region == example_config.organisation.region
+        for stack in stage.node.children:
+            if isinstance(stack, cdk.Stack):
+                assert stack.account == stage.account and stack.region == stage.region
+
+
+def test_every_template_is_non_empty_and_described(synth: Synth) -> None:
+    assert len(synth.templates) == 2 * len(EXPECTED_STAGES)
+    for name, template in synth.templates.items():
+        assert template["Resources"], f"{name} has no resources"
+        assert template.get("Description"), f"{name} has no Description (XC-8)"
+        assert "CDKMetadata" not in template["Resources"], "analytics must be off"
+
+
+def test_stateful_stacks_are_termination_protected(synth: Synth) -> None:
+    for stage in synth.stages:
+        assert stage.data.termination_protection is True
+        assert stage.operations.termination_protection is False
+        assert stage.data.stack_name == f"openaq-{stage.role.slug}-data"
+
+
+def test_data_science_stages_follow_config(synth: Synth, example_config: PlatformConfig) -> None:
+    teams = [s.role.slug for s in synth.stages if s.stage_name.startswith("DataScience-")]
+    assert teams == [t.name for t in example_config.accounts.data_science]
+
+
+def test_availability_zones_come_from_config(synth: Synth) -> None:
+    for stage in synth.stages:
+        assert stage.data.availability_zones == ["us-east-1a", "us-east-1b"]

@@ -19,8 +19,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = "config/example.yaml"
 
 
+# What the CLI sets for every app it runs; reserved keys, so they cannot live in cdk.json.
+# Path metadata (aws:cdk:path on each resource) also tells a reviewer where a resource
+# comes from.
+CLI_DEFAULTS: dict[str, Any] = {
+    "aws:cdk:enable-path-metadata": True,
+    "aws:cdk:enable-asset-metadata": True,
+    "aws:cdk:disable-version-reporting": True,
+}
+
+
 def cdk_json_context(cdk_json: Path = PROJECT_ROOT / "cdk.json") -> dict[str, Any]:
-    context: dict[str, Any] = json.loads(cdk_json.read_text(encoding="utf-8")).get("context", {})
+    """cdk.json's context plus the CLI's defaults: what ``cdk.App(context=...)`` should get."""
+    context: dict[str, Any] = dict(CLI_DEFAULTS)
+    context.update(json.loads(cdk_json.read_text(encoding="utf-8")).get("context", {}))
     return context
 
 

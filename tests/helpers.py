@@ -42,6 +42,7 @@ class Synth:
     stages: list[AccountStage]
     outdir: Path
     templates: dict[str, dict[str, Any]]  # "Stage/Stack" -> template
+    template_files: dict[str, str]  # "Stage/Stack" -> path relative to outdir
 
     def template(self, stage_id: str, stack_id: str) -> dict[str, Any]:
         return self.templates[f"{stage_id}/{stack_id}"]
@@ -57,12 +58,14 @@ def synthesize(config: PlatformConfig, outdir: Path, *, rule_packs: bool = True)
     stages = build_platform(app, config, rule_packs=rule_packs)
     app.synth()
     templates: dict[str, dict[str, Any]] = {}
+    files: dict[str, str] = {}
     for stage in stages:
         for child in stage.node.children:
             if isinstance(child, cdk.Stack):
-                path = outdir / f"assembly-{stage.stage_name}" / child.template_file
-                templates[f"{stage.stage_name}/{child.node.id}"] = json.loads(path.read_text())
-    return Synth(app, stages, outdir, templates)
+                key = f"{stage.stage_name}/{child.node.id}"
+                files[key] = f"assembly-{stage.stage_name}/{child.template_file}"
+                templates[key] = json.loads((outdir / files[key]).read_text())
+    return Synth(app, stages, outdir, templates, files)
 
 
 def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:

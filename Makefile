@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 CDK := npx --no-install cdk
 
-.PHONY: install synth test test-fast lint bench snapshot-update clean
+.PHONY: install synth test lint bench docs snapshot-update clean
 
 install: $(STAMP)
 
@@ -45,6 +45,9 @@ bench: $(STAMP)
 	$(VENV)/bin/python scripts/bench.py
 
 # After an intended infrastructure change: rewrite the snapshots, then review the diff.
+docs: $(STAMP)
+	$(VENV)/bin/python scripts/config_reference.py
+
 snapshot-update: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/snapshots --snapshot-update
 

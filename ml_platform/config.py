@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
+from .config_errors import ConfigError, parse_yaml, validate
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, duplicates
@@ -20,26 +21,28 @@ from .schema.features import FeatureGroupConfig
 from .schema.hosting import EndpointConfig, ModelConfig
 from .schema.monitoring import MonitorConfig
 from .schema.network import NetworkConfig
-from .config_errors import ConfigError, parse_yaml, validate
 
 __all__ = ["ConfigError", "PlatformConfig", "load_config"]
 
+Named = FeatureGroupConfig | ModelConfig | EndpointConfig
 REQUIRED_TAGS = ("Project", "CostCenter")
 # Set per stage by the platform (XC-3); a config may not override them globally.
 STAGE_TAGS = ("Environment", "Team")
 
 
 class PlatformConfig(StrictModel):
-    """Root of the config file; see config/README.md for every field."""
+    """Root of the config file."""
 
-    organisation: Organisation
-    tags: dict[TagKey, TagValue] = Field(description="Tags on every taggable resource.")
-    accounts: Accounts
-    network: NetworkConfig = NetworkConfig()
-    feature_groups: tuple[FeatureGroupConfig, ...] = ()
-    models: tuple[ModelConfig, ...] = ()
-    endpoints: tuple[EndpointConfig, ...] = ()
-    monitors: tuple[MonitorConfig, ...] = ()
+    organisation: Organisation = Field(description="Name prefix, region, AZs, organisation ID.")
+    tags: dict[TagKey, TagValue] = Field(
+        description="Tags on every taggable resource; must include Project and CostCenter (XC-3)."
+    )
+    accounts: Accounts = Field(description="The accounts of each role.")
+    network: NetworkConfig = Field(default=NetworkConfig(), description="VPC endpoint set, flow logs.")
+    feature_groups: tuple[FeatureGroupConfig, ...] = Field(default=(), description="Central feature store.")
+    models: tuple[ModelConfig, ...] = Field(default=(), description="Models hosted by endpoints.")
+    endpoints: tuple[EndpointConfig, ...] = Field(default=(), description="Endpoints in test/prod.")
+    monitors: tuple[MonitorConfig, ...] = Field(default=(), description="Monitors on endpoints.")
 
     @field_validator("tags")
     @classmethod
@@ -54,7 +57,7 @@ class PlatformConfig(StrictModel):
 
     @field_validator("feature_groups", "models", "endpoints")
     @classmethod
-    def _unique_names(cls, items: tuple[FeatureGroupConfig | ModelConfig | EndpointConfig, ...]):  # type: ignore[no-untyped-def]
+    def _unique_names(cls, items: tuple[Named, ...]) -> tuple[Named, ...]:
         dupes = duplicates([item.name for item in items])
         if dupes:
             raise ValueError(f"duplicate name(s): {', '.join(dupes)}")
@@ -90,7 +93,11 @@ def _check_cidrs(accounts: Accounts) -> None:
     vpcs: list[tuple[str, IPv4Network]] = [
         (f"data_science[{i}].vpc.cidr", t.vpc.cidr) for i, t in enumerate(accounts.data_science) if t.vpc.cidr
     ]
-    vpcs += [(f"{n}.vpc.cidr", a.vpc.cidr) for n, a in (("test", accounts.test), ("prod", accounts.prod)) if a.vpc.cidr]
+    vpcs += [
+        (f"{n}.vpc.cidr", a.vpc.cidr)
+        for n, a in (("test", accounts.test), ("prod", accounts.prod))
+        if a.vpc.cidr
+    ]
     for (path_a, net_a), (path_b, net_b) in combinations(vpcs, 2):
         if net_a.overlaps(net_b):
             raise ValueError(

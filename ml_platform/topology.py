@@ -7,13 +7,13 @@ so a stage ID (which every logical ID hangs under) is defined in exactly one pla
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .config import PlatformConfig
 from .schema.accounts import DataScienceAccount
 
 
-class AccountKind(str, Enum):
+class AccountKind(StrEnum):
     SHARED_SERVICES = "shared_services"
     DATA_LAKE = "data_lake"
     DATA_SCIENCE = "data_science"
@@ -38,15 +38,29 @@ def account_roles(config: PlatformConfig) -> list[AccountRole]:
     """Every account role in deploy order: shared services, data lake, teams, test, prod."""
     accounts, platform = config.accounts, config.organisation.platform_team
     roles = [
-        AccountRole(AccountKind.SHARED_SERVICES, "SharedServices", "shared",
-                    accounts.shared_services.account_id, "SharedServices", platform),
-        AccountRole(AccountKind.DATA_LAKE, "DataLake", "datalake",
-                    accounts.data_lake.account_id, "DataLake", platform),
+        AccountRole(
+            AccountKind.SHARED_SERVICES,
+            "SharedServices",
+            "shared",
+            accounts.shared_services.account_id,
+            "SharedServices",
+            platform,
+        ),
+        AccountRole(
+            AccountKind.DATA_LAKE, "DataLake", "datalake", accounts.data_lake.account_id, "DataLake", platform
+        ),
     ]
     # Environment=Development: the tag Studio and idle-resource policies key on (XC-3, AS-24).
     roles += [
-        AccountRole(AccountKind.DATA_SCIENCE, f"DataScience-{team.name}", team.name,
-                    team.account_id, "Development", team.name, team)
+        AccountRole(
+            AccountKind.DATA_SCIENCE,
+            f"DataScience-{team.name}",
+            team.name,
+            team.account_id,
+            "Development",
+            team.name,
+            team,
+        )
         for team in accounts.data_science
     ]
     roles += [

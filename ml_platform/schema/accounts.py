@@ -21,6 +21,8 @@ RESERVED_SLUGS = ("shared", "datalake", "test", "prod")
 
 
 class Organisation(StrictModel):
+    """Who the platform belongs to and where it runs."""
+
     name: Annotated[Slug, StringConstraints(max_length=12)] = Field(
         description="Short lowercase prefix of every physical name (e.g. 'openaq')."
     )
@@ -52,23 +54,27 @@ class Organisation(StrictModel):
 
 
 class AccountConfig(StrictModel):
-    account_id: AccountId
+    """A platform account (shared services, data lake)."""
+
+    account_id: AccountId = Field(description="12-digit account ID, quoted.")
 
 
 class WorkloadAccount(AccountConfig):
     """Test or prod: hosts endpoints in its own private VPC."""
 
-    vpc: VpcConfig
+    vpc: VpcConfig = Field(description="The account's private VPC for endpoints (new or existing).")
 
 
 class DataScienceAccount(StrictModel):
     """One data science team account (Studio, pipelines, registry); book ch2, ch14."""
 
     name: Slug = Field(description="Team name, e.g. 'weatherproduct'; used in names and the Team tag.")
-    account_id: AccountId
-    vpc: VpcConfig
-    studio: StudioConfig = StudioConfig()
-    labeling: LabelingConfig | None = None
+    account_id: AccountId = Field(description="12-digit account ID, quoted.")
+    vpc: VpcConfig = Field(description="The team's private VPC (new or existing).")
+    studio: StudioConfig = Field(default=StudioConfig(), description="Studio domain settings and users.")
+    labeling: LabelingConfig | None = Field(
+        default=None, description="Ground Truth private workforce (optional)."
+    )
 
     @field_validator("name")
     @classmethod
@@ -79,11 +85,13 @@ class DataScienceAccount(StrictModel):
 
 
 class Accounts(StrictModel):
+    """The five account roles; every account ID must be distinct."""
+
     shared_services: AccountConfig = Field(description="CI/CD, ECR, Service Catalog hub.")
     data_lake: AccountConfig = Field(description="Raw/curated data and the central feature store.")
-    data_science: tuple[DataScienceAccount, ...] = Field(min_length=1)
-    test: WorkloadAccount
-    prod: WorkloadAccount
+    data_science: tuple[DataScienceAccount, ...] = Field(min_length=1, description="One per team (XA-2).")
+    test: WorkloadAccount = Field(description="Staging endpoints, integration and load tests.")
+    prod: WorkloadAccount = Field(description="Production endpoints; strictest controls (XA-3).")
 
     @field_validator("data_science")
     @classmethod
@@ -107,8 +115,10 @@ class Accounts(StrictModel):
 
     def by_path(self) -> list[tuple[str, str]]:
         """(config path, account ID) of every account, in deploy order."""
-        pairs = [("shared_services", self.shared_services.account_id),
-                 ("data_lake", self.data_lake.account_id)]
+        pairs = [
+            ("shared_services", self.shared_services.account_id),
+            ("data_lake", self.data_lake.account_id),
+        ]
         pairs += [(f"data_science[{i}]", t.account_id) for i, t in enumerate(self.data_science)]
         pairs += [("test", self.test.account_id), ("prod", self.prod.account_id)]
         return pairs

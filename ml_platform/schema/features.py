@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
@@ -18,35 +18,41 @@ FeatureName = Annotated[
 ]
 
 
-class FeatureType(str, Enum):
+class FeatureType(StrEnum):
     INTEGRAL = "Integral"
     FRACTIONAL = "Fractional"
     STRING = "String"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     GLUE = "Glue"
     ICEBERG = "Iceberg"
 
 
 class OnlineStore(StrictModel):
-    enabled: bool = True
+    """Low-latency store for inference reads (KMS-encrypted)."""
+
+    enabled: bool = Field(default=True, description="Create the online store.")
     ttl_days: int | None = Field(default=None, ge=1, le=36500, description="Record TTL, days.")
 
 
 class OfflineStore(StrictModel):
-    enabled: bool = True
-    table_format: TableFormat = TableFormat.GLUE
+    """S3 + Glue table in the data lake for training reads (KMS-encrypted)."""
+
+    enabled: bool = Field(default=True, description="Create the offline store.")
+    table_format: TableFormat = Field(default=TableFormat.GLUE, description="Glue or Iceberg table.")
 
 
 class FeatureGroupConfig(StrictModel):
+    """A feature group of the central feature store (AS-8)."""
+
     name: FeatureGroupName = Field(description="Feature group name; book style ends in -v1.")
-    description: str = Field(default="", max_length=128)
-    record_identifier: FeatureName
-    event_time_feature: FeatureName
-    features: dict[FeatureName, FeatureType] = Field(min_length=2)
-    online_store: OnlineStore = OnlineStore()
-    offline_store: OfflineStore = OfflineStore()
+    description: str = Field(default="", max_length=128, description="Shown in the feature store catalog.")
+    record_identifier: FeatureName = Field(description="Feature that identifies a record.")
+    event_time_feature: FeatureName = Field(description="Fractional or String feature with the event time.")
+    features: dict[FeatureName, FeatureType] = Field(min_length=2, description="Feature name to type.")
+    online_store: OnlineStore = Field(default=OnlineStore(), description="Online store settings.")
+    offline_store: OfflineStore = Field(default=OfflineStore(), description="Offline store settings.")
 
     @model_validator(mode="after")
     def _consistent(self) -> FeatureGroupConfig:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -21,10 +21,10 @@ S3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61
 class ModelConfig(StrictModel):
     """A model by registry package ARN, or by container image plus S3 artefact."""
 
-    name: SageMakerName
-    model_package_arn: ModelPackageArn | None = None
-    image_uri: str | None = None
-    model_data_url: S3Uri | None = None
+    name: SageMakerName = Field(description="Model name, referenced by endpoint variants.")
+    model_package_arn: ModelPackageArn | None = Field(default=None, description="Registered model package.")
+    image_uri: str | None = Field(default=None, description="Inference image (with model_data_url).")
+    model_data_url: S3Uri | None = Field(default=None, description="S3 URI of model.tar.gz (with image_uri).")
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelConfig:
@@ -36,23 +36,27 @@ class ModelConfig(StrictModel):
         return self
 
 
-class HostingAccount(str, Enum):
+class HostingAccount(StrEnum):
     TEST = "test"
     PROD = "prod"
 
 
 class VariantConfig(StrictModel):
-    name: SageMakerName
+    """A production variant of an endpoint."""
+
+    name: SageMakerName = Field(description="Variant name, e.g. VariantA.")
     model: SageMakerName = Field(description="Name of a model in the 'models' section.")
-    instance_type: InstanceType = "ml.m5.xlarge"
-    initial_instance_count: int = Field(default=2, ge=1, le=100)
-    initial_weight: float = Field(default=1.0, gt=0)
+    instance_type: InstanceType = Field(default="ml.m5.xlarge", description="ml.* instance type.")
+    initial_instance_count: int = Field(default=2, ge=1, le=100, description="Instances at start (prod: 2+).")
+    initial_weight: float = Field(default=1.0, gt=0, description="Traffic weight relative to the others.")
 
 
 class EndpointConfig(StrictModel):
-    name: SageMakerName
-    account: HostingAccount
-    variants: tuple[VariantConfig, ...] = Field(min_length=1)
+    """A real-time endpoint in the test or prod account."""
+
+    name: SageMakerName = Field(description="Endpoint name.")
+    account: HostingAccount = Field(description="Hosting account: test or prod.")
+    variants: tuple[VariantConfig, ...] = Field(min_length=1, description="Production variants.")
 
     @field_validator("variants")
     @classmethod

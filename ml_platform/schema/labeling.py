@@ -8,10 +8,12 @@ from .base import SageMakerName, StrictModel, duplicates
 
 
 class LabelingConfig(StrictModel):
-    workteam_name: SageMakerName = "weather-labelers"
+    """Private workforce and the labels of the team's custom labeling task."""
+
+    workteam_name: SageMakerName = Field(default="weather-labelers", description="Private workteam name.")
     mfa: bool = Field(default=True, description="Require MFA for labeling workers.")
     label_categories: tuple[str, ...] = Field(min_length=1, description="Labels workers choose from.")
-    workers_per_object: int = Field(default=3, ge=1, le=9)
+    workers_per_object: int = Field(default=3, ge=1, le=9, description="Workers who label each object.")
 
     @field_validator("label_categories")
     @classmethod

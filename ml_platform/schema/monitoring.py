@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, field_validator
 
@@ -13,7 +13,7 @@ from .base import SageMakerName, StrictModel
 _CRON_RE = re.compile(r"^cron\((\S+ ){5}\S+\)$")
 
 
-class MonitorType(str, Enum):
+class MonitorType(StrEnum):
     DATA_QUALITY = "data_quality"
     MODEL_QUALITY = "model_quality"
     MODEL_BIAS = "model_bias"
@@ -21,8 +21,10 @@ class MonitorType(str, Enum):
 
 
 class MonitorConfig(StrictModel):
+    """A scheduled monitor on an endpoint."""
+
     endpoint: SageMakerName = Field(description="Name of an endpoint in the 'endpoints' section.")
-    type: MonitorType
+    type: MonitorType = Field(description="Which of the four monitors.")
     schedule: str = Field(default="cron(0 * ? * * *)", description="Hourly or daily cron.")
 
     @field_validator("schedule")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from ipaddress import IPv4Network
 from typing import Annotated
 
@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from .base import StrictModel, duplicates
 
 
-class InterfaceEndpoint(str, Enum):
+class InterfaceEndpoint(StrEnum):
     """Interface VPC endpoints a VPC-only Studio and its jobs need (WA-SEC-2, AS-6).
 
     Each costs money per AZ per hour, so the list is configurable; the default is all.
@@ -41,8 +41,30 @@ DEFAULT_INTERFACE_ENDPOINTS: tuple[InterfaceEndpoint, ...] = tuple(
 )
 
 # The retention periods CloudWatch Logs accepts.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
-                      1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
@@ -54,9 +76,7 @@ class VpcConfig(StrictModel):
     cidr: IPv4Network | None = Field(
         default=None, description="CIDR of the VPC the platform creates (/16 to /24)."
     )
-    existing_vpc_id: VpcId | None = Field(
-        default=None, description="Use this VPC instead of creating one."
-    )
+    existing_vpc_id: VpcId | None = Field(default=None, description="Use this VPC instead of creating one.")
     existing_subnet_ids: tuple[SubnetId, ...] = Field(
         default=(), description="Private subnets of the existing VPC (2 or more AZs)."
     )

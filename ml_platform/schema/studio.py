@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, field_validator
 
 from .base import SageMakerName, StrictModel, duplicates
 
 
-class Persona(str, Enum):
+class Persona(StrEnum):
     """What a Studio user does; each persona maps to one least-privilege execution role."""
 
     DATA_SCIENTIST = "data_scientist"
@@ -18,11 +18,15 @@ class Persona(str, Enum):
 
 
 class StudioUser(StrictModel):
+    """A Studio user profile."""
+
     name: SageMakerName = Field(description="User profile name (letters, digits, hyphens).")
     persona: Persona = Field(description="One of: data_scientist, ml_engineer, platform_admin.")
 
 
 class StudioConfig(StrictModel):
+    """The team's Studio domain (one per account) and its users."""
+
     # Native idle shutdown accepts 60..525600 minutes (SageMaker IdleSettings).
     idle_timeout_minutes: int = Field(
         default=60, ge=60, le=525600, description="Stop idle JupyterLab/Code Editor apps after this."

@@ -24,7 +24,7 @@ class BucketSpec:
 
     construct_id: str
     purpose: str
-    lifecycle: LifecycleProps = LifecycleProps()
+    lifecycle: LifecycleProps = field(default_factory=LifecycleProps)
     reader_accounts: Sequence[str] = field(default_factory=tuple)
 
 
@@ -49,19 +49,26 @@ class AccountDataStack(PlatformStack):
             availability_zones=availability_zones,
             stateful=True,
         )
-        acknowledge(self, {
-            "NIST.800.53.R5-S3BucketReplicationEnabled": (
-                "The platform runs in one region (XC-5); versioning, retention and termination "
-                "protection guard against loss. Cross-region DR replication is an organisation "
-                "policy choice, not a default (docs/decisions.md)."
-            ),
-        })
+        acknowledge(
+            self,
+            {
+                "NIST.800.53.R5-S3BucketReplicationEnabled": (
+                    "The platform runs in one region (XC-5); versioning, retention and termination "
+                    "protection guard against loss. Cross-region DR replication is an organisation "
+                    "policy choice, not a default (docs/decisions.md)."
+                ),
+            },
+        )
         self.data_key = PlatformKey(
-            self, "DataKey", alias=naming.alias("data"),
+            self,
+            "DataKey",
+            alias=naming.alias("data"),
             description=f"Encrypts platform data in the {naming.slug} account buckets.",
         )
         self.alerts_key = PlatformKey(
-            self, "AlertsKey", alias=naming.alias("alerts"),
+            self,
+            "AlertsKey",
+            alias=naming.alias("alerts"),
             description=f"Encrypts the {naming.slug} account alerts topic.",
             service_principals=ALERT_PUBLISHERS,
         )
@@ -69,8 +76,11 @@ class AccountDataStack(PlatformStack):
         self.buckets: dict[str, SecureBucket] = {}
         for spec in buckets:
             bucket = SecureBucket(
-                self, spec.construct_id, bucket_name=naming.bucket(spec.purpose),
-                encryption_key=self.data_key.key, access_logs_bucket=self.access_logs.bucket,
+                self,
+                spec.construct_id,
+                bucket_name=naming.bucket(spec.purpose),
+                encryption_key=self.data_key.key,
+                access_logs_bucket=self.access_logs.bucket,
                 lifecycle=spec.lifecycle,
             )
             if spec.reader_accounts:

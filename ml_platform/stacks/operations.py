@@ -32,6 +32,9 @@ class OperationsStack(PlatformStack):
             stateful=False,
         )
         self.alerts = AlertsTopic(
-            self, "Alerts", topic_name=naming.resource("alerts", max_length=256),
-            encryption_key=alerts_key, email_subscribers=alert_emails,
+            self,
+            "Alerts",
+            topic_name=naming.resource("alerts", max_length=256),
+            encryption_key=alerts_key,
+            email_subscribers=alert_emails,
         )

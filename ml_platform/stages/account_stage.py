@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import aws_cdk as cdk
 from constructs import Construct
 
@@ -36,12 +35,20 @@ class AccountStage(cdk.Stage):
         cdk.Tags.of(self).add("Team", role.team)
 
         self.data = AccountDataStack(
-            self, "Data", naming=self.naming, availability_zones=self.azs, buckets=self.bucket_specs(),
+            self,
+            "Data",
+            naming=self.naming,
+            availability_zones=self.azs,
+            buckets=self.bucket_specs(),
             organization_id=config.organisation.organization_id,
         )
         self.operations = OperationsStack(
-            self, "Operations", naming=self.naming, availability_zones=self.azs,
-            alerts_key=self.data.alerts_key.key, alert_emails=config.organisation.alert_emails,
+            self,
+            "Operations",
+            naming=self.naming,
+            availability_zones=self.azs,
+            alerts_key=self.data.alerts_key.key,
+            alert_emails=config.organisation.alert_emails,
         )
 
     def bucket_specs(self) -> list[BucketSpec]:

@@ -34,40 +34,59 @@ def test_every_bucket_is_private_versioned_retained(synth: Synth) -> None:
 def test_data_buckets_use_the_customer_key_and_log_access(synth: Synth) -> None:
     template = Template.from_json(synth.template("DataLake", "Data"))
     for purpose in ("raw", "curated"):
-        template.has_resource_properties("AWS::S3::Bucket", {
-            "BucketName": f"openaq-datalake-{purpose}-222222222222-us-east-1",
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
-                "BucketKeyEnabled": True,
-                "ServerSideEncryptionByDefault": {
-                    "SSEAlgorithm": "aws:kms",
-                    "KMSMasterKeyID": {"Fn::GetAtt": [Match.string_like_regexp("^DataKey"), "Arn"]},
+        template.has_resource_properties(
+            "AWS::S3::Bucket",
+            {
+                "BucketName": f"openaq-datalake-{purpose}-222222222222-us-east-1",
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "BucketKeyEnabled": True,
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {
+                                    "Fn::GetAtt": [Match.string_like_regexp("^DataKey"), "Arn"]
+                                },
+                            },
+                        }
+                    ]
                 },
-            }]},
-            "LoggingConfiguration": {
-                "DestinationBucketName": {"Ref": Match.string_like_regexp("^AccessLogsBucket")},
-                "LogFilePrefix": f"openaq-datalake-{purpose}-222222222222-us-east-1/",
+                "LoggingConfiguration": {
+                    "DestinationBucketName": {"Ref": Match.string_like_regexp("^AccessLogsBucket")},
+                    "LogFilePrefix": f"openaq-datalake-{purpose}-222222222222-us-east-1/",
+                },
             },
-        })
+        )
 
 
 def test_raw_zone_tiers_down_early(synth: Synth) -> None:
-    Template.from_json(synth.template("DataLake", "Data")).has_resource_properties("AWS::S3::Bucket", {
-        "BucketName": Match.string_like_regexp("-raw-"),
-        "LifecycleConfiguration": {"Rules": [Match.object_like({
-            "Transitions": [
-                {"StorageClass": "STANDARD_IA", "TransitionInDays": 30},
-                {"StorageClass": "GLACIER_IR", "TransitionInDays": 180},
-            ],
-            "NoncurrentVersionExpiration": {"NoncurrentDays": 90},
-        })]},
-    })
+    Template.from_json(synth.template("DataLake", "Data")).has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "BucketName": Match.string_like_regexp("-raw-"),
+            "LifecycleConfiguration": {
+                "Rules": [
+                    Match.object_like(
+                        {
+                            "Transitions": [
+                                {"StorageClass": "STANDARD_IA", "TransitionInDays": 30},
+                                {"StorageClass": "GLACIER_IR", "TransitionInDays": 180},
+                            ],
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 90},
+                        }
+                    )
+                ]
+            },
+        },
+    )
 
 
 def test_access_log_bucket_is_the_only_sse_s3_bucket(synth: Synth) -> None:
     for name, template in synth.templates.items():
         for logical_id, bucket in resources_of_type(template, "AWS::S3::Bucket").items():
             algorithm = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
-                "ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+                "ServerSideEncryptionByDefault"
+            ]["SSEAlgorithm"]
             expected = "AES256" if logical_id.startswith("AccessLogs") else "aws:kms"
             assert algorithm == expected, f"{name}/{logical_id}"
 
@@ -78,23 +97,42 @@ def test_every_bucket_policy_denies_insecure_transport(synth: Synth, stage: str)
     buckets = resources_of_type(synth.template(stage, "Data"), "AWS::S3::Bucket")
     template.resource_count_is("AWS::S3::BucketPolicy", len(buckets))
     for logical_id in buckets:
-        template.has_resource_properties("AWS::S3::BucketPolicy", {
-            "Bucket": {"Ref": logical_id},
-            "PolicyDocument": {"Statement": Match.array_with([
-                Match.object_like({"Effect": "Deny", "Action": "s3:*",
-                                   "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
-                Match.object_like({"Effect": "Deny", "Action": "s3:*",
-                                   "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}),
-            ])},
-        })
+        template.has_resource_properties(
+            "AWS::S3::BucketPolicy",
+            {
+                "Bucket": {"Ref": logical_id},
+                "PolicyDocument": {
+                    "Statement": Match.array_with(
+                        [
+                            Match.object_like(
+                                {
+                                    "Effect": "Deny",
+                                    "Action": "s3:*",
+                                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                                }
+                            ),
+                            Match.object_like(
+                                {
+                                    "Effect": "Deny",
+                                    "Action": "s3:*",
+                                    "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
+                                }
+                            ),
+                        ]
+                    )
+                },
+            },
+        )
 
 
 def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
     for name, template in _data_templates(synth).items():
         keys = resources_of_type(template, "AWS::KMS::Key")
         assert len(keys) == 2, name
-        aliases = {a["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]
-                   for a in resources_of_type(template, "AWS::KMS::Alias").values()}
+        aliases = {
+            a["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]
+            for a in resources_of_type(template, "AWS::KMS::Alias").values()
+        }
         for logical_id, key in keys.items():
             assert key["Properties"]["EnableKeyRotation"] is True
             assert key["DeletionPolicy"] == "Retain"
@@ -104,23 +142,49 @@ def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
 def test_artefacts_are_readable_by_exactly_test_and_prod(synth: Synth) -> None:
     template = Template.from_json(synth.template("SharedServices", "Data"))
     hosting_accounts = ["arn:aws:iam::555555555555:root", "arn:aws:iam::666666666666:root"]
-    template.has_resource_properties("AWS::S3::BucketPolicy", {
-        "PolicyDocument": {"Statement": Match.array_with([{
-            "Sid": "CrossAccountRead", "Effect": "Allow",
-            "Principal": {"AWS": hosting_accounts},
-            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [Match.string_like_regexp("^Artefacts"), "Arn"]}, "/*"]]},
-            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"}},
-        }])},
-    })
-    template.has_resource_properties("AWS::KMS::Key", {
-        "KeyPolicy": {"Statement": Match.array_with([{
-            "Sid": "CrossAccountDecryptArtefacts", "Effect": "Allow",
-            "Principal": {"AWS": hosting_accounts},
-            "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*",
-            "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
-        }])},
-    })
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Sid": "CrossAccountRead",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": hosting_accounts},
+                            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+                            "Resource": {
+                                "Fn::Join": [
+                                    "",
+                                    [{"Fn::GetAtt": [Match.string_like_regexp("^Artefacts"), "Arn"]}, "/*"],
+                                ]
+                            },
+                            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"}},
+                        }
+                    ]
+                )
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::KMS::Key",
+        {
+            "KeyPolicy": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Sid": "CrossAccountDecryptArtefacts",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": hosting_accounts},
+                            "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                            "Resource": "*",
+                            "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+                        }
+                    ]
+                )
+            },
+        },
+    )
 
 
 def test_no_other_account_is_granted_anything(synth: Synth) -> None:
@@ -134,25 +198,53 @@ def test_no_other_account_is_granted_anything(synth: Synth) -> None:
 
 def test_alerts_topic_is_encrypted_and_tls_only(synth: Synth) -> None:
     template = Template.from_json(synth.template("Production", "Operations"))
-    template.has_resource_properties("AWS::SNS::Topic", {
-        "TopicName": "openaq-prod-alerts",
-        "KmsMasterKeyId": {"Fn::GetStackOutput": Match.object_like({
-            "StackName": "openaq-prod-data", "OutputName": Match.string_like_regexp("AlertsKey")})},
-    })
-    template.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": [
-        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
-    ]}})
+    template.has_resource_properties(
+        "AWS::SNS::Topic",
+        {
+            "TopicName": "openaq-prod-alerts",
+            "KmsMasterKeyId": {
+                "Fn::GetStackOutput": Match.object_like(
+                    {"StackName": "openaq-prod-data", "OutputName": Match.string_like_regexp("AlertsKey")}
+                )
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": [
+                    Match.object_like(
+                        {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                    ),
+                ]
+            }
+        },
+    )
 
 
 def test_alert_publishers_may_use_the_alerts_key_only_from_this_account(synth: Synth) -> None:
     template = Template.from_json(synth.template("Test", "Data"))
     for service in ("cloudwatch", "events", "budgets"):
-        template.has_resource_properties("AWS::KMS::Key", {"KeyPolicy": {"Statement": Match.array_with([{
-            "Sid": f"Allow{service.capitalize()}Use", "Effect": "Allow",
-            "Principal": {"Service": f"{service}.amazonaws.com"},
-            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceAccount": "555555555555"}},
-        }])}})
+        template.has_resource_properties(
+            "AWS::KMS::Key",
+            {
+                "KeyPolicy": {
+                    "Statement": Match.array_with(
+                        [
+                            {
+                                "Sid": f"Allow{service.capitalize()}Use",
+                                "Effect": "Allow",
+                                "Principal": {"Service": f"{service}.amazonaws.com"},
+                                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                "Resource": "*",
+                                "Condition": {"StringEquals": {"aws:SourceAccount": "555555555555"}},
+                            }
+                        ]
+                    )
+                }
+            },
+        )
 
 
 def test_taggable_resources_carry_the_mandatory_tags(synth: Synth) -> None:
@@ -162,7 +254,7 @@ def test_taggable_resources_carry_the_mandatory_tags(synth: Synth) -> None:
             if resource["Type"] not in TAGGABLE:
                 continue
             tags = {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]}
-            assert REQUIRED_TAGS <= tags.keys(), f"{name}/{logical_id} misses {REQUIRED_TAGS - tags.keys()}"
+            assert tags.keys() >= REQUIRED_TAGS, f"{name}/{logical_id} misses {REQUIRED_TAGS - tags.keys()}"
             assert tags["Project"] == "weather-prediction" and tags["CostCenter"] == "ml-research-1234"
             if environment:
                 assert tags["Environment"] == environment and tags["Team"] == name.split("-")[1].split("/")[0]

@@ -16,6 +16,8 @@ def test_cfn_lint_is_clean(synth: Synth) -> None:
     assert len(templates) == len(synth.templates)
     result = subprocess.run(
         [str(CFN_LINT), "--format", "parseable", "--regions", "us-east-1", "--", *templates],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import aws_cdk as cdk
 import pytest
@@ -49,7 +49,7 @@ def test_a_noncompliant_bucket_fails_synth(tmp_path: Path) -> None:
 class _RecordingValidations:
     """Stands in for cdk.Validations: records acknowledgements instead of applying them."""
 
-    recorded: list[tuple[str, str]] = []
+    recorded: ClassVar[list[tuple[str, str]]] = []
 
     def __init__(self, scope: Any) -> None:
         self.path = scope.node.path
@@ -59,7 +59,7 @@ class _RecordingValidations:
         return cls(scope)
 
     def acknowledge(self, *acks: Any) -> None:
-        self.recorded += [(ack.id, self.path) for ack in acks]
+        _RecordingValidations.recorded += [(ack.id, self.path) for ack in acks]
 
 
 def test_every_acknowledgement_suppresses_a_real_finding(
@@ -73,7 +73,8 @@ def test_every_acknowledgement_suppresses_a_real_finding(
     findings = _findings(app)
     assert _RecordingValidations.recorded, "the platform writes no acknowledgements?"
     stale = [
-        (rule, scope) for rule, scope in _RecordingValidations.recorded
+        (rule, scope)
+        for rule, scope in _RecordingValidations.recorded
         if not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
     ]
     assert stale == [], "acknowledgements that suppress nothing: remove them"

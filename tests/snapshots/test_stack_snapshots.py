@@ -43,4 +43,7 @@ def test_stack_snapshots(synth: Synth, stage_id: str, snapshot_json: SnapshotAss
 
 def test_masking_hides_asset_hashes_only() -> None:
     digest = "a" * 64
-    assert masked({"S3Key": f"{digest}.zip", "Name": "openaq"}) == {"S3Key": "<asset-hash>.zip", "Name": "openaq"}
+    assert masked({"S3Key": f"{digest}.zip", "Name": "openaq"}) == {
+        "S3Key": "<asset-hash>.zip",
+        "Name": "openaq",
+    }

@@ -89,3 +89,14 @@ def test_every_example_field_is_documented() -> None:
     features = {f for group in data["feature_groups"] for f in group["features"]}
     undocumented = sorted(k for k in keys - features if f"`{k}`" not in readme)
     assert not undocumented, f"document these keys in config/README.md: {undocumented}"
+
+
+def test_generated_field_reference_is_current() -> None:
+    import subprocess
+    import sys
+
+    script = EXAMPLE.parent.parent / "scripts" / "config_reference.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

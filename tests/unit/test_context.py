@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ml_platform.context import PROJECT_ROOT, cdk_json_context, cli_context, prefer_venv_node, resolve_config_path
+from ml_platform.context import (
+    PROJECT_ROOT,
+    cdk_json_context,
+    cli_context,
+    prefer_venv_node,
+    resolve_config_path,
+)
 
 
 def test_default_config_comes_from_cdk_json() -> None:

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""`make bench`: synth speed of the platform against a trivial CDK app, and the test suite time.
+
+Every number is a wall-clock median of real runs on this machine; nothing is estimated.
+Targets (issue #3): full synth <= 3x the trivial app; synth time per resource roughly
+constant when the config doubles (linear growth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ml_platform.context import prefer_venv_node  # noqa: E402
+
+EXAMPLE = ROOT / "config" / "example.yaml"
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _synth(config: Path, outdir: Path, runs: int) -> tuple[float, int]:
+    """Median seconds of `python app.py` for ``config`` and the resources it synthesizes."""
+    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps({"config": str(config)}))
+    seconds = statistics.median(_timed([sys.executable, "app.py"], env) for _ in range(runs))
+    resources = sum(
+        len(json.loads(p.read_text()).get("Resources", {})) for p in outdir.glob("assembly-*/*.template.json")
+    )
+    return seconds, resources
+
+
+def doubled_config(target: Path) -> Path:
+    """The example with twice the account stages (extra data science teams)."""
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
+    teams = data["accounts"]["data_science"]
+    stages = 4 + len(teams)
+    for i in range(stages):
+        team = json.loads(json.dumps(teams[i % len(teams)]))
+        team.update(name=f"bench{i:02d}", account_id=f"9{i:011d}", vpc={"cidr": f"10.{100 + i}.0.0/16"})
+        teams.append(team)
+    target.write_text(yaml.safe_dump(data, sort_keys=False))
+    return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
+    args = parser.parse_args()
+    prefer_venv_node()
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        _synth(EXAMPLE, work / "warm", 1)  # warm the jsii package cache before timing
+        trivial = statistics.median(
+            _timed([sys.executable, "scripts/bench_trivial_app.py"], dict(env, CDK_OUTDIR=str(work / "t")))
+            for _ in range(args.runs)
+        )
+        example_s, example_r = _synth(EXAMPLE, work / "example", args.runs)
+        double_s, double_r = _synth(doubled_config(work / "double.yaml"), work / "double", args.runs)
+        tests = (
+            None
+            if args.no_tests
+            else _timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], env)
+        )
+    rows = [
+        ("trivial one-bucket app synth", f"{trivial:.2f} s", ""),
+        (
+            "example platform synth",
+            f"{example_s:.2f} s",
+            f"{example_r} resources, {1000 * example_s / example_r:.1f} ms/resource",
+        ),
+        ("ratio example / trivial", f"{example_s / trivial:.2f}x", "target <= 3x"),
+        (
+            "doubled config synth",
+            f"{double_s:.2f} s",
+            f"{double_r} resources, {1000 * double_s / double_r:.1f} ms/resource",
+        ),
+        (
+            "marginal cost of the added resources",
+            f"{1000 * (double_s - example_s) / (double_r - example_r):.1f} ms/resource",
+            "jsii start-up is the fixed part",
+        ),
+        (
+            "growth: time ratio / resource ratio",
+            f"{(double_s / example_s) / (double_r / example_r):.2f}",
+            "<= 1 means no worse than linear",
+        ),
+    ]
+    if tests is not None:
+        rows.append(("test suite (pytest, wall)", f"{tests:.1f} s", "target <= 90 s on 2 cores"))
+    print(f"| measurement ({args.runs} runs, median) | value | note |\n|---|---|---|")
+    for name, value, note in rows:
+        print(f"| {name} | {value} | {note} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

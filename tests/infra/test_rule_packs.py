@@ -33,6 +33,7 @@ def _findings(scope: Any) -> list[tuple[str, str]]:
 
 def test_example_platform_has_no_unacknowledged_findings(synth: Synth) -> None:
     assert _findings(synth.app) == []
+    assert synth.validation_error is None, synth.validation_error
 
 
 def test_a_noncompliant_bucket_fails_synth(tmp_path: Path) -> None:

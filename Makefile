@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make synth`, then `make test` (see README.md).
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := synth
 
 PYTHON ?= python3
@@ -24,13 +25,15 @@ install: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@# This machine's pip config lists local indexes that may not exist; drop those warnings.
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt -c constraints.txt 2>&1 \
+		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 synth: $(STAMP)
 	rm -rf cdk.out
-	$(CDK) synth --quiet --no-lookups -c config=$(CONFIG)
+	$(CDK) synth --quiet --no-lookups -c config=$(CONFIG) 2>&1 | { grep -v "^Supply a stack id" || true; }
 	@echo "synthesized $$(ls -d cdk.out/assembly-* | wc -l) account stages into cdk.out/ from $(CONFIG)"
 
 test: $(STAMP)

@@ -11,8 +11,7 @@ from ..compliance.acknowledgements import acknowledge
 from ..constructs.access_logs_bucket import AccessLogsBucket
 from ..constructs.platform_key import PlatformKey
 from ..constructs.secure_bucket import LifecycleProps, SecureBucket
-from ..naming import Naming
-from .base import PlatformStack
+from .base import PlatformStack, StackContext
 
 # Services that publish to the encrypted alerts topic and so must use its key.
 ALERT_PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com")
@@ -32,21 +31,14 @@ class AccountDataStack(PlatformStack):
     """Keys (one per purpose) and buckets; termination-protected and retained."""
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        naming: Naming,
-        availability_zones: Sequence[str],
-        buckets: Sequence[BucketSpec],
-        organization_id: str | None = None,
+        self, scope: Construct, construct_id: str, context: StackContext, *, buckets: Sequence[BucketSpec]
     ) -> None:
+        naming = context.naming
         super().__init__(
             scope,
             construct_id,
-            stack_name=naming.stack(construct_id),
+            context,
             description=f"Keys and buckets of the {naming.slug} account (stateful, retained).",
-            availability_zones=availability_zones,
             stateful=True,
         )
         acknowledge(
@@ -84,7 +76,7 @@ class AccountDataStack(PlatformStack):
                 lifecycle=spec.lifecycle,
             )
             if spec.reader_accounts:
-                bucket.grant_read_to_accounts(spec.reader_accounts, organization_id=organization_id)
+                bucket.grant_read_to_accounts(spec.reader_accounts, organization_id=context.organization_id)
                 self.data_key.grant_decrypt_via_service(
                     spec.reader_accounts, "s3", sid=f"CrossAccountDecrypt{spec.construct_id}"
                 )

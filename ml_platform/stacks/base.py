@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import aws_cdk as cdk
 from constructs import Construct
+
+from ..naming import Naming
+
+
+@dataclass(frozen=True)
+class StackContext:
+    """What every stack of an account needs: names, AZs and the organisation ID."""
+
+    naming: Naming
+    availability_zones: Sequence[str]
+    organization_id: str | None = None
 
 
 class PlatformStack(cdk.Stack):
     """Every platform stack derives from this.
 
+    - The stack name is ``<org>-<account slug>-<stack id>`` (naming helper).
     - ``availability_zones`` comes from config: no lookups and no dummy AZs at synth
       (toolchain trap 2), so templates are the same on every machine.
     - ``stateful`` stacks (keys, buckets, domains) get termination protection; their data
@@ -18,25 +31,19 @@ class PlatformStack(cdk.Stack):
     """
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        stack_name: str,
-        description: str,
-        availability_zones: Sequence[str],
-        stateful: bool,
+        self, scope: Construct, construct_id: str, context: StackContext, *, description: str, stateful: bool
     ) -> None:
         super().__init__(
             scope,
             construct_id,
-            stack_name=stack_name,
+            stack_name=context.naming.stack(construct_id),
             description=description,
             termination_protection=stateful,
         )
-        self._azs = list(availability_zones)
+        self.context = context
+        self.naming = context.naming
         self.stateful = stateful
 
     @property
     def availability_zones(self) -> list[str]:
-        return self._azs
+        return list(self.context.availability_zones)

@@ -8,27 +8,27 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ..constructs.alerts_topic import AlertsTopic
-from ..naming import Naming
-from .base import PlatformStack
+from .base import PlatformStack, StackContext
 
 
 class OperationsStack(PlatformStack):
+    """The encrypted alerts topic of the account."""
+
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
+        context: StackContext,
         *,
-        naming: Naming,
-        availability_zones: Sequence[str],
         alerts_key: kms.IKey,
         alert_emails: Sequence[str] = (),
     ) -> None:
+        naming = context.naming
         super().__init__(
             scope,
             construct_id,
-            stack_name=naming.stack(construct_id),
+            context,
             description=f"Alerts and operations of the {naming.slug} account (stateless).",
-            availability_zones=availability_zones,
             stateful=False,
         )
         self.alerts = AlertsTopic(

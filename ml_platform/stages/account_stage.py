@@ -8,6 +8,7 @@ from constructs import Construct
 from ..config import PlatformConfig
 from ..naming import Naming
 from ..stacks.account_data import AccountDataStack, BucketSpec
+from ..stacks.base import StackContext
 from ..stacks.operations import OperationsStack
 from ..topology import AccountRole
 
@@ -28,25 +29,21 @@ class AccountStage(cdk.Stage):
         self.role = role
         self.config = config
         self.naming: Naming = config.naming(role.slug, role.account_id)
-        self.azs = config.organisation.availability_zones
         for key, value in sorted(config.tags.items()):
             cdk.Tags.of(self).add(key, value)
         cdk.Tags.of(self).add("Environment", role.environment)
         cdk.Tags.of(self).add("Team", role.team)
 
-        self.data = AccountDataStack(
-            self,
-            "Data",
+        self.stack_context = StackContext(
             naming=self.naming,
-            availability_zones=self.azs,
-            buckets=self.bucket_specs(),
+            availability_zones=config.organisation.availability_zones,
             organization_id=config.organisation.organization_id,
         )
+        self.data = AccountDataStack(self, "Data", self.stack_context, buckets=self.bucket_specs())
         self.operations = OperationsStack(
             self,
             "Operations",
-            naming=self.naming,
-            availability_zones=self.azs,
+            self.stack_context,
             alerts_key=self.data.alerts_key.key,
             alert_emails=config.organisation.alert_emails,
         )

@@ -62,3 +62,12 @@ def _fit(name: str, max_length: int) -> str:
     if len(name) > max_length:
         raise NameTooLongError(f"'{name}' is {len(name)} characters; the limit is {max_length}")
     return name
+
+
+def partition_for(region: str) -> str:
+    """The ARN partition of a region, as a literal (cdk-nag findings then name real ARNs)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"

@@ -16,8 +16,9 @@ import yaml
 from ml_platform.config import PlatformConfig
 from ml_platform.config_errors import validate
 from ml_platform.context import PROJECT_ROOT, cdk_json_context
-from ml_platform.platform import build_platform
+from ml_platform.platform import STAGE_CLASSES, build_platform
 from ml_platform.stages.account_stage import AccountStage
+from ml_platform.topology import account_roles
 
 EXAMPLE = PROJECT_ROOT / "config" / "example.yaml"
 
@@ -83,3 +84,33 @@ def synthesize(config: PlatformConfig, outdir: Path, *, rule_packs: bool = True)
 
 def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in template.get("Resources", {}).items() if v["Type"] == resource_type}
+
+
+def synthesize_stage(config: PlatformConfig, outdir: Path, stage_id: str) -> dict[str, dict[str, Any]]:
+    """Only one account's stage (cheaper than the whole app): stack ID -> template."""
+    app = new_app(outdir)
+    role = next(r for r in account_roles(config) if r.stage_id == stage_id)
+    stage = STAGE_CLASSES[role.kind](app, role, config)
+    app.synth()
+    return {
+        child.node.id: json.loads((outdir / f"assembly-{stage_id}" / child.template_file).read_text())
+        for child in stage.node.children
+        if isinstance(child, cdk.Stack)
+    }
+
+
+def statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every IAM statement of the template's policies and managed policies."""
+    found: list[dict[str, Any]] = []
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            found += props["PolicyDocument"]["Statement"]
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in props.get("Policies", []):
+                found += policy["PolicyDocument"]["Statement"]
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -21,6 +21,8 @@ class PlatformKey(Construct):
         service_principals: AWS services that use the key on the account's behalf
             (e.g. ``cloudwatch.amazonaws.com`` for alarms to an encrypted topic); each gets
             only ``kms:Decrypt`` and ``kms:GenerateDataKey*``. Default: none.
+        allow_cloudwatch_logs: let CloudWatch Logs use the key for this account's log
+            groups (encryption context condition). Default: False.
 
     The account root keeps administration of the key (the default key policy), which
     delegates use to IAM policies in the account; nothing outside the account can use the
@@ -36,6 +38,7 @@ class PlatformKey(Construct):
         alias: str,
         description: str,
         service_principals: Sequence[str] = (),
+        allow_cloudwatch_logs: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
@@ -57,6 +60,28 @@ class PlatformKey(Construct):
                     conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
                 )
             )
+
+        if allow_cloudwatch_logs:
+            self._allow_cloudwatch_logs()
+
+    def _allow_cloudwatch_logs(self) -> None:
+        """CloudWatch Logs encrypts this account's log groups with the key, nothing else."""
+        stack = cdk.Stack.of(self)
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchLogs",
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:*"
+                        )
+                    }
+                },
+            )
+        )
 
     @property
     def key_arn(self) -> str:

@@ -75,6 +75,9 @@ class DataScienceAccount(StrictModel):
     labeling: LabelingConfig | None = Field(
         default=None, description="Ground Truth private workforce (optional)."
     )
+    notebook_idle_minutes: int = Field(
+        default=60, ge=5, le=1440, description="Notebook instances stop after this long without activity."
+    )
 
     @field_validator("name")
     @classmethod

@@ -66,6 +66,13 @@ LOG_RETENTION_DAYS = (
     3653,
 )
 
+# What a hosting (test/prod) VPC needs of the configured list: no Studio, notebooks, catalog, git.
+HOSTING_INTERFACE_ENDPOINTS = frozenset({
+    InterfaceEndpoint.SAGEMAKER_API, InterfaceEndpoint.SAGEMAKER_RUNTIME,
+    InterfaceEndpoint.SAGEMAKER_FEATURESTORE_RUNTIME, InterfaceEndpoint.STS, InterfaceEndpoint.LOGS,
+    InterfaceEndpoint.MONITORING, InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.KMS,
+})
+
 VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
 
@@ -100,7 +107,10 @@ class NetworkConfig(StrictModel):
 
     interface_endpoints: tuple[InterfaceEndpoint, ...] = Field(
         default=DEFAULT_INTERFACE_ENDPOINTS,
-        description="Interface endpoints created in every platform VPC (default: all but glue/athena).",
+        description=(
+            "Interface endpoints of the data science VPCs (default: all but glue/athena); test and prod "
+            "VPCs get the hosting subset of this list."
+        ),
     )
     flow_log_retention_days: int = Field(
         default=365, description="Retention of VPC flow logs in CloudWatch Logs (a value it allows)."

@@ -24,6 +24,13 @@ class StudioUser(StrictModel):
     persona: Persona = Field(description="One of: data_scientist, ml_engineer, platform_admin.")
 
 
+class OnDelete(StrEnum):
+    """What ``cdk destroy`` (or removing the team) does to the Studio domain."""
+
+    RETAIN = "retain"  # keep the domain, its apps, spaces and home EFS (default)
+    DELETE = "delete"  # delete apps and spaces first (teardown resource), then the domain
+
+
 class StudioConfig(StrictModel):
     """The team's Studio domain (one per account) and its users."""
 
@@ -32,6 +39,10 @@ class StudioConfig(StrictModel):
         default=60, ge=60, le=525600, description="Stop idle JupyterLab/Code Editor apps after this."
     )
     users: tuple[StudioUser, ...] = Field(default=(), description="Studio user profiles.")
+    on_delete: OnDelete = Field(
+        default=OnDelete.RETAIN,
+        description="retain: the domain outlives the stack; delete: apps and spaces are removed first.",
+    )
 
     @field_validator("users")
     @classmethod

@@ -27,11 +27,26 @@ class BucketSpec:
     reader_accounts: Sequence[str] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class KeySpec:
+    """An extra customer key of an account: construct ID, alias purpose, what it protects."""
+
+    construct_id: str
+    purpose: str
+    description: str
+
+
 class AccountDataStack(PlatformStack):
     """Keys (one per purpose) and buckets; termination-protected and retained."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, context: StackContext, *, buckets: Sequence[BucketSpec]
+        self,
+        scope: Construct,
+        construct_id: str,
+        context: StackContext,
+        *,
+        buckets: Sequence[BucketSpec],
+        keys: Sequence[KeySpec] = (),
     ) -> None:
         naming = context.naming
         super().__init__(
@@ -64,6 +79,18 @@ class AccountDataStack(PlatformStack):
             description=f"Encrypts the {naming.slug} account alerts topic.",
             service_principals=ALERT_PUBLISHERS,
         )
+        self.logs_key = PlatformKey(
+            self,
+            "LogsKey",
+            alias=naming.alias("logs"),
+            description=f"Encrypts CloudWatch log groups (flow logs, functions) of the {naming.slug} account.",
+            allow_cloudwatch_logs=True,
+        )
+        self.keys = {
+            spec.purpose: PlatformKey(self, spec.construct_id, alias=naming.alias(spec.purpose),
+                                      description=spec.description)
+            for spec in keys
+        }
         self.access_logs = AccessLogsBucket(self, "AccessLogs", bucket_name=naming.bucket("access-logs"))
         self.buckets: dict[str, SecureBucket] = {}
         for spec in buckets:

@@ -7,7 +7,7 @@ from constructs import Construct
 
 from ..config import PlatformConfig
 from ..naming import Naming
-from ..stacks.account_data import AccountDataStack, BucketSpec
+from ..stacks.account_data import AccountDataStack, BucketSpec, KeySpec
 from ..stacks.base import StackContext
 from ..stacks.operations import OperationsStack
 from ..topology import AccountRole
@@ -39,7 +39,9 @@ class AccountStage(cdk.Stage):
             availability_zones=config.organisation.availability_zones,
             organization_id=config.organisation.organization_id,
         )
-        self.data = AccountDataStack(self, "Data", self.stack_context, buckets=self.bucket_specs())
+        self.data = AccountDataStack(
+            self, "Data", self.stack_context, buckets=self.bucket_specs(), keys=self.key_specs()
+        )
         self.operations = OperationsStack(
             self,
             "Operations",
@@ -50,4 +52,8 @@ class AccountStage(cdk.Stage):
 
     def bucket_specs(self) -> list[BucketSpec]:
         """The platform buckets of this account role (besides the access log bucket)."""
+        return []
+
+    def key_specs(self) -> list[KeySpec]:
+        """Customer keys of this account role besides data, alerts and logs."""
         return []

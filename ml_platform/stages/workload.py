@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from constructs import Construct
+
+from ..config import PlatformConfig
+from ..schema.network import HOSTING_INTERFACE_ENDPOINTS
 from ..stacks.account_data import BucketSpec
+from ..stacks.network import NetworkStack
+from ..topology import AccountKind, AccountRole
 from .account_stage import AccountStage
 
 
 class WorkloadStage(AccountStage):
+    def __init__(self, scope: Construct, role: AccountRole, config: PlatformConfig) -> None:
+        super().__init__(scope, role, config)
+        account = config.accounts.test if role.kind == AccountKind.TEST else config.accounts.prod
+        self.network = NetworkStack(
+            self, "Network", self.stack_context,
+            vpc=account.vpc,
+            interface_endpoints=[e.value for e in config.network.interface_endpoints
+                                 if e in HOSTING_INTERFACE_ENDPOINTS],
+            logs_key=self.data.logs_key.key,
+            flow_log_retention_days=config.network.flow_log_retention_days,
+        )
+
     def bucket_specs(self) -> list[BucketSpec]:
         # Captured requests, async and batch outputs land here (book ch9-ch11).
         return [BucketSpec("Inference", "inference")]

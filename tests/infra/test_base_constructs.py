@@ -128,7 +128,7 @@ def test_every_bucket_policy_denies_insecure_transport(synth: Synth, stage: str)
 def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
     for name, template in _data_templates(synth).items():
         keys = resources_of_type(template, "AWS::KMS::Key")
-        assert len(keys) == 2, name
+        assert len(keys) == (4 if name.startswith("DataScience-") else 3), name  # data, alerts, logs (+studio)
         aliases = {
             a["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]
             for a in resources_of_type(template, "AWS::KMS::Alias").values()

@@ -73,10 +73,12 @@ def test_every_acknowledgement_suppresses_a_real_finding(
     build_platform(app, example_config, rule_packs=False)
     findings = _findings(app)
     assert _RecordingValidations.recorded, "the platform writes no acknowledgements?"
+    # CDK's own CloudFormation validation ("CloudFormation-Validate::...") is not a nag pack.
     stale = [
         (rule, scope)
         for rule, scope in _RecordingValidations.recorded
-        if not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
+        if "::" not in rule
+        and not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
     ]
     assert stale == [], "acknowledgements that suppress nothing: remove them"
 

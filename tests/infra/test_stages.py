@@ -32,8 +32,21 @@ def test_stage_env_is_explicit_from_config(synth: Synth, example_config: Platfor
                 assert stack.account == stage.account and stack.region == stage.region
 
 
+STACKS = {"Data", "Operations"}
+STACKS_BY_KIND = {
+    "DataScience": STACKS | {"Network", "Access", "Studio"},
+    "Test": STACKS | {"Network"},
+    "Production": STACKS | {"Network"},
+}
+
+
+def test_each_stage_has_its_stacks(synth: Synth) -> None:
+    for stage in EXPECTED_STAGES:
+        stacks = {key.split("/")[1] for key in synth.templates if key.split("/")[0] == stage}
+        assert stacks == STACKS_BY_KIND.get(stage.split("-")[0], STACKS), stage
+
+
 def test_every_template_is_non_empty_and_described(synth: Synth) -> None:
-    assert len(synth.templates) == 2 * len(EXPECTED_STAGES)
     for name, template in synth.templates.items():
         assert template["Resources"], f"{name} has no resources"
         assert template.get("Description"), f"{name} has no Description (XC-8)"
@@ -41,9 +54,11 @@ def test_every_template_is_non_empty_and_described(synth: Synth) -> None:
 
 
 def test_stateful_stacks_are_termination_protected(synth: Synth) -> None:
+    protected = {"Data", "Network", "Studio"}
     for stage in synth.stages:
-        assert stage.data.termination_protection is True
-        assert stage.operations.termination_protection is False
+        for stack in stage.node.children:
+            if isinstance(stack, cdk.Stack):
+                assert stack.termination_protection is (stack.node.id in protected), stack.node.path
         assert stage.data.stack_name == f"openaq-{stage.role.slug}-data"
 
 

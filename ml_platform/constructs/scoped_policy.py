@@ -1,0 +1,64 @@
+"""Managed IAM policies whose every wildcard carries its reason (WA-SEC-7).
+
+cdk-nag reports each wildcard (``AwsSolutions-IAM5[Action::x*]`` / ``[Resource::arn...*]``)
+as its own finding. ``Grant`` keeps the reason next to the statement that needs it, and
+``ScopedPolicy`` acknowledges exactly those findings on the policy it creates, so a wildcard
+without a written reason still fails synth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from ..compliance.acknowledgements import acknowledge
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One policy statement; ``why`` is required when an action or resource has a ``*``."""
+
+    sid: str
+    actions: Sequence[str]
+    resources: Sequence[str]
+    why: str = ""
+    conditions: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+    def wildcards(self) -> list[str]:
+        found = [f"Action::{a}" for a in self.actions if "*" in a]
+        found += [f"Resource::{r}" for r in self.resources if "*" in r]
+        if found and len(self.why) < 20:
+            raise ValueError(f"statement {self.sid} has wildcards {found}; give the reason in 'why'")
+        return found
+
+    def statement(self) -> iam.PolicyStatement:
+        return iam.PolicyStatement(
+            sid=self.sid,
+            actions=list(self.actions),
+            resources=list(self.resources),
+            conditions=dict(self.conditions) or None,
+        )
+
+
+class ScopedPolicy(Construct):
+    """A customer managed policy (no inline policies: NIST IAMNoInlinePolicy) from ``grants``."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, name: str, description: str, grants: Sequence[Grant]
+    ) -> None:
+        super().__init__(scope, construct_id)
+        sids = [g.sid for g in grants]
+        if len(set(sids)) != len(sids):
+            raise ValueError(f"duplicate statement ids in {name}: {sids}")
+        self.policy = iam.ManagedPolicy(
+            self, "Policy", managed_policy_name=name, description=description,
+            statements=[g.statement() for g in grants],
+        )
+        reasons: dict[str, str] = {}
+        for grant in grants:
+            for finding in grant.wildcards():
+                reasons.setdefault(f"AwsSolutions-IAM5[{finding}]", grant.why)
+        acknowledge(self.policy, reasons)

@@ -1,0 +1,111 @@
+"""Private ML VPCs of the data science, test and prod accounts (issue #4; AS-6, WA-SEC-1/2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from ml_platform.schema.network import DEFAULT_INTERFACE_ENDPOINTS, HOSTING_INTERFACE_ENDPOINTS
+
+from ..helpers import Synth, config_from, example_data, resources_of_type, synthesize_stage
+
+NETWORK_STAGES = ["DataScience-weatherproduct", "DataScience-weatherresearch", "Test", "Production"]
+FORBIDDEN = ("AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::EgressOnlyInternetGateway",
+             "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::TransitGatewayAttachment")
+
+
+def _service(name: str) -> str:
+    namespace = "aws.sagemaker" if name in ("studio", "notebook") else "com.amazonaws"
+    return f"{namespace}.us-east-1.{name}"
+
+
+@pytest.mark.parametrize("stage", NETWORK_STAGES)
+def test_no_route_to_the_internet_anywhere_in_the_account(synth: Synth, stage: str) -> None:
+    for key, template in synth.templates.items():
+        if not key.startswith(f"{stage}/"):
+            continue
+        for forbidden in FORBIDDEN:
+            assert not resources_of_type(template, forbidden), f"{key} has {forbidden}"
+        for route in resources_of_type(template, "AWS::EC2::Route").values():
+            props = route["Properties"]
+            assert not {"GatewayId", "NatGatewayId", "EgressOnlyInternetGatewayId"} & props.keys(), key
+        for subnet in resources_of_type(template, "AWS::EC2::Subnet").values():
+            assert subnet["Properties"]["MapPublicIpOnLaunch"] is False
+
+
+@pytest.mark.parametrize("stage", NETWORK_STAGES)
+def test_private_subnets_in_two_azs_and_encrypted_flow_logs(synth: Synth, stage: str) -> None:
+    template = Template.from_json(synth.template(stage, "Network"))
+    for az in ("us-east-1a", "us-east-1b"):
+        template.has_resource_properties("AWS::EC2::Subnet", {"AvailabilityZone": az, "MapPublicIpOnLaunch": False})
+    template.resource_count_is("AWS::EC2::Subnet", 2)
+    template.has_resource_properties("AWS::EC2::FlowLog", {"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"})
+    template.has_resource_properties("AWS::Logs::LogGroup", {
+        "RetentionInDays": 365,
+        "KmsKeyId": {"Fn::GetStackOutput": Match.object_like({"OutputName": Match.string_like_regexp("LogsKey")})},
+    })
+
+
+def _endpoint_services(template: dict[str, object]) -> set[str]:
+    services = set()
+    for endpoint in resources_of_type(template, "AWS::EC2::VPCEndpoint").values():  # type: ignore[arg-type]
+        name = endpoint["Properties"]["ServiceName"]
+        services.add(name if isinstance(name, str) else "s3-gateway")
+    return services
+
+
+def test_data_science_vpc_has_every_configured_endpoint(synth: Synth) -> None:
+    services = _endpoint_services(synth.template("DataScience-weatherproduct", "Network"))
+    assert services == {_service(e.value) for e in DEFAULT_INTERFACE_ENDPOINTS} | {"s3-gateway"}
+    template = Template.from_json(synth.template("DataScience-weatherproduct", "Network"))
+    template.has_resource_properties("AWS::EC2::VPCEndpoint", {
+        "ServiceName": "aws.sagemaker.us-east-1.studio", "PrivateDnsEnabled": True, "VpcEndpointType": "Interface",
+    })
+
+
+def test_hosting_vpcs_get_the_hosting_subset(synth: Synth) -> None:
+    services = _endpoint_services(synth.template("Production", "Network"))
+    assert services == {_service(e.value) for e in HOSTING_INTERFACE_ENDPOINTS} | {"s3-gateway"}
+
+
+def test_endpoints_follow_config(tmp_path: Path) -> None:
+    data = example_data()
+    data["network"]["interface_endpoints"] = ["sagemaker.api", "sagemaker.runtime", "sts"]
+    stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
+    assert _endpoint_services(stacks["Network"]) == {_service(n) for n in ("sagemaker.api", "sagemaker.runtime", "sts")} | {"s3-gateway"}
+
+
+def test_security_groups_allow_only_what_sagemaker_needs(synth: Synth) -> None:
+    template = synth.template("DataScience-weatherproduct", "Network")
+    groups = resources_of_type(template, "AWS::EC2::SecurityGroup")
+    sm_id = next(k for k in groups if k.startswith("NetworkSageMakerSg"))
+    endpoints_id = next(k for k in groups if k.startswith("NetworkEndpointsSg"))
+    assert groups[sm_id]["Properties"]["SecurityGroupEgress"] == [
+        {"CidrIp": "0.0.0.0/0", "Description": "VPC endpoints and S3 gateway", "FromPort": 443,
+         "IpProtocol": "tcp", "ToPort": 443}
+    ]
+    ingress = resources_of_type(template, "AWS::EC2::SecurityGroupIngress").values()
+    rules = {(r["Properties"]["GroupId"]["Fn::GetAtt"][0], r["Properties"]["SourceSecurityGroupId"]["Fn::GetAtt"][0],
+              r["Properties"]["FromPort"], r["Properties"]["ToPort"]) for r in ingress}
+    # All TCP within the SageMaker group covers Studio's EFS (NFS 2049) and app ports.
+    assert rules == {(sm_id, sm_id, 0, 65535), (endpoints_id, sm_id, 443, 443)}
+    assert "CidrIp" not in json.dumps(list(ingress))
+
+
+def test_existing_vpc_gets_security_groups_but_no_new_network(tmp_path: Path) -> None:
+    data = example_data()
+    data["accounts"]["data_science"][0]["vpc"] = {
+        "existing_vpc_id": "vpc-0123456789abcdef0",
+        "existing_subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    }
+    stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
+    network = stacks["Network"]
+    assert not resources_of_type(network, "AWS::EC2::VPC")
+    assert len(resources_of_type(network, "AWS::EC2::SecurityGroup")) == 2
+    Template.from_json(stacks["Studio"]).has_resource_properties("AWS::SageMaker::Domain", {
+        "VpcId": "vpc-0123456789abcdef0",
+        "SubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    })

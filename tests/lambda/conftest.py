@@ -1,0 +1,152 @@
+"""Offline fixtures for the Lambda functions under lambda/: stubbed SageMaker clients, no network.
+
+A Lambda folder is a flat asset whose modules have generic names (handler, teardown), so they are
+loaded here under unique names; while a module loads, its flat sibling imports are aliased.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3  # type: ignore[import-untyped,unused-ignore]
+import botocore.httpsession  # type: ignore[import-untyped,unused-ignore]
+import pytest
+from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
+
+LAMBDA_ROOT = Path(__file__).resolve().parents[2] / "lambda"
+REGION = "us-east-1"
+
+
+def load_lambda_module(
+    unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None
+) -> ModuleType:
+    """Import ``path`` as ``unique_name``; ``aliases`` stand in for its flat imports while it loads."""
+    aliases = aliases or {}
+    if unique_name in sys.modules:
+        return sys.modules[unique_name]
+    spec = importlib.util.spec_from_file_location(unique_name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    saved = {name: sys.modules.get(name) for name in aliases}
+    sys.modules.update(aliases)
+    sys.modules[unique_name] = module  # dataclasses look their module up here while the class is built
+    # No __pycache__ in the asset folder: CDK hashes the whole folder, so it would change the templates.
+    dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[unique_name]
+        raise
+    finally:
+        sys.dont_write_bytecode = dont_write_bytecode
+        for name, previous in saved.items():
+            if previous is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous
+    return module
+
+
+@pytest.fixture(scope="package", autouse=True)
+def aws_offline_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fake region and credentials for this package only, and no shared config a developer may have."""
+    missing = tmp_path_factory.mktemp("aws") / "absent"
+    with pytest.MonkeyPatch.context() as mp:
+        for name in (
+            "AWS_PROFILE",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "AWS_RETRY_MODE",
+            "AWS_MAX_ATTEMPTS",
+        ):
+            mp.delenv(name, raising=False)
+        mp.setenv("AWS_DEFAULT_REGION", REGION)
+        mp.setenv("AWS_REGION", REGION)
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        mp.setenv("AWS_CONFIG_FILE", str(missing))
+        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(missing))
+        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        mp.setenv("POWERTOOLS_SERVICE_NAME", "studio-teardown")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Belt and braces beside Stubber: a request that reaches the HTTP layer fails the test."""
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a test tried to send a real HTTP request")
+
+    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", refuse)
+
+
+@pytest.fixture(scope="package")
+def teardown_logic(aws_offline_env: None) -> ModuleType:
+    return load_lambda_module("studio_teardown_logic", LAMBDA_ROOT / "studio_teardown" / "teardown.py")
+
+
+@pytest.fixture(scope="package")
+def teardown_handler(aws_offline_env: None, teardown_logic: ModuleType) -> ModuleType:
+    return load_lambda_module(
+        "studio_teardown_handler",
+        LAMBDA_ROOT / "studio_teardown" / "handler.py",
+        aliases={"teardown": teardown_logic},
+    )
+
+
+def make_sagemaker_client(config: Any = None) -> Any:
+    return boto3.client(
+        "sagemaker",
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    )
+
+
+@pytest.fixture
+def sagemaker_factory() -> Callable[..., Any]:
+    """For tests that need a client with a particular Config."""
+    return make_sagemaker_client
+
+
+@pytest.fixture
+def sagemaker() -> Any:
+    return make_sagemaker_client()
+
+
+@pytest.fixture
+def stubber(sagemaker: Any) -> Iterator[Stubber]:
+    """Active Stubber: every call must match the next queued request, or the call raises."""
+    with Stubber(sagemaker) as stub:
+        yield stub
+
+
+@pytest.fixture
+def stubbed_handler(
+    teardown_handler: ModuleType, sagemaker: Any, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> ModuleType:
+    monkeypatch.setattr(teardown_handler, "_client", sagemaker)
+    return teardown_handler
+
+
+@dataclass(frozen=True)
+class FakeLambdaContext:
+    """The attributes Powertools' inject_lambda_context reads."""
+
+    function_name: str = "studio-teardown"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:111122223333:function:studio-teardown"
+    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()

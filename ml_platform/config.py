@@ -71,9 +71,7 @@ class PlatformConfig(StrictModel):
         for i, endpoint in enumerate(self.endpoints):
             for j, variant in enumerate(endpoint.variants):
                 if variant.model not in models:
-                    raise ValueError(
-                        f"endpoints[{i}].variants[{j}].model: '{variant.model}' is not in 'models'"
-                    )
+                    raise ValueError(f"endpoints[{i}].variants[{j}].model: '{variant.model}' is not in 'models'")
         endpoints = {e.name for e in self.endpoints}
         seen: set[tuple[str, str]] = set()
         for i, monitor in enumerate(self.monitors):
@@ -93,11 +91,7 @@ def _check_cidrs(accounts: Accounts) -> None:
     vpcs: list[tuple[str, IPv4Network]] = [
         (f"data_science[{i}].vpc.cidr", t.vpc.cidr) for i, t in enumerate(accounts.data_science) if t.vpc.cidr
     ]
-    vpcs += [
-        (f"{n}.vpc.cidr", a.vpc.cidr)
-        for n, a in (("test", accounts.test), ("prod", accounts.prod))
-        if a.vpc.cidr
-    ]
+    vpcs += [(f"{n}.vpc.cidr", a.vpc.cidr) for n, a in (("test", accounts.test), ("prod", accounts.prod)) if a.vpc.cidr]
     for (path_a, net_a), (path_b, net_b) in combinations(vpcs, 2):
         if net_a.overlaps(net_b):
             raise ValueError(

@@ -46,9 +46,7 @@ def account_roles(config: PlatformConfig) -> list[AccountRole]:
             "SharedServices",
             platform,
         ),
-        AccountRole(
-            AccountKind.DATA_LAKE, "DataLake", "datalake", accounts.data_lake.account_id, "DataLake", platform
-        ),
+        AccountRole(AccountKind.DATA_LAKE, "DataLake", "datalake", accounts.data_lake.account_id, "DataLake", platform),
     ]
     # Environment=Development: the tag Studio and idle-resource policies key on (XC-3, AS-24).
     roles += [

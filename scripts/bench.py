@@ -74,11 +74,7 @@ def main() -> int:
         )
         example_s, example_r = _synth(EXAMPLE, work / "example", args.runs)
         double_s, double_r = _synth(doubled_config(work / "double.yaml"), work / "double", args.runs)
-        tests = (
-            None
-            if args.no_tests
-            else _timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], env)
-        )
+        tests = None if args.no_tests else _timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], env)
     rows = [
         ("trivial one-bucket app synth", f"{trivial:.2f} s", ""),
         (

@@ -64,11 +64,7 @@ def _default(field: Any) -> str:
     if isinstance(value, BaseModel):
         return "defaults below"
     if isinstance(value, tuple) and value and isinstance(value[0], Enum):
-        return (
-            "all: " + ", ".join(v.value for v in value)
-            if len(value) > 6
-            else ", ".join(v.value for v in value)
-        )
+        return "all: " + ", ".join(v.value for v in value) if len(value) > 6 else ", ".join(v.value for v in value)
     if isinstance(value, Enum):
         return f"`{value.value}`"
     return f"`{value!r}`" if value not in ((), None) else "none"

@@ -13,6 +13,7 @@ import ssl
 import sys
 import urllib.request
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 METADATA = "/opt/ml/metadata/resource-metadata.json"
@@ -48,25 +49,23 @@ def fetch_sessions(port: int) -> list[dict[str, Any]]:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    with urllib.request.urlopen(f"https://localhost:{port}/api/sessions", context=context, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(f"https://localhost:{port}/api/sessions", context=context, timeout=10) as response:
         sessions: list[dict[str, Any]] = json.load(response)
     return sessions
 
 
 def read_uptime() -> timedelta:
-    with open("/proc/uptime", encoding="ascii") as handle:
+    with Path("/proc/uptime").open(encoding="ascii") as handle:
         return timedelta(seconds=float(handle.read().split()[0]))
 
 
 def stop_instance() -> None:
     import boto3  # only on the instance, where JupyterSystemEnv provides it
 
-    with open(METADATA, encoding="utf-8") as handle:
+    with Path(METADATA).open(encoding="utf-8") as handle:
         metadata = json.load(handle)
     region = metadata["ResourceArn"].split(":")[3]
-    boto3.client("sagemaker", region_name=region).stop_notebook_instance(
-        NotebookInstanceName=metadata["ResourceName"]
-    )
+    boto3.client("sagemaker", region_name=region).stop_notebook_instance(NotebookInstanceName=metadata["ResourceName"])
 
 
 def main(argv: list[str]) -> int:

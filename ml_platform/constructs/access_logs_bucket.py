@@ -21,9 +21,7 @@ class AccessLogsBucket(Construct):
     cdk-nag recognises it as a log destination, so it needs no access logging of its own.
     """
 
-    def __init__(
-        self, scope: Construct, construct_id: str, *, bucket_name: str, retention_days: int = 365
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, bucket_name: str, retention_days: int = 365) -> None:
         super().__init__(scope, construct_id)
         self.bucket = s3.Bucket(
             self,

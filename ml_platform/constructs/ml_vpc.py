@@ -54,14 +54,19 @@ class MlVpc(Construct):
             self.vpc: ec2.IVpc = self._create_vpc(cidr, len(availability_zones), flow_log_key, flow_log_retention)
         else:
             self.vpc = ec2.Vpc.from_vpc_attributes(
-                self, "Vpc", vpc_id=str(existing_vpc_id),
+                self,
+                "Vpc",
+                vpc_id=str(existing_vpc_id),
                 availability_zones=list(availability_zones)[: len(existing_subnet_ids)],
                 isolated_subnet_ids=list(existing_subnet_ids),
             )
         self.subnets = self.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
 
         self.sagemaker_sg = ec2.SecurityGroup(
-            self, "SageMakerSg", vpc=self.vpc, allow_all_outbound=False,
+            self,
+            "SageMakerSg",
+            vpc=self.vpc,
+            allow_all_outbound=False,
             description="SageMaker Studio apps, notebooks and jobs: intra-group TCP, HTTPS out",
         )
         self.sagemaker_sg.add_ingress_rule(self.sagemaker_sg, ec2.Port.all_tcp(), "Studio EFS/apps, distributed jobs")
@@ -70,7 +75,10 @@ class MlVpc(Construct):
         self.sagemaker_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "VPC endpoints and S3 gateway")
 
         self.endpoints_sg = ec2.SecurityGroup(
-            self, "EndpointsSg", vpc=self.vpc, allow_all_outbound=False,
+            self,
+            "EndpointsSg",
+            vpc=self.vpc,
+            allow_all_outbound=False,
             description="Interface VPC endpoints: HTTPS from SageMaker workloads only",
         )
         self.endpoints_sg.add_ingress_rule(self.sagemaker_sg, ec2.Port.tcp(443), "HTTPS from SageMaker workloads")
@@ -78,33 +86,45 @@ class MlVpc(Construct):
             self._add_endpoints(interface_endpoints)
 
     def _create_vpc(self, cidr: str, az_count: int, key: kms.IKey, retention: logs.RetentionDays) -> ec2.Vpc:
-        log_group = logs.LogGroup(self, "FlowLogs", encryption_key=key, retention=retention,
-                                  removal_policy=cdk.RemovalPolicy.RETAIN)
+        log_group = logs.LogGroup(
+            self, "FlowLogs", encryption_key=key, retention=retention, removal_policy=cdk.RemovalPolicy.RETAIN
+        )
         vpc = ec2.Vpc(
-            self, "Vpc", ip_addresses=ec2.IpAddresses.cidr(cidr), nat_gateways=0,
+            self,
+            "Vpc",
+            ip_addresses=ec2.IpAddresses.cidr(cidr),
+            nat_gateways=0,
             max_azs=az_count,  # every AZ of the config (the stack's availability_zones)
             create_internet_gateway=False,
             subnet_configuration=[
                 ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=20)
             ],
             restrict_default_security_group=True,
-            flow_logs={"All": ec2.FlowLogOptions(
-                destination=ec2.FlowLogDestination.to_cloud_watch_logs(log_group),
-                traffic_type=ec2.FlowLogTrafficType.ALL,
-            )},
+            flow_logs={
+                "All": ec2.FlowLogOptions(
+                    destination=ec2.FlowLogDestination.to_cloud_watch_logs(log_group),
+                    traffic_type=ec2.FlowLogTrafficType.ALL,
+                )
+            },
         )
-        vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3,
-                                 subnets=[ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
-        acknowledge(vpc, {
-            "NIST.800.53.R5-IAMNoInlinePolicy": (
-                "The flow log delivery role is CDK's, dedicated to this VPC; CDK attaches its generated "
-                "least-privilege policy (write to this one log group) inline."
-            ),
-            "CloudFormation-Validate::W3010": (
-                "AZs are fixed in config on purpose: synth does no lookups and must give the same "
-                "template on every machine (docs/decisions.md)."
-            ),
-        })
+        vpc.add_gateway_endpoint(
+            "S3",
+            service=ec2.GatewayVpcEndpointAwsService.S3,
+            subnets=[ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)],
+        )
+        acknowledge(
+            vpc,
+            {
+                "NIST.800.53.R5-IAMNoInlinePolicy": (
+                    "The flow log delivery role is CDK's, dedicated to this VPC; CDK attaches its generated "
+                    "least-privilege policy (write to this one log group) inline."
+                ),
+                "CloudFormation-Validate::W3010": (
+                    "AZs are fixed in config on purpose: synth does no lookups and must give the same "
+                    "template on every machine (docs/decisions.md)."
+                ),
+            },
+        )
         return vpc
 
     def _add_endpoints(self, names: Sequence[str]) -> None:
@@ -115,7 +135,8 @@ class MlVpc(Construct):
             self.vpc.add_interface_endpoint(
                 construct_id,
                 service=ec2.InterfaceVpcEndpointService(f"{namespace}.{region}.{name}", 443),
-                private_dns_enabled=True, security_groups=[self.endpoints_sg],
+                private_dns_enabled=True,
+                security_groups=[self.endpoints_sg],
                 subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
                 open=False,
             )

@@ -36,7 +36,8 @@ class NotebookInstance(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.instance = sagemaker.CfnNotebookInstance(
-            self, "Instance",
+            self,
+            "Instance",
             notebook_instance_name=instance_name,
             instance_type=instance_type,
             role_arn=role_arn,

@@ -36,10 +36,13 @@ class NotebookIdleStop(Construct):
             raise ValueError(f"idle_minutes must be 5..1440, got {idle_minutes}")
         self.config_name = config_name
         self.lifecycle = sagemaker.CfnNotebookInstanceLifecycleConfig(
-            self, "Config",
+            self,
+            "Config",
             notebook_instance_lifecycle_config_name=config_name,
-            on_start=[sagemaker.CfnNotebookInstanceLifecycleConfig.NotebookInstanceLifecycleHookProperty(
-                # Fn::Base64 keeps the script readable in the template for reviewers.
-                content=cdk.Fn.base64(on_start_script(idle_minutes)),
-            )],
+            on_start=[
+                sagemaker.CfnNotebookInstanceLifecycleConfig.NotebookInstanceLifecycleHookProperty(
+                    # Fn::Base64 keeps the script readable in the template for reviewers.
+                    content=cdk.Fn.base64(on_start_script(idle_minutes)),
+                )
+            ],
         )

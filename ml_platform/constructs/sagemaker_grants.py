@@ -7,100 +7,181 @@ only on platform keys. Each wildcard says why it is there (see ``Grant``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
+from .sagemaker_scope import RUNTIME_NAMES as _RUNTIME_NAMES
+from .sagemaker_scope import SageMakerScope
 from .scoped_policy import Grant
-
-_RUNTIME_NAMES = "names and IDs are chosen at run time; scoped to this account and region"
-
-
-@dataclass(frozen=True)
-class SageMakerScope:
-    """Where a role may act: this account/region, the team's bucket, keys and role prefix."""
-
-    partition: str
-    region: str
-    account: str
-    bucket_name: str
-    key_arns: Sequence[str]
-    role_name_prefix: str  # e.g. openaq-weatherproduct-sm- : the roles PassRole may pass
-    image_accounts: Sequence[str]  # accounts whose ECR repositories jobs may pull from
-
-    def arn(self, service: str, resource: str) -> str:
-        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
-
-    def sm(self, *resources: str) -> list[str]:
-        return [self.arn("sagemaker", r) for r in resources]
 
 
 def studio_apps(s: SageMakerScope) -> list[Grant]:
-    return [Grant("StudioApps", [
-        "sagemaker:CreateApp", "sagemaker:DeleteApp", "sagemaker:DescribeApp", "sagemaker:CreateSpace",
-        "sagemaker:UpdateSpace", "sagemaker:DeleteSpace", "sagemaker:DescribeSpace",
-        "sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:AddTags",
-    ], s.sm("app/*", "space/*", "domain/*", "user-profile/*"), why=f"Studio domain, app and space {_RUNTIME_NAMES}")]
+    return [
+        Grant(
+            "StudioApps",
+            [
+                "sagemaker:CreateApp",
+                "sagemaker:DeleteApp",
+                "sagemaker:DescribeApp",
+                "sagemaker:CreateSpace",
+                "sagemaker:UpdateSpace",
+                "sagemaker:DeleteSpace",
+                "sagemaker:DescribeSpace",
+                "sagemaker:DescribeDomain",
+                "sagemaker:DescribeUserProfile",
+                "sagemaker:AddTags",
+            ],
+            s.sm("app/*", "space/*", "domain/*", "user-profile/*"),
+            why=f"Studio domain, app and space {_RUNTIME_NAMES}",
+        )
+    ]
 
 
 def observe(s: SageMakerScope) -> list[Grant]:
-    lists = ["Apps", "Spaces", "Domains", "UserProfiles", "TrainingJobs", "ProcessingJobs",
-             "HyperParameterTuningJobs", "TrainingJobsForHyperParameterTuningJob", "Experiments", "Trials",
-             "TrialComponents", "FeatureGroups", "ModelPackageGroups", "ModelPackages", "Pipelines",
-             "PipelineExecutions", "Models", "Endpoints", "EndpointConfigs", "Tags", "Images", "ImageVersions"]
+    lists = [
+        "Apps",
+        "Spaces",
+        "Domains",
+        "UserProfiles",
+        "TrainingJobs",
+        "ProcessingJobs",
+        "HyperParameterTuningJobs",
+        "TrainingJobsForHyperParameterTuningJob",
+        "Experiments",
+        "Trials",
+        "TrialComponents",
+        "FeatureGroups",
+        "ModelPackageGroups",
+        "ModelPackages",
+        "Pipelines",
+        "PipelineExecutions",
+        "Models",
+        "Endpoints",
+        "EndpointConfigs",
+        "Tags",
+        "Images",
+        "ImageVersions",
+    ]
     actions = [f"sagemaker:List{name}" for name in lists]
-    actions += ["sagemaker:Search", "sagemaker:GetSearchSuggestions", "cloudwatch:GetMetricData",
-                "cloudwatch:ListMetrics", "cloudwatch:GetMetricStatistics"]
-    return [Grant("ListAndSearch", actions, ["*"], why="List, Search and metric reads support no resource-level scoping")]
+    actions += [
+        "sagemaker:Search",
+        "sagemaker:GetSearchSuggestions",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:ListMetrics",
+        "cloudwatch:GetMetricStatistics",
+    ]
+    return [
+        Grant(
+            "ListAndSearch",
+            actions,
+            ["*"],
+            why="List, Search and metric reads support no resource-level scoping",
+        )
+    ]
 
 
 def jobs(s: SageMakerScope) -> list[Grant]:
     job_arns = s.sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*", "transform-job/*")
     return [
         # WA-SEC-1/9: a job must name private subnets and a volume key, or it is refused.
-        Grant("CreateJobsInVpcWithKms", [
-            "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
-            "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateTransformJob",
-        ], job_arns, why=f"job {_RUNTIME_NAMES}",
-            conditions={"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKey": "false"}}),
-        Grant("ManageJobs", [
-            "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:DescribeTrainingJob",
-            "sagemaker:StopTrainingJob", "sagemaker:UpdateTrainingJob", "sagemaker:DescribeHyperParameterTuningJob",
-            "sagemaker:StopHyperParameterTuningJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob",
-            "sagemaker:AddTags",
-        ], job_arns, why=f"job {_RUNTIME_NAMES}"),
+        Grant(
+            "CreateJobsInVpcWithKms",
+            [
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+                "sagemaker:CreateHyperParameterTuningJob",
+                "sagemaker:CreateTransformJob",
+            ],
+            job_arns,
+            why=f"job {_RUNTIME_NAMES}",
+            conditions={"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKey": "false"}},
+        ),
+        Grant(
+            "ManageJobs",
+            [
+                "sagemaker:DescribeProcessingJob",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:DescribeTrainingJob",
+                "sagemaker:StopTrainingJob",
+                "sagemaker:UpdateTrainingJob",
+                "sagemaker:DescribeHyperParameterTuningJob",
+                "sagemaker:StopHyperParameterTuningJob",
+                "sagemaker:DescribeTransformJob",
+                "sagemaker:StopTransformJob",
+                "sagemaker:AddTags",
+            ],
+            job_arns,
+            why=f"job {_RUNTIME_NAMES}",
+        ),
     ]
 
 
 def experiments(s: SageMakerScope) -> list[Grant]:
     verbs = ["Create", "Describe", "Update"]
     actions = [f"sagemaker:{v}{n}" for v in verbs for n in ("Experiment", "Trial", "TrialComponent")]
-    actions += ["sagemaker:AssociateTrialComponent", "sagemaker:DisassociateTrialComponent",
-                "sagemaker:BatchPutMetrics", "sagemaker:AddAssociation", "sagemaker:QueryLineage",
-                "sagemaker:CreateArtifact", "sagemaker:CreateContext", "sagemaker:CreateAction"]
-    resources = s.sm("experiment/*", "experiment-trial/*", "experiment-trial-component/*",
-                     "artifact/*", "context/*", "action/*")
+    actions += [
+        "sagemaker:AssociateTrialComponent",
+        "sagemaker:DisassociateTrialComponent",
+        "sagemaker:BatchPutMetrics",
+        "sagemaker:AddAssociation",
+        "sagemaker:QueryLineage",
+        "sagemaker:CreateArtifact",
+        "sagemaker:CreateContext",
+        "sagemaker:CreateAction",
+    ]
+    resources = s.sm(
+        "experiment/*",
+        "experiment-trial/*",
+        "experiment-trial-component/*",
+        "artifact/*",
+        "context/*",
+        "action/*",
+    )
     return [Grant("ExperimentsAndLineage", actions, resources, why=f"experiment and lineage {_RUNTIME_NAMES}")]
 
 
 def feature_store(s: SageMakerScope) -> list[Grant]:
-    return [Grant("FeatureStoreReadWrite", [
-        "sagemaker:DescribeFeatureGroup", "sagemaker:GetRecord", "sagemaker:BatchGetRecord", "sagemaker:PutRecord",
-    ], s.sm("feature-group/*"), why=f"feature group {_RUNTIME_NAMES}")]
+    return [
+        Grant(
+            "FeatureStoreReadWrite",
+            [
+                "sagemaker:DescribeFeatureGroup",
+                "sagemaker:GetRecord",
+                "sagemaker:BatchGetRecord",
+                "sagemaker:PutRecord",
+            ],
+            s.sm("feature-group/*"),
+            why=f"feature group {_RUNTIME_NAMES}",
+        )
+    ]
 
 
 def registry(s: SageMakerScope, *, approve: bool) -> list[Grant]:
-    actions = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup",
-               "sagemaker:CreateModelPackage", "sagemaker:CreateModelPackageGroup"]
+    actions = [
+        "sagemaker:DescribeModelPackage",
+        "sagemaker:DescribeModelPackageGroup",
+        "sagemaker:CreateModelPackage",
+        "sagemaker:CreateModelPackageGroup",
+    ]
     if approve:  # deployment approvers (book ch8): approval triggers the release path
         actions.append("sagemaker:UpdateModelPackage")
-    return [Grant("ModelRegistry", actions, s.sm("model-package/*", "model-package-group/*"),
-                  why=f"model package {_RUNTIME_NAMES}")]
+    return [
+        Grant(
+            "ModelRegistry",
+            actions,
+            s.sm("model-package/*", "model-package-group/*"),
+            why=f"model package {_RUNTIME_NAMES}",
+        )
+    ]
 
 
 def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
-    actions = ["sagemaker:DescribePipeline", "sagemaker:StartPipelineExecution", "sagemaker:StopPipelineExecution",
-               "sagemaker:RetryPipelineExecution", "sagemaker:DescribePipelineExecution",
-               "sagemaker:ListPipelineExecutionSteps", "sagemaker:DescribePipelineDefinitionForExecution"]
+    actions = [
+        "sagemaker:DescribePipeline",
+        "sagemaker:StartPipelineExecution",
+        "sagemaker:StopPipelineExecution",
+        "sagemaker:RetryPipelineExecution",
+        "sagemaker:DescribePipelineExecution",
+        "sagemaker:ListPipelineExecutionSteps",
+        "sagemaker:DescribePipelineDefinitionForExecution",
+    ]
     if manage:
         actions += ["sagemaker:CreatePipeline", "sagemaker:UpdatePipeline", "sagemaker:DeletePipeline"]
     return [Grant("Pipelines", actions, s.sm("pipeline/*", "pipeline-execution/*"), why=f"pipeline {_RUNTIME_NAMES}")]
@@ -108,64 +189,47 @@ def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
 
 def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
     return [
-        Grant("CreateModelsInVpc", ["sagemaker:CreateModel"], s.sm("model/*"), why=f"model {_RUNTIME_NAMES}",
-              conditions={"Null": {"sagemaker:VpcSubnets": "false"}}),
-        Grant("TestEndpoints", [
-            "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint",
-            "sagemaker:DeleteEndpoint", "sagemaker:DeleteEndpointConfig", "sagemaker:DeleteModel",
-            "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel",
-            "sagemaker:InvokeEndpoint",
-        ], s.sm("model/*", "endpoint-config/*", "endpoint/*"), why=f"endpoint {_RUNTIME_NAMES}"),
+        Grant(
+            "CreateModelsInVpc",
+            ["sagemaker:CreateModel"],
+            s.sm("model/*"),
+            why=f"model {_RUNTIME_NAMES}",
+            conditions={"Null": {"sagemaker:VpcSubnets": "false"}},
+        ),
+        Grant(
+            "TestEndpoints",
+            [
+                "sagemaker:CreateEndpointConfig",
+                "sagemaker:CreateEndpoint",
+                "sagemaker:UpdateEndpoint",
+                "sagemaker:DeleteEndpoint",
+                "sagemaker:DeleteEndpointConfig",
+                "sagemaker:DeleteModel",
+                "sagemaker:DescribeEndpoint",
+                "sagemaker:DescribeEndpointConfig",
+                "sagemaker:DescribeModel",
+                "sagemaker:InvokeEndpoint",
+            ],
+            s.sm("model/*", "endpoint-config/*", "endpoint/*"),
+            why=f"endpoint {_RUNTIME_NAMES}",
+        ),
     ]
 
 
 def domain_admin(s: SageMakerScope) -> list[Grant]:
-    return [Grant("StudioAdmin", [
-        "sagemaker:UpdateDomain", "sagemaker:UpdateUserProfile", "sagemaker:DeleteApp", "sagemaker:DeleteSpace",
-        "sagemaker:UpdateSpace", "sagemaker:DescribeApp", "sagemaker:DescribeSpace",
-    ], s.sm("domain/*", "user-profile/*", "app/*", "space/*"), why=f"Studio {_RUNTIME_NAMES}")]
-
-
-def data_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
-    bucket = f"arn:{s.partition}:s3:::{s.bucket_name}"
-    objects = ["s3:GetObject", "s3:GetObjectVersion"]
-    if write:
-        objects += ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    key_actions = ["kms:Decrypt", "kms:DescribeKey"]
-    if write:
-        key_actions += ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-                        "kms:ReEncryptFrom", "kms:ReEncryptTo"]
     return [
-        Grant("TeamBucketObjects", objects, [f"{bucket}/*"], why="any object of the team's own bucket"),
-        Grant("TeamBucketList", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket]),
-        Grant("PlatformKeys", key_actions, list(s.key_arns)),
-        # SageMaker attaches encrypted volumes to instances through grants (book ch13 WA-SEC-9).
-        Grant("PlatformKeyGrantsForVolumes", ["kms:CreateGrant"], list(s.key_arns),
-              conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
-    ]
-
-
-def runtime_basics(s: SageMakerScope) -> list[Grant]:
-    """Pass platform roles, pull images, write logs and metrics, use ENIs in the private VPC."""
-    role_pattern = f"arn:{s.partition}:iam::{s.account}:role/{s.role_name_prefix}*"
-    repos = [f"arn:{s.partition}:ecr:{s.region}:{a}:repository/*" for a in sorted({s.account, *s.image_accounts})]
-    log_groups = s.arn("logs", "log-group:/aws/sagemaker/*")
-    return [
-        Grant("PassPlatformSageMakerRoles", ["iam:PassRole"], [role_pattern],
-              why="only the platform's own SageMaker roles (name prefix), only to SageMaker",
-              conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
-        Grant("PullImages", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-              repos, why="any repository of the platform's image accounts (shared services, own)"),
-        Grant("EcrLogin", ["ecr:GetAuthorizationToken"], ["*"], why="ecr:GetAuthorizationToken has no resource scope"),
-        Grant("SageMakerLogs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-                                "logs:DescribeLogStreams", "logs:GetLogEvents"],
-              [log_groups, f"{log_groups}:log-stream:*"], why="SageMaker's own log groups (/aws/sagemaker/...)"),
-        Grant("SageMakerMetrics", ["cloudwatch:PutMetricData"], ["*"],
-              why="PutMetricData has no resource scope; limited to SageMaker namespaces by condition",
-              conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker/*"]}}),
-        Grant("VpcNetworkInterfaces", [
-            "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-            "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-            "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-        ], ["*"], why="ENIs for VPC jobs and apps are created before their IDs exist; EC2 Describe has no scope"),
+        Grant(
+            "StudioAdmin",
+            [
+                "sagemaker:UpdateDomain",
+                "sagemaker:UpdateUserProfile",
+                "sagemaker:DeleteApp",
+                "sagemaker:DeleteSpace",
+                "sagemaker:UpdateSpace",
+                "sagemaker:DescribeApp",
+                "sagemaker:DescribeSpace",
+            ],
+            s.sm("domain/*", "user-profile/*", "app/*", "space/*"),
+            why=f"Studio {_RUNTIME_NAMES}",
+        )
     ]

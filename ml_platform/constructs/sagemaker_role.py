@@ -22,19 +22,31 @@ class SageMakerRole(Construct):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, role_name: str, description: str, grants: Sequence[Grant]
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        role_name: str,
+        description: str,
+        grants: Sequence[Grant],
     ) -> None:
         super().__init__(scope, construct_id)
         account = cdk.Stack.of(self).account
         self.role = iam.Role(
-            self, "Role", role_name=role_name, description=description,
+            self,
+            "Role",
+            role_name=role_name,
+            description=description,
             assumed_by=iam.ServicePrincipal(
                 "sagemaker.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": account}}
             ),
             max_session_duration=cdk.Duration.hours(12),  # long training jobs and Studio sessions
         )
         self.policy = ScopedPolicy(
-            self, "Permissions", name=role_name, description=f"Least-privilege permissions of {role_name}",
+            self,
+            "Permissions",
+            name=role_name,
+            description=f"Least-privilege permissions of {role_name}",
             grants=grants,
         )
         self.role.add_managed_policy(self.policy.policy)

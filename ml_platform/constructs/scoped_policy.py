@@ -54,7 +54,10 @@ class ScopedPolicy(Construct):
         if len(set(sids)) != len(sids):
             raise ValueError(f"duplicate statement ids in {name}: {sids}")
         self.policy = iam.ManagedPolicy(
-            self, "Policy", managed_policy_name=name, description=description,
+            self,
+            "Policy",
+            managed_policy_name=name,
+            description=description,
             statements=[g.statement() for g in grants],
         )
         reasons: dict[str, str] = {}

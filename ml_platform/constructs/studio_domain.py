@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -62,7 +63,8 @@ class StudioDomain(Construct):
         lifecycle = idle_lifecycle(idle_timeout_minutes)
         groups = list(security_group_ids)
         self.domain = sagemaker.CfnDomain(
-            self, "Domain",
+            self,
+            "Domain",
             domain_name=domain_name,
             auth_mode="IAM",
             app_network_access_type="VpcOnly",

@@ -15,7 +15,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IDependable
 
-from ..compliance.acknowledgements import acknowledge
+from ..compliance.provider_framework import acknowledge_provider_framework
 from ..context import PROJECT_ROOT
 from ..naming import partition_for
 from .powertools import ARCHITECTURE, RUNTIME, powertools_layer
@@ -26,14 +26,14 @@ CODE = PROJECT_ROOT / "lambda" / "studio_teardown"
 
 class StudioTeardown(Construct):
     """Props:
-        domain_id: the domain to clean up on delete.
-        function_name_prefix: physical name prefix of the two handler functions.
-        vpc, subnets, security_groups: the handlers run in the private VPC and reach SageMaker
-            through its endpoint.
-        logs_key: customer key of their log groups.
-        depends_on: the user profiles (the domain is a dependency through ``domain_id``):
-            CloudFormation deletes this resource before them.
-        total_timeout: how long deletion may wait for apps to go (bounded; then it fails).
+    domain_id: the domain to clean up on delete.
+    function_name_prefix: physical name prefix of the two handler functions.
+    vpc, subnets, security_groups: the handlers run in the private VPC and reach SageMaker
+        through its endpoint.
+    logs_key: customer key of their log groups.
+    depends_on: the user profiles (the domain is a dependency through ``domain_id``):
+        CloudFormation deletes this resource before them.
+    total_timeout: how long deletion may wait for apps to go (bounded; then it fails).
     """
 
     def __init__(
@@ -48,7 +48,7 @@ class StudioTeardown(Construct):
         security_groups: Sequence[ec2.ISecurityGroup],
         logs_key: kms.IKey,
         depends_on: Sequence[IDependable],
-        total_timeout: cdk.Duration = cdk.Duration.minutes(30),
+        total_timeout_minutes: int = 30,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -60,79 +60,98 @@ class StudioTeardown(Construct):
             name = f"{function_name_prefix}-{kind.replace('_', '-')}"
             log_arns.append(f"{sm.replace(':sagemaker:', ':logs:')}:log-group:/aws/lambda/{name}:*")
             log_group = logs.LogGroup(
-                self, f"{kind}Logs", log_group_name=f"/aws/lambda/{name}", encryption_key=logs_key,
-                retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY,
+                self,
+                f"{kind}Logs",
+                log_group_name=f"/aws/lambda/{name}",
+                encryption_key=logs_key,
+                retention=logs.RetentionDays.ONE_YEAR,
+                removal_policy=cdk.RemovalPolicy.DESTROY,
             )
             functions[kind] = lambda_.Function(
-                self, kind.title().replace("_", ""),
-                function_name=name, runtime=RUNTIME, architecture=ARCHITECTURE,
-                handler=f"handler.{kind}", code=lambda_.Code.from_asset(str(CODE), exclude=["__pycache__", "*.pyc"]),
+                self,
+                kind.title().replace("_", ""),
+                function_name=name,
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                handler=f"handler.{kind}",
+                code=lambda_.Code.from_asset(str(CODE), exclude=["__pycache__", "*.pyc"]),
                 layers=[powertools_layer(self, f"{kind}Powertools")],
-                role=role, log_group=log_group, timeout=cdk.Duration.minutes(5), memory_size=256,
-                vpc=vpc, vpc_subnets=ec2.SubnetSelection(subnets=list(subnets)), security_groups=list(security_groups),
+                role=role,
+                log_group=log_group,
+                timeout=cdk.Duration.minutes(5),
+                memory_size=256,
+                vpc=vpc,
+                vpc_subnets=ec2.SubnetSelection(subnets=list(subnets)),
+                security_groups=list(security_groups),
                 reserved_concurrent_executions=2,  # one stack at a time; never a runaway
                 environment={"POWERTOOLS_SERVICE_NAME": "studio-teardown"},
             )
-        policy = ScopedPolicy(self, "Permissions", name=f"{function_name_prefix}-teardown",
-                              description="List and delete the Studio apps and spaces of the domain", grants=[
-            Grant("ListStudio", ["sagemaker:ListApps", "sagemaker:ListSpaces"], ["*"],
-                  why="SageMaker List actions support no resource-level scoping"),
-            Grant("DeleteStudioAppsAndSpaces", ["sagemaker:DeleteApp", "sagemaker:DeleteSpace"],
-                  [f"{sm}:app/*", f"{sm}:space/*"], why="apps and spaces are created by users at run time"),
-            Grant("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
-                  log_arns,
-                  why="log streams of the function's own log group"),
-            Grant("VpcNetworkInterfaces", [
-                "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
-            ], ["*"], why="Lambda creates its VPC network interfaces before their IDs exist"),
-        ])
+        policy = ScopedPolicy(
+            self,
+            "Permissions",
+            name=f"{function_name_prefix}-teardown",
+            description="List and delete the Studio apps and spaces of the domain",
+            grants=[
+                Grant(
+                    "ListStudio",
+                    ["sagemaker:ListApps", "sagemaker:ListSpaces"],
+                    ["*"],
+                    why="SageMaker List actions support no resource-level scoping",
+                ),
+                Grant(
+                    "DeleteStudioAppsAndSpaces",
+                    ["sagemaker:DeleteApp", "sagemaker:DeleteSpace"],
+                    [f"{sm}:app/*", f"{sm}:space/*"],
+                    why="apps and spaces are created by users at run time",
+                ),
+                Grant(
+                    "WriteOwnLogs",
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    log_arns,
+                    why="log streams of the function's own log group",
+                ),
+                Grant(
+                    "VpcNetworkInterfaces",
+                    [
+                        "ec2:CreateNetworkInterface",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:AssignPrivateIpAddresses",
+                        "ec2:UnassignPrivateIpAddresses",
+                    ],
+                    ["*"],
+                    why="Lambda creates its VPC network interfaces before their IDs exist",
+                ),
+            ],
+        )
         role.add_managed_policy(policy.policy)
-        provider_logs = logs.LogGroup(self, "ProviderLogs", encryption_key=logs_key,
-                                      retention=logs.RetentionDays.ONE_YEAR,
-                                      removal_policy=cdk.RemovalPolicy.DESTROY)
+        provider_logs = logs.LogGroup(
+            self,
+            "ProviderLogs",
+            encryption_key=logs_key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
         self.provider = cr.Provider(
-            self, "Provider",
-            on_event_handler=functions["on_event"], is_complete_handler=functions["is_complete"],
-            query_interval=cdk.Duration.seconds(30), total_timeout=total_timeout,
+            self,
+            "Provider",
+            on_event_handler=functions["on_event"],
+            is_complete_handler=functions["is_complete"],
+            query_interval=cdk.Duration.seconds(30),
+            total_timeout=cdk.Duration.minutes(total_timeout_minutes),
             log_group=provider_logs,
             disable_waiter_state_machine_logging=False,
             waiter_state_machine_log_options=cr.LogOptions(
                 destination=provider_logs, level=sfn.LogLevel.ALL, include_execution_data=False
             ),
         )
-        self._acknowledge_framework(functions)
+        acknowledge_provider_framework(self, self.provider, list(functions.values()))
         self.resource = cdk.CustomResource(
-            self, "Resource", service_token=self.provider.service_token,
-            resource_type="Custom::StudioTeardown", properties={"DomainId": domain_id},
+            self,
+            "Resource",
+            service_token=self.provider.service_token,
+            resource_type="Custom::StudioTeardown",
+            properties={"DomainId": domain_id},
         )
         for dependency in depends_on:
             self.resource.node.add_dependency(dependency)
-
-    def _acknowledge_framework(self, functions: dict[str, lambda_.Function]) -> None:
-        """The Provider framework's own functions, roles and state machine are CDK's code."""
-        stack = cdk.Stack.of(self)
-        invoked = [f"<{stack.get_logical_id(f.node.default_child)}.Arn>:*" for f in functions.values()]  # type: ignore[arg-type]
-        framework = [c for c in self.provider.node.find_all() if isinstance(c, lambda_.CfnFunction)]
-        invoked += [f"<{stack.get_logical_id(f)}.Arn>:*" for f in framework if "isComplete" in f.node.path
-                    or "onTimeout" in f.node.path]
-        reasons = {f"AwsSolutions-IAM5[Resource::{arn}]": "CDK Provider framework invokes these functions "
-                   "and their versions (':*'), nothing else" for arn in invoked}
-        sync = "invoked synchronously (CloudFormation -> Provider framework -> handler); a failure is reported to CloudFormation, so an async DLQ would never receive anything"
-        acknowledge(self, {
-            **reasons,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]":
-                "CDK Provider framework functions: AWS basic execution role for their own logs only",
-            "AwsSolutions-IAM5[Resource::*]": (
-                "waiter state machine logging: CloudWatch Logs delivery actions (logs:CreateLogDelivery, "
-                "logs:PutResourcePolicy, ...) support no resource scoping"
-            ),
-            "AwsSolutions-SF2": "X-Ray tracing of CDK's waiter state machine adds cost without insight; its executions are logged",
-            "NIST.800.53.R5-LambdaDLQ": sync,
-            "NIST.800.53.R5-IAMNoInlinePolicy": "CDK Provider framework roles carry CDK's generated invoke policies inline",
-            "NIST.800.53.R5-LambdaConcurrency": "CDK Provider framework functions run once per stack operation",
-            "NIST.800.53.R5-LambdaInsideVPC": (
-                "CDK Provider framework functions only call Lambda, Step Functions and the CloudFormation "
-                "response URL and touch no data; the platform VPC deliberately has no such endpoints"
-            ),
-        })

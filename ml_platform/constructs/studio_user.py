@@ -24,7 +24,8 @@ class StudioUser(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.profile = sagemaker.CfnUserProfile(
-            self, "Profile",
+            self,
+            "Profile",
             domain_id=domain_id,
             user_profile_name=user_name,
             user_settings=sagemaker.CfnUserProfile.UserSettingsProperty(

@@ -44,8 +44,7 @@ class Organisation(StrictModel):
         wrong = [az for az in self.availability_zones if not pattern.match(az)]
         if wrong:
             raise ValueError(
-                f"availability_zones: {', '.join(wrong)} not in region {self.region} "
-                f"(expected e.g. {self.region}a)"
+                f"availability_zones: {', '.join(wrong)} not in region {self.region} (expected e.g. {self.region}a)"
             )
         dupes = duplicates(list(self.availability_zones))
         if dupes:
@@ -72,9 +71,7 @@ class DataScienceAccount(StrictModel):
     account_id: AccountId = Field(description="12-digit account ID, quoted.")
     vpc: VpcConfig = Field(description="The team's private VPC (new or existing).")
     studio: StudioConfig = Field(default=StudioConfig(), description="Studio domain settings and users.")
-    labeling: LabelingConfig | None = Field(
-        default=None, description="Ground Truth private workforce (optional)."
-    )
+    labeling: LabelingConfig | None = Field(default=None, description="Ground Truth private workforce (optional).")
     notebook_idle_minutes: int = Field(
         default=60, ge=5, le=1440, description="Notebook instances stop after this long without activity."
     )

@@ -10,8 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 def _quoted_account_id(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError(
-            "account IDs must be quoted strings in YAML (e.g. '012345678901'); "
-            "an unquoted number loses leading zeros"
+            "account IDs must be quoted strings in YAML (e.g. '012345678901'); an unquoted number loses leading zeros"
         )
     return value
 
@@ -31,9 +30,7 @@ AccountId = Annotated[
 # Lowercase slug used inside physical names (buckets forbid uppercase).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=20)]
 # SageMaker resource names: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62} (UserProfile, Endpoint, Model...).
-SageMakerName = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", max_length=63)
-]
+SageMakerName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", max_length=63)]
 InstanceType = Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9]+\.[a-z0-9]+$")]
 TagKey = Annotated[
     str,

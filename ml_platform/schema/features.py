@@ -10,12 +10,8 @@ from pydantic import Field, StringConstraints, model_validator
 from .base import StrictModel
 
 # AWS::SageMaker::FeatureGroup FeatureGroupName / FeatureName patterns.
-FeatureGroupName = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}$", max_length=64)
-]
-FeatureName = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}$", max_length=64)
-]
+FeatureGroupName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}$", max_length=64)]
+FeatureName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}$", max_length=64)]
 
 
 class FeatureType(StrEnum):

@@ -67,11 +67,19 @@ LOG_RETENTION_DAYS = (
 )
 
 # What a hosting (test/prod) VPC needs of the configured list: no Studio, notebooks, catalog, git.
-HOSTING_INTERFACE_ENDPOINTS = frozenset({
-    InterfaceEndpoint.SAGEMAKER_API, InterfaceEndpoint.SAGEMAKER_RUNTIME,
-    InterfaceEndpoint.SAGEMAKER_FEATURESTORE_RUNTIME, InterfaceEndpoint.STS, InterfaceEndpoint.LOGS,
-    InterfaceEndpoint.MONITORING, InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.KMS,
-})
+HOSTING_INTERFACE_ENDPOINTS = frozenset(
+    {
+        InterfaceEndpoint.SAGEMAKER_API,
+        InterfaceEndpoint.SAGEMAKER_RUNTIME,
+        InterfaceEndpoint.SAGEMAKER_FEATURESTORE_RUNTIME,
+        InterfaceEndpoint.STS,
+        InterfaceEndpoint.LOGS,
+        InterfaceEndpoint.MONITORING,
+        InterfaceEndpoint.ECR_API,
+        InterfaceEndpoint.ECR_DKR,
+        InterfaceEndpoint.KMS,
+    }
+)
 
 VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
@@ -80,9 +88,7 @@ SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
 class VpcConfig(StrictModel):
     """Either a CIDR for a new VPC or the IDs of an existing VPC and its private subnets."""
 
-    cidr: IPv4Network | None = Field(
-        default=None, description="CIDR of the VPC the platform creates (/16 to /24)."
-    )
+    cidr: IPv4Network | None = Field(default=None, description="CIDR of the VPC the platform creates (/16 to /24).")
     existing_vpc_id: VpcId | None = Field(default=None, description="Use this VPC instead of creating one.")
     existing_subnet_ids: tuple[SubnetId, ...] = Field(
         default=(), description="Private subnets of the existing VPC (2 or more AZs)."

@@ -87,8 +87,9 @@ class AccountDataStack(PlatformStack):
             allow_cloudwatch_logs=True,
         )
         self.keys = {
-            spec.purpose: PlatformKey(self, spec.construct_id, alias=naming.alias(spec.purpose),
-                                      description=spec.description)
+            spec.purpose: PlatformKey(
+                self, spec.construct_id, alias=naming.alias(spec.purpose), description=spec.description
+            )
             for spec in keys
         }
         self.access_logs = AccessLogsBucket(self, "AccessLogs", bucket_name=naming.bucket("access-logs"))

@@ -35,12 +35,15 @@ class NetworkStack(PlatformStack):
         flow_log_retention_days: int,
     ) -> None:
         super().__init__(
-            scope, construct_id, context,
+            scope,
+            construct_id,
+            context,
             description=f"Private isolated VPC, endpoints and flow logs of the {context.naming.slug} account.",
             stateful=True,
         )
         self.network = MlVpc(
-            self, "Network",
+            self,
+            "Network",
             availability_zones=context.availability_zones,
             interface_endpoints=interface_endpoints,
             flow_log_key=logs_key,

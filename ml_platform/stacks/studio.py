@@ -36,12 +36,18 @@ class StudioStack(PlatformStack):
         persona_roles: Mapping[Persona, SageMakerRole],
     ) -> None:
         naming = context.naming
-        super().__init__(scope, construct_id, context, stateful=True,
-                         description=f"Studio domain and users of the {naming.slug} account (stateful).")
+        super().__init__(
+            scope,
+            construct_id,
+            context,
+            stateful=True,
+            description=f"Studio domain and users of the {naming.slug} account (stateful).",
+        )
         groups = [network.sagemaker_sg.security_group_id]
         retain = team.studio.on_delete == OnDelete.RETAIN
         self.domain = StudioDomain(
-            self, "Domain",
+            self,
+            "Domain",
             domain_name=naming.resource("studio", max_length=63),
             vpc_id=network.vpc.vpc_id,
             subnet_ids=network.subnets.subnet_ids,
@@ -55,23 +61,30 @@ class StudioStack(PlatformStack):
         )
         self.users = {
             user.name: StudioUser(
-                self, f"User-{user.name}",
-                domain_id=self.domain.domain_id, user_name=user.name,
-                execution_role_arn=persona_roles[user.persona].role_arn, security_group_ids=groups,
+                self,
+                f"User-{user.name}",
+                domain_id=self.domain.domain_id,
+                user_name=user.name,
+                execution_role_arn=persona_roles[user.persona].role_arn,
+                security_group_ids=groups,
             )
             for user in team.studio.users
         }
         self.notebook_idle_stop = NotebookIdleStop(
-            self, "NotebookIdleStop",
+            self,
+            "NotebookIdleStop",
             config_name=naming.resource("notebook-idle-stop", max_length=63),
             idle_minutes=team.notebook_idle_minutes,
         )
         if not retain:
             self.teardown = StudioTeardown(
-                self, "Teardown",
+                self,
+                "Teardown",
                 domain_id=self.domain.domain_id,
                 function_name_prefix=naming.resource("studio", max_length=50),
-                vpc=network.vpc, subnets=network.subnets.subnets, security_groups=[network.sagemaker_sg],
+                vpc=network.vpc,
+                subnets=network.subnets.subnets,
+                security_groups=[network.sagemaker_sg],
                 logs_key=logs_key,
                 depends_on=[u.profile for u in self.users.values()],  # the domain: via DomainId
             )

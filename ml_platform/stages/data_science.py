@@ -19,7 +19,9 @@ class DataScienceStage(AccountStage):
         assert role.team_config is not None, "a data science role carries its team config"
         self.team = role.team_config
         self.network = NetworkStack(
-            self, "Network", self.stack_context,
+            self,
+            "Network",
+            self.stack_context,
             vpc=self.team.vpc,
             interface_endpoints=[e.value for e in config.network.interface_endpoints],
             logs_key=self.data.logs_key.key,
@@ -29,15 +31,23 @@ class DataScienceStage(AccountStage):
         bucket_name = self.naming.bucket("projects")
         studio_key = self.data.keys["studio"].key
         self.access = StudioAccessStack(
-            self, "Access", self.stack_context,
+            self,
+            "Access",
+            self.stack_context,
             bucket_name=bucket_name,
             key_arns=[self.data.data_key.key_arn, studio_key.key_arn],
             image_accounts=[config.accounts.shared_services.account_id],
         )
         self.studio = StudioStack(
-            self, "Studio", self.stack_context,
-            team=self.team, network=self.network.network, studio_key=studio_key,
-            data_key=self.data.data_key.key, logs_key=self.data.logs_key.key, bucket_name=bucket_name,
+            self,
+            "Studio",
+            self.stack_context,
+            team=self.team,
+            network=self.network.network,
+            studio_key=studio_key,
+            data_key=self.data.data_key.key,
+            logs_key=self.data.logs_key.key,
+            bucket_name=bucket_name,
             persona_roles=self.access.persona_roles,
         )
 

@@ -17,10 +17,13 @@ class WorkloadStage(AccountStage):
         super().__init__(scope, role, config)
         account = config.accounts.test if role.kind == AccountKind.TEST else config.accounts.prod
         self.network = NetworkStack(
-            self, "Network", self.stack_context,
+            self,
+            "Network",
+            self.stack_context,
             vpc=account.vpc,
-            interface_endpoints=[e.value for e in config.network.interface_endpoints
-                                 if e in HOSTING_INTERFACE_ENDPOINTS],
+            interface_endpoints=[
+                e.value for e in config.network.interface_endpoints if e in HOSTING_INTERFACE_ENDPOINTS
+            ],
             logs_key=self.data.logs_key.key,
             flow_log_retention_days=config.network.flow_log_retention_days,
         )

@@ -44,9 +44,7 @@ def test_data_buckets_use_the_customer_key_and_log_access(synth: Synth) -> None:
                             "BucketKeyEnabled": True,
                             "ServerSideEncryptionByDefault": {
                                 "SSEAlgorithm": "aws:kms",
-                                "KMSMasterKeyID": {
-                                    "Fn::GetAtt": [Match.string_like_regexp("^DataKey"), "Arn"]
-                                },
+                                "KMSMasterKeyID": {"Fn::GetAtt": [Match.string_like_regexp("^DataKey"), "Arn"]},
                             },
                         }
                     ]
@@ -214,9 +212,7 @@ def test_alerts_topic_is_encrypted_and_tls_only(synth: Synth) -> None:
         {
             "PolicyDocument": {
                 "Statement": [
-                    Match.object_like(
-                        {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
-                    ),
+                    Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
                 ]
             }
         },

@@ -21,5 +21,6 @@ def test_cfn_lint_is_clean(synth: Synth) -> None:
         capture_output=True,
         text=True,
         check=False,
+        cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -13,8 +14,13 @@ from ml_platform.schema.network import DEFAULT_INTERFACE_ENDPOINTS, HOSTING_INTE
 from ..helpers import Synth, config_from, example_data, resources_of_type, synthesize_stage
 
 NETWORK_STAGES = ["DataScience-weatherproduct", "DataScience-weatherresearch", "Test", "Production"]
-FORBIDDEN = ("AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::EgressOnlyInternetGateway",
-             "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::TransitGatewayAttachment")
+FORBIDDEN = (
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EgressOnlyInternetGateway",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::TransitGatewayAttachment",
+)
 
 
 def _service(name: str) -> str:
@@ -42,16 +48,21 @@ def test_private_subnets_in_two_azs_and_encrypted_flow_logs(synth: Synth, stage:
     for az in ("us-east-1a", "us-east-1b"):
         template.has_resource_properties("AWS::EC2::Subnet", {"AvailabilityZone": az, "MapPublicIpOnLaunch": False})
     template.resource_count_is("AWS::EC2::Subnet", 2)
-    template.has_resource_properties("AWS::EC2::FlowLog", {"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"})
-    template.has_resource_properties("AWS::Logs::LogGroup", {
-        "RetentionInDays": 365,
-        "KmsKeyId": {"Fn::GetStackOutput": Match.object_like({"OutputName": Match.string_like_regexp("LogsKey")})},
-    })
+    template.has_resource_properties(
+        "AWS::EC2::FlowLog", {"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"}
+    )
+    template.has_resource_properties(
+        "AWS::Logs::LogGroup",
+        {
+            "RetentionInDays": 365,
+            "KmsKeyId": {"Fn::GetStackOutput": Match.object_like({"OutputName": Match.string_like_regexp("LogsKey")})},
+        },
+    )
 
 
-def _endpoint_services(template: dict[str, object]) -> set[str]:
+def _endpoint_services(template: dict[str, Any]) -> set[str]:
     services = set()
-    for endpoint in resources_of_type(template, "AWS::EC2::VPCEndpoint").values():  # type: ignore[arg-type]
+    for endpoint in resources_of_type(template, "AWS::EC2::VPCEndpoint").values():
         name = endpoint["Properties"]["ServiceName"]
         services.add(name if isinstance(name, str) else "s3-gateway")
     return services
@@ -61,9 +72,14 @@ def test_data_science_vpc_has_every_configured_endpoint(synth: Synth) -> None:
     services = _endpoint_services(synth.template("DataScience-weatherproduct", "Network"))
     assert services == {_service(e.value) for e in DEFAULT_INTERFACE_ENDPOINTS} | {"s3-gateway"}
     template = Template.from_json(synth.template("DataScience-weatherproduct", "Network"))
-    template.has_resource_properties("AWS::EC2::VPCEndpoint", {
-        "ServiceName": "aws.sagemaker.us-east-1.studio", "PrivateDnsEnabled": True, "VpcEndpointType": "Interface",
-    })
+    template.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {
+            "ServiceName": "aws.sagemaker.us-east-1.studio",
+            "PrivateDnsEnabled": True,
+            "VpcEndpointType": "Interface",
+        },
+    )
 
 
 def test_hosting_vpcs_get_the_hosting_subset(synth: Synth) -> None:
@@ -75,7 +91,9 @@ def test_endpoints_follow_config(tmp_path: Path) -> None:
     data = example_data()
     data["network"]["interface_endpoints"] = ["sagemaker.api", "sagemaker.runtime", "sts"]
     stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
-    assert _endpoint_services(stacks["Network"]) == {_service(n) for n in ("sagemaker.api", "sagemaker.runtime", "sts")} | {"s3-gateway"}
+    assert _endpoint_services(stacks["Network"]) == {
+        _service(n) for n in ("sagemaker.api", "sagemaker.runtime", "sts")
+    } | {"s3-gateway"}
 
 
 def test_security_groups_allow_only_what_sagemaker_needs(synth: Synth) -> None:
@@ -84,12 +102,24 @@ def test_security_groups_allow_only_what_sagemaker_needs(synth: Synth) -> None:
     sm_id = next(k for k in groups if k.startswith("NetworkSageMakerSg"))
     endpoints_id = next(k for k in groups if k.startswith("NetworkEndpointsSg"))
     assert groups[sm_id]["Properties"]["SecurityGroupEgress"] == [
-        {"CidrIp": "0.0.0.0/0", "Description": "VPC endpoints and S3 gateway", "FromPort": 443,
-         "IpProtocol": "tcp", "ToPort": 443}
+        {
+            "CidrIp": "0.0.0.0/0",
+            "Description": "VPC endpoints and S3 gateway",
+            "FromPort": 443,
+            "IpProtocol": "tcp",
+            "ToPort": 443,
+        }
     ]
     ingress = resources_of_type(template, "AWS::EC2::SecurityGroupIngress").values()
-    rules = {(r["Properties"]["GroupId"]["Fn::GetAtt"][0], r["Properties"]["SourceSecurityGroupId"]["Fn::GetAtt"][0],
-              r["Properties"]["FromPort"], r["Properties"]["ToPort"]) for r in ingress}
+    rules = {
+        (
+            r["Properties"]["GroupId"]["Fn::GetAtt"][0],
+            r["Properties"]["SourceSecurityGroupId"]["Fn::GetAtt"][0],
+            r["Properties"]["FromPort"],
+            r["Properties"]["ToPort"],
+        )
+        for r in ingress
+    }
     # All TCP within the SageMaker group covers Studio's EFS (NFS 2049) and app ports.
     assert rules == {(sm_id, sm_id, 0, 65535), (endpoints_id, sm_id, 443, 443)}
     assert "CidrIp" not in json.dumps(list(ingress))
@@ -105,7 +135,10 @@ def test_existing_vpc_gets_security_groups_but_no_new_network(tmp_path: Path) ->
     network = stacks["Network"]
     assert not resources_of_type(network, "AWS::EC2::VPC")
     assert len(resources_of_type(network, "AWS::EC2::SecurityGroup")) == 2
-    Template.from_json(stacks["Studio"]).has_resource_properties("AWS::SageMaker::Domain", {
-        "VpcId": "vpc-0123456789abcdef0",
-        "SubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-    })
+    Template.from_json(stacks["Studio"]).has_resource_properties(
+        "AWS::SageMaker::Domain",
+        {
+            "VpcId": "vpc-0123456789abcdef0",
+            "SubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        },
+    )

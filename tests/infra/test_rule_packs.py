@@ -77,8 +77,7 @@ def test_every_acknowledgement_suppresses_a_real_finding(
     stale = [
         (rule, scope)
         for rule, scope in _RecordingValidations.recorded
-        if "::" not in rule
-        and not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
+        if "::" not in rule and not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
     ]
     assert stale == [], "acknowledgements that suppress nothing: remove them"
 

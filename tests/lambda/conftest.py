@@ -23,9 +23,7 @@ LAMBDA_ROOT = Path(__file__).resolve().parents[2] / "lambda"
 REGION = "us-east-1"
 
 
-def load_lambda_module(
-    unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None
-) -> ModuleType:
+def load_lambda_module(unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None) -> ModuleType:
     """Import ``path`` as ``unique_name``; ``aliases`` stand in for its flat imports while it loads."""
     aliases = aliases or {}
     if unique_name in sys.modules:

@@ -142,9 +142,7 @@ def test_spaces_wait_for_their_apps_and_deleting_spaces_are_left_alone(teardown_
     fresh = app("InService", space="new")  # created after on_event: deleted now, space waits for it
     expect_list(stubber, "list_apps", [app("Deleting", space="busy"), fresh, app("Deleted", space="idle")])
     expect_delete_app(stubber, fresh)
-    expect_list(
-        stubber, "list_spaces", [space("busy"), space("new"), space("idle"), space("gone", "Deleting")]
-    )
+    expect_list(stubber, "list_spaces", [space("busy"), space("new"), space("idle"), space("gone", "Deleting")])
     expect_delete_space(stubber, "idle")
     status = teardown_logic.check_teardown(sagemaker, DOMAIN)
     stubber.assert_no_pending_responses()

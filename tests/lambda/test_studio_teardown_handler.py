@@ -17,14 +17,10 @@ from .studio_stubs import (
 
 
 @pytest.mark.parametrize("request_type", ["Create", "Update"])
-def test_create_and_update_touch_nothing_and_keep_the_id(
-    stubbed_handler, stubber, lambda_context, request_type
-):
+def test_create_and_update_touch_nothing_and_keep_the_id(stubbed_handler, stubber, lambda_context, request_type):
     extra = {"PhysicalResourceId": "studio-teardown-d-old"} if request_type == "Update" else {}
     expected = extra.get("PhysicalResourceId", PHYSICAL_ID)
-    assert stubbed_handler.on_event(event(request_type, **extra), lambda_context) == {
-        "PhysicalResourceId": expected
-    }
+    assert stubbed_handler.on_event(event(request_type, **extra), lambda_context) == {"PhysicalResourceId": expected}
     assert stubbed_handler.is_complete(event(request_type, **extra), lambda_context) == {"IsComplete": True}
     stubber.assert_no_pending_responses()  # and the active Stubber raised on any call
 
@@ -74,9 +70,7 @@ def test_domain_already_gone_is_complete_at_once(stubbed_handler, stubber, lambd
 @pytest.mark.parametrize("domain_id", [None, "", "   ", 42])
 @pytest.mark.parametrize("entry_point", ["on_event", "is_complete"])
 @pytest.mark.parametrize("request_type", ["Create", "Delete"])
-def test_missing_domain_id_fails_loudly(
-    stubbed_handler, lambda_context, domain_id, entry_point, request_type
-):
+def test_missing_domain_id_fails_loudly(stubbed_handler, lambda_context, domain_id, entry_point, request_type):
     bad = event(request_type, domain_id, PhysicalResourceId=PHYSICAL_ID)
     if domain_id is None:
         del bad["ResourceProperties"]["DomainId"]

@@ -129,9 +129,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "team name too long for buckets",
-        _both(
-            _set("organisation.name", "openaqweather"[:12]), _set("accounts.data_science.0.name", "a" * 20)
-        ),
+        _both(_set("organisation.name", "openaqweather"[:12]), _set("accounts.data_science.0.name", "a" * 20)),
         "accounts.data_science[0].name",
         "too long for bucket names",
     ),

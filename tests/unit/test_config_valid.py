@@ -96,7 +96,5 @@ def test_generated_field_reference_is_current() -> None:
     import sys
 
     script = EXAMPLE.parent.parent / "scripts" / "config_reference.py"
-    result = subprocess.run(
-        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

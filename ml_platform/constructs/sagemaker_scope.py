@@ -1,0 +1,121 @@
+"""Where a SageMaker role may act, and its grants on platform resources (bucket, keys, images,
+logs, VPC): the part of every SageMaker role's policy that is not SageMaker API actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .scoped_policy import Grant
+
+RUNTIME_NAMES = "names and IDs are chosen at run time; scoped to this account and region"
+
+
+@dataclass(frozen=True)
+class SageMakerScope:
+    """Where a role may act: this account/region, the team's bucket, keys and role prefix."""
+
+    partition: str
+    region: str
+    account: str
+    bucket_name: str
+    key_arns: Sequence[str]
+    role_name_prefix: str  # e.g. openaq-weatherproduct-sm- : the roles PassRole may pass
+    image_accounts: Sequence[str]  # accounts whose ECR repositories jobs may pull from
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
+
+    def sm(self, *resources: str) -> list[str]:
+        return [self.arn("sagemaker", r) for r in resources]
+
+
+def data_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
+    bucket = f"arn:{s.partition}:s3:::{s.bucket_name}"
+    objects = ["s3:GetObject", "s3:GetObjectVersion"]
+    if write:
+        objects += ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    key_actions = ["kms:Decrypt", "kms:DescribeKey"]
+    if write:
+        key_actions += [
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+        ]
+    return [
+        Grant("TeamBucketObjects", objects, [f"{bucket}/*"], why="any object of the team's own bucket"),
+        Grant("TeamBucketList", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket]),
+        Grant("PlatformKeys", key_actions, list(s.key_arns)),
+        # SageMaker attaches encrypted volumes to instances through grants (book ch13 WA-SEC-9).
+        Grant(
+            "PlatformKeyGrantsForVolumes",
+            ["kms:CreateGrant"],
+            list(s.key_arns),
+            conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        ),
+    ]
+
+
+def runtime_basics(s: SageMakerScope) -> list[Grant]:
+    """Pass platform roles, pull images, write logs and metrics, use ENIs in the private VPC."""
+    role_pattern = f"arn:{s.partition}:iam::{s.account}:role/{s.role_name_prefix}*"
+    repos = [f"arn:{s.partition}:ecr:{s.region}:{a}:repository/*" for a in sorted({s.account, *s.image_accounts})]
+    log_groups = s.arn("logs", "log-group:/aws/sagemaker/*")
+    return [
+        Grant(
+            "PassPlatformSageMakerRoles",
+            ["iam:PassRole"],
+            [role_pattern],
+            why="only the platform's own SageMaker roles (name prefix), only to SageMaker",
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        ),
+        Grant(
+            "PullImages",
+            ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            repos,
+            why="any repository of the platform's image accounts (shared services, own)",
+        ),
+        Grant(
+            "EcrLogin",
+            ["ecr:GetAuthorizationToken"],
+            ["*"],
+            why="ecr:GetAuthorizationToken has no resource scope",
+        ),
+        Grant(
+            "SageMakerLogs",
+            [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+                "logs:GetLogEvents",
+            ],
+            [log_groups, f"{log_groups}:log-stream:*"],
+            why="SageMaker's own log groups (/aws/sagemaker/...)",
+        ),
+        Grant(
+            "SageMakerMetrics",
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            why="PutMetricData has no resource scope; limited to SageMaker namespaces by condition",
+            conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker/*"]}},
+        ),
+        Grant(
+            "VpcNetworkInterfaces",
+            [
+                "ec2:CreateNetworkInterface",
+                "ec2:CreateNetworkInterfacePermission",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DeleteNetworkInterfacePermission",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeDhcpOptions",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+            ],
+            ["*"],
+            why="ENIs for VPC jobs and apps are created before their IDs exist; EC2 Describe has no scope",
+        ),
+    ]

@@ -63,6 +63,7 @@ def observe(s: SageMakerScope) -> list[Grant]:
     actions += [
         "sagemaker:Search",
         "sagemaker:GetSearchSuggestions",
+        "sagemaker:QueryLineage",
         "cloudwatch:GetMetricData",
         "cloudwatch:ListMetrics",
         "cloudwatch:GetMetricStatistics",
@@ -72,7 +73,8 @@ def observe(s: SageMakerScope) -> list[Grant]:
             "ListAndSearch",
             actions,
             ["*"],
-            why="List, Search and metric reads support no resource-level scoping",
+            why="read-only listing across the account: List/Search/QueryLineage and metric reads "
+            "(most support no resource scoping)",
         )
     ]
 
@@ -81,17 +83,22 @@ def jobs(s: SageMakerScope) -> list[Grant]:
     job_arns = s.sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*", "transform-job/*")
     return [
         # WA-SEC-1/9: a job must name private subnets and a volume key, or it is refused.
+        # (VolumeKmsKeyArn: VolumeKmsKey is deprecated and not evaluated for these actions.)
         Grant(
             "CreateJobsInVpcWithKms",
-            [
-                "sagemaker:CreateProcessingJob",
-                "sagemaker:CreateTrainingJob",
-                "sagemaker:CreateHyperParameterTuningJob",
-                "sagemaker:CreateTransformJob",
-            ],
+            ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"],
             job_arns,
             why=f"job {_RUNTIME_NAMES}",
-            conditions={"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKey": "false"}},
+            conditions={"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKeyArn": "false"}},
+        ),
+        # Transform jobs take their network from the model (created in the VPC, see
+        # CreateModelsInVpc); the request has no subnets to check, only the volume key.
+        Grant(
+            "CreateTransformJobsWithKms",
+            ["sagemaker:CreateTransformJob"],
+            s.sm("transform-job/*"),
+            why=f"job {_RUNTIME_NAMES}",
+            conditions={"Null": {"sagemaker:VolumeKmsKeyArn": "false"}},
         ),
         Grant(
             "ManageJobs",
@@ -121,12 +128,13 @@ def experiments(s: SageMakerScope) -> list[Grant]:
         "sagemaker:DisassociateTrialComponent",
         "sagemaker:BatchPutMetrics",
         "sagemaker:AddAssociation",
-        "sagemaker:QueryLineage",
         "sagemaker:CreateArtifact",
         "sagemaker:CreateContext",
         "sagemaker:CreateAction",
+        "sagemaker:AddTags",  # Studio tags what it creates; untagged creation is denied
     ]
     resources = s.sm(
+        "training-job/*",  # BatchPutMetrics also names the training job
         "experiment/*",
         "experiment-trial/*",
         "experiment-trial-component/*",
@@ -159,6 +167,7 @@ def registry(s: SageMakerScope, *, approve: bool) -> list[Grant]:
         "sagemaker:DescribeModelPackageGroup",
         "sagemaker:CreateModelPackage",
         "sagemaker:CreateModelPackageGroup",
+        "sagemaker:AddTags",
     ]
     if approve:  # deployment approvers (book ch8): approval triggers the release path
         actions.append("sagemaker:UpdateModelPackage")
@@ -183,15 +192,21 @@ def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
         "sagemaker:DescribePipelineDefinitionForExecution",
     ]
     if manage:
-        actions += ["sagemaker:CreatePipeline", "sagemaker:UpdatePipeline", "sagemaker:DeletePipeline"]
-    return [Grant("Pipelines", actions, s.sm("pipeline/*", "pipeline-execution/*"), why=f"pipeline {_RUNTIME_NAMES}")]
+        actions += [
+            "sagemaker:CreatePipeline",
+            "sagemaker:UpdatePipeline",
+            "sagemaker:DeletePipeline",
+            "sagemaker:AddTags",
+        ]
+    # Executions are pipeline/<name>/execution/<id>: covered by pipeline/*.
+    return [Grant("Pipelines", actions, s.sm("pipeline/*"), why=f"pipeline {_RUNTIME_NAMES}")]
 
 
 def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
     return [
         Grant(
             "CreateModelsInVpc",
-            ["sagemaker:CreateModel"],
+            ["sagemaker:CreateModel", "sagemaker:AddTags"],
             s.sm("model/*"),
             why=f"model {_RUNTIME_NAMES}",
             conditions={"Null": {"sagemaker:VpcSubnets": "false"}},
@@ -209,6 +224,7 @@ def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:DescribeEndpointConfig",
                 "sagemaker:DescribeModel",
                 "sagemaker:InvokeEndpoint",
+                "sagemaker:AddTags",
             ],
             s.sm("model/*", "endpoint-config/*", "endpoint/*"),
             why=f"endpoint {_RUNTIME_NAMES}",

@@ -115,6 +115,7 @@ class StudioTeardown(Construct):
                     [
                         "ec2:CreateNetworkInterface",
                         "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeSubnets",
                         "ec2:DeleteNetworkInterface",
                         "ec2:AssignPrivateIpAddresses",
                         "ec2:UnassignPrivateIpAddresses",

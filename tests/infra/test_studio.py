@@ -167,7 +167,11 @@ def test_jobs_must_run_in_the_vpc_with_a_volume_key(synth: Synth) -> None:
     creates = [s for s in statements(synth.template(PRODUCT, "Access")) if s.get("Sid") == "CreateJobsInVpcWithKms"]
     assert len(creates) == 3  # data scientist, ML engineer, jobs
     for statement in creates:
-        assert statement["Condition"] == {"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKey": "false"}}
+        # VolumeKmsKeyArn: the deprecated VolumeKmsKey is not evaluated, so Null:false on it would deny all.
+        assert statement["Condition"] == {
+            "Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKeyArn": "false"}
+        }
+        assert "sagemaker:CreateTransformJob" not in statement["Action"], "transform requests carry no subnets"
         assert all(r.startswith("arn:aws:sagemaker:us-east-1:333333333333:") for r in statement["Resource"])
 
 

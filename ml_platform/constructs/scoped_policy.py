@@ -34,13 +34,21 @@ class Grant:
             raise ValueError(f"statement {self.sid} has wildcards {found}; give the reason in 'why'")
         return found
 
-    def statement(self) -> iam.PolicyStatement:
-        return iam.PolicyStatement(
-            sid=self.sid,
-            actions=list(self.actions),
-            resources=list(self.resources),
-            conditions=dict(self.conditions) or None,
-        )
+    def to_json(self) -> dict[str, object]:
+        """The IAM JSON of the statement (built in Python: one jsii call per policy, not per statement)."""
+        statement: dict[str, object] = {
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Action": _one_or_list(self.actions),
+            "Resource": _one_or_list(self.resources),
+        }
+        if self.conditions:
+            statement["Condition"] = {k: dict(v) for k, v in self.conditions.items()}
+        return statement
+
+
+def _one_or_list(values: Sequence[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else list(values)
 
 
 class ScopedPolicy(Construct):
@@ -58,7 +66,9 @@ class ScopedPolicy(Construct):
             "Policy",
             managed_policy_name=name,
             description=description,
-            statements=[g.statement() for g in grants],
+            document=iam.PolicyDocument.from_json(
+                {"Version": "2012-10-17", "Statement": [g.to_json() for g in grants]}
+            ),
         )
         reasons: dict[str, str] = {}
         for grant in grants:

@@ -17,6 +17,7 @@ from .config_errors import ConfigError, parse_yaml, validate
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, duplicates
+from .schema.catalog import ServiceCatalogConfig
 from .schema.features import FeatureGroupConfig
 from .schema.hosting import EndpointConfig, ModelConfig
 from .schema.monitoring import MonitorConfig
@@ -43,6 +44,9 @@ class PlatformConfig(StrictModel):
     models: tuple[ModelConfig, ...] = Field(default=(), description="Models hosted by endpoints.")
     endpoints: tuple[EndpointConfig, ...] = Field(default=(), description="Endpoints in test/prod.")
     monitors: tuple[MonitorConfig, ...] = Field(default=(), description="Monitors on endpoints.")
+    service_catalog: ServiceCatalogConfig = Field(
+        default=ServiceCatalogConfig(), description="Self-service portfolio shared to the data science accounts."
+    )
 
     @field_validator("tags")
     @classmethod
@@ -67,6 +71,7 @@ class PlatformConfig(StrictModel):
     def _cross_references(self) -> PlatformConfig:
         _check_cidrs(self.accounts)
         _check_name_lengths(self.organisation, self.accounts)
+        _check_catalog(self.service_catalog, self.accounts, self.network)
         models = {m.name for m in self.models}
         for i, endpoint in enumerate(self.endpoints):
             for j, variant in enumerate(endpoint.variants):
@@ -98,6 +103,27 @@ def _check_cidrs(accounts: Accounts) -> None:
                 f"accounts.{path_b}: {net_b} overlaps {net_a} of accounts.{path_a}; "
                 "VPC ranges must be distinct so accounts can be connected later"
             )
+
+
+# A spoke finds and accepts the hub's share through these endpoints (no internet path).
+_CATALOG_ENDPOINTS = ("sts", "servicecatalog")
+
+
+def _check_catalog(catalog: ServiceCatalogConfig, accounts: Accounts, network: NetworkConfig) -> None:
+    teams = [t.name for t in accounts.data_science]
+    for i, name in enumerate(catalog.share_with or ()):
+        if name not in teams:
+            raise ValueError(
+                f"service_catalog.share_with[{i}]: '{name}' is not a data science team in accounts.data_science "
+                f"({', '.join(teams)})"
+            )
+    configured = {e.value for e in network.interface_endpoints}
+    missing = [e for e in _CATALOG_ENDPOINTS if e not in configured]
+    if missing and catalog.share_with != ():
+        raise ValueError(
+            f"network.interface_endpoints: the Service Catalog spokes need {', '.join(missing)} "
+            "(or set service_catalog.share_with: [] to share with no team)"
+        )
 
 
 def _check_name_lengths(org: Organisation, accounts: Accounts) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -44,3 +45,17 @@ class AccessLogsBucket(Construct):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         acknowledge(self.bucket, {"NIST.800.53.R5-S3DefaultEncryptionKMS": ACK_REASON_SSE_S3})
+
+    def allow_logs_from_account_buckets(self, prefix: str) -> None:
+        """Accept server access logs under ``prefix`` from any bucket of this account, e.g.
+        buckets of Service Catalog products whose names are generated at launch."""
+        stack = cdk.Stack.of(self)
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AccountBucketsServerAccessLogs",
+                principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[self.bucket.arn_for_objects(f"{prefix}*")],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            )
+        )

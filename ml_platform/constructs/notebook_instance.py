@@ -32,7 +32,7 @@ class NotebookInstance(Construct):
         security_group_ids: Sequence[str],
         kms_key_arn: str,
         lifecycle_config_name: str,
-        volume_size_gb: int = 20,
+        volume_size_gb: float = 20,
     ) -> None:
         super().__init__(scope, construct_id)
         self.instance = sagemaker.CfnNotebookInstance(

@@ -31,10 +31,20 @@ class SageMakerScope:
 
 
 def data_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
+    """The team bucket and the platform keys."""
     bucket = f"arn:{s.partition}:s3:::{s.bucket_name}"
     objects = ["s3:GetObject", "s3:GetObjectVersion"]
     if write:
         objects += ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    return [
+        Grant("TeamBucketObjects", objects, [f"{bucket}/*"], why="any object of the team's own bucket"),
+        Grant("TeamBucketList", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket]),
+        *key_access(s, write=write),
+    ]
+
+
+def key_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
+    """Use of the platform keys (data and volumes), nothing else."""
     key_actions = ["kms:Decrypt", "kms:DescribeKey"]
     if write:
         key_actions += [
@@ -45,8 +55,6 @@ def data_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
             "kms:ReEncryptTo",
         ]
     return [
-        Grant("TeamBucketObjects", objects, [f"{bucket}/*"], why="any object of the team's own bucket"),
-        Grant("TeamBucketList", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket]),
         Grant("PlatformKeys", key_actions, list(s.key_arns)),
         # SageMaker attaches encrypted volumes to instances through grants (book ch13 WA-SEC-9).
         Grant(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -47,6 +49,23 @@ class Grant:
         return statement
 
 
+def nag_text(value: Any) -> str:
+    """A resolved CloudFormation value as cdk-nag writes it in finding IDs: ``Ref`` and pseudo
+    parameters as ``<Name>``, ``Fn::GetAtt`` as ``<LogicalId.Attr>``, ``Fn::Join`` joined."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        ((function, argument),) = value.items()
+        if function == "Ref":
+            return f"<{argument}>"
+        if function == "Fn::GetAtt":
+            return f"<{argument[0]}.{argument[1]}>"
+        if function == "Fn::Join":
+            separator, parts = argument
+            return str(separator).join(nag_text(part) for part in parts)
+    raise ValueError(f"cannot name a wildcard built from {value!r}; use literal strings, Ref, GetAtt or Join")
+
+
 def _one_or_list(values: Sequence[str]) -> str | list[str]:
     return values[0] if len(values) == 1 else list(values)
 
@@ -55,12 +74,12 @@ class ScopedPolicy(Construct):
     """A customer managed policy (no inline policies: NIST IAMNoInlinePolicy) from ``grants``."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, name: str, description: str, grants: Sequence[Grant]
+        self, scope: Construct, construct_id: str, *, name: str | None, description: str, grants: Sequence[Grant]
     ) -> None:
         super().__init__(scope, construct_id)
         sids = [g.sid for g in grants]
         if len(set(sids)) != len(sids):
-            raise ValueError(f"duplicate statement ids in {name}: {sids}")
+            raise ValueError(f"duplicate statement ids in {name or construct_id}: {sids}")
         self.policy = iam.ManagedPolicy(
             self,
             "Policy",
@@ -70,8 +89,10 @@ class ScopedPolicy(Construct):
                 {"Version": "2012-10-17", "Statement": [g.to_json() for g in grants]}
             ),
         )
+        stack = cdk.Stack.of(self)
         reasons: dict[str, str] = {}
         for grant in grants:
             for finding in grant.wildcards():
-                reasons.setdefault(f"AwsSolutions-IAM5[{finding}]", grant.why)
+                kind, value = finding.split("::", 1)
+                reasons.setdefault(f"AwsSolutions-IAM5[{kind}::{nag_text(stack.resolve(value))}]", grant.why)
         acknowledge(self.policy, reasons)

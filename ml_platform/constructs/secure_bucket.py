@@ -31,7 +31,8 @@ class SecureBucket(Construct):
     """KMS-encrypted (customer key), versioned, private, TLS-only, access-logged, retained.
 
     Props:
-        bucket_name: physical name from the naming helper (deterministic, reviewable).
+        bucket_name: physical name from the naming helper (deterministic, reviewable), or None
+            for a generated name (products launched many times); then give ``access_logs_prefix``.
         encryption_key: the customer-managed key for default encryption (S3 Bucket Keys on,
             which cuts KMS request cost).
         access_logs_bucket: destination of S3 server access logs.
@@ -43,10 +44,11 @@ class SecureBucket(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        bucket_name: str,
+        bucket_name: str | None,
         encryption_key: kms.IKey,
         access_logs_bucket: s3.IBucket,
         lifecycle: LifecycleProps = LifecycleProps(),
+        access_logs_prefix: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.encryption_key = encryption_key
@@ -63,7 +65,7 @@ class SecureBucket(Construct):
             enforce_ssl=True,
             minimum_tls_version=1.2,
             server_access_logs_bucket=access_logs_bucket,
-            server_access_logs_prefix=f"{bucket_name}/",
+            server_access_logs_prefix=access_logs_prefix or f"{bucket_name}/",
             lifecycle_rules=[_lifecycle_rule(lifecycle)],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )

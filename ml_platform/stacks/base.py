@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aws_cdk as cdk
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from ..naming import Naming
+from ..platform_parameters import parameter_name
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,17 @@ class PlatformStack(cdk.Stack):
         self.context = context
         self.naming = context.naming
         self.stateful = stateful
+
+    def publish(self, purpose: str, value: str | list[str], description: str) -> None:
+        """Publish a value for Service Catalog products (``platform_parameters``)."""
+        name = parameter_name(purpose)
+        construct_id = "Param" + "".join(p.capitalize() for p in purpose.split("-"))
+        if isinstance(value, list):
+            ssm.StringListParameter(
+                self, construct_id, parameter_name=name, string_list_value=value, description=description
+            )
+        else:
+            ssm.StringParameter(self, construct_id, parameter_name=name, string_value=value, description=description)
 
     @property
     def availability_zones(self) -> list[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from .. import platform_parameters as params
 from ..config import PlatformConfig
+from ..products import notebook_product
 from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.network import NetworkStack
 from ..stacks.studio import StudioStack
@@ -49,6 +51,34 @@ class DataScienceStage(AccountStage):
             logs_key=self.data.logs_key.key,
             bucket_name=bucket_name,
             persona_roles=self.access.persona_roles,
+        )
+
+        self._publish_for_products(bucket_name)
+        self.data.access_logs.allow_logs_from_account_buckets(notebook_product.LOGS_PREFIX)
+
+    def _publish_for_products(self, bucket_name: str) -> None:
+        """What Service Catalog products launched in this account look up (platform_parameters)."""
+        network = self.network.network
+        self.network.publish(params.SUBNET_IDS, network.subnets.subnet_ids, "Private subnets for SageMaker resources")
+        self.network.publish(
+            params.SAGEMAKER_SECURITY_GROUP,
+            network.sagemaker_sg.security_group_id,
+            "Security group of SageMaker apps, notebooks and jobs",
+        )
+        self.data.publish(params.DATA_KEY_ARN, self.data.data_key.key_arn, "Key of the team's data")
+        self.data.publish(params.STUDIO_KEY_ARN, self.data.keys["studio"].key_arn, "Key of Studio and notebook volumes")
+        self.data.publish(params.PROJECTS_BUCKET, bucket_name, "The team's projects bucket")
+        self.data.publish(params.ACCESS_LOGS_BUCKET, self.data.access_logs.bucket.bucket_name, "S3 access log bucket")
+        self.access.publish(
+            params.SAGEMAKER_ROLE_PREFIX,
+            self.access.sagemaker_scope.role_name_prefix,
+            "Name prefix of the platform's SageMaker roles (PassRole scope)",
+        )
+        self.studio.publish(params.STUDIO_DOMAIN_ID, self.studio.domain.domain_id, "The team's Studio domain")
+        self.studio.publish(
+            params.NOTEBOOK_LIFECYCLE_CONFIG,
+            self.studio.notebook_idle_stop.config_name,
+            "Notebook lifecycle configuration that stops idle instances",
         )
 
     def key_specs(self) -> list[KeySpec]:

@@ -1,0 +1,44 @@
+"""What every product template shares: launch-time platform values and config-free tagging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_servicecatalog as servicecatalog
+from constructs import Construct
+
+from ..platform_parameters import parameter_name
+
+
+def platform_value(scope: Construct, construct_id: str, purpose: str, *, as_list: bool = False) -> cdk.CfnParameter:
+    """An ``AWS::SSM::Parameter::Value<...>`` parameter defaulting to the platform's SSM name:
+    CloudFormation reads it in the launching account when the product is provisioned."""
+    kind = "List<String>" if as_list else "String"
+    return cdk.CfnParameter(
+        scope,
+        construct_id,
+        type=f"AWS::SSM::Parameter::Value<{kind}>",
+        default=parameter_name(purpose),
+        description=f"Platform value published by the data science account ({purpose}); leave as is.",
+    )
+
+
+def product_scope_values() -> dict[str, str]:
+    """Partition, region and account of the launching account (products are env-agnostic)."""
+    return {"partition": cdk.Aws.PARTITION, "region": cdk.Aws.REGION, "account": cdk.Aws.ACCOUNT_ID}
+
+
+class PlatformProduct(servicecatalog.ProductStack):
+    """A product template that does not depend on the config.
+
+    Its versions are snapshots (``ProductStackHistory``, locked): a template that changed under
+    an unchanged version name fails synth. So nothing config-specific may enter it: platform
+    values come from SSM at launch, and the hub stage's tags are removed here; the portfolio's
+    TagOptions tag every provisioned product instead (cost allocation, XC-3).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, description: str, stage_tag_keys: Sequence[str]) -> None:
+        super().__init__(scope, construct_id, description=description)
+        for key in stage_tag_keys:
+            cdk.Tags.of(self).remove(key, priority=1000)

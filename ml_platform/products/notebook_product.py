@@ -1,0 +1,120 @@
+"""Product "Basic SageMaker Notebook Instance Environment" (DS-1, DS-2, SC-2, AS-3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .. import platform_parameters as params
+from ..compliance.acknowledgements import acknowledge
+from ..constructs.notebook_instance import NotebookInstance
+from ..constructs.sagemaker_role import SageMakerRole
+from ..constructs.sagemaker_scope import SageMakerScope
+from ..constructs.secure_bucket import SecureBucket
+from ..personas import NOTEBOOK_GRANTS, grants_for
+from .launch_parameters import PlatformProduct, platform_value, product_scope_values
+
+PRODUCT_NAME = "Basic SageMaker Notebook Instance Environment"
+# Bump when the template changes (synth fails otherwise); list the old ones to keep them.
+CURRENT_VERSION = "release-1.0"
+LOGS_PREFIX = "notebook-products/"
+PREVIOUS_VERSIONS: tuple[str, ...] = ()
+
+
+class NotebookProduct(PlatformProduct):
+    """A notebook instance (private subnet, no internet, no root, KMS volume, auto-stop), its
+    execution role (under the platform's permissions boundary) and an encrypted bucket."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, stage_tag_keys: Sequence[str]) -> None:
+        super().__init__(
+            scope, construct_id, description=f"{PRODUCT_NAME} (ML platform product)", stage_tag_keys=stage_tag_keys
+        )
+        name = cdk.CfnParameter(
+            self,
+            "NotebookInstanceName",
+            type="String",
+            default="myNotebook",
+            allowed_pattern="[A-Za-z0-9-]{1,63}",
+            min_length=1,
+            max_length=63,
+            description="Name of the notebook instance (letters, digits, hyphens)",
+        )
+        instance_type = cdk.CfnParameter(
+            self,
+            "NotebookInstanceType",
+            type="String",
+            description="Instance type (the portfolio allows only approved types)",
+        )
+        volume = cdk.CfnParameter(
+            self,
+            "NotebookVolumeSize",
+            type="Number",
+            default=20,
+            min_value=5,
+            max_value=100,
+            description="ML storage volume size in GB",
+        )
+        subnets = platform_value(self, "SubnetIds", params.SUBNET_IDS, as_list=True)
+        group = platform_value(self, "SecurityGroupId", params.SAGEMAKER_SECURITY_GROUP)
+        volume_key = platform_value(self, "VolumeKeyArn", params.STUDIO_KEY_ARN)
+        data_key = platform_value(self, "DataKeyArn", params.DATA_KEY_ARN)
+        lifecycle = platform_value(self, "LifecycleConfigName", params.NOTEBOOK_LIFECYCLE_CONFIG)
+        logs_bucket = platform_value(self, "AccessLogsBucket", params.ACCESS_LOGS_BUCKET)
+        role_prefix = platform_value(self, "SageMakerRolePrefix", params.SAGEMAKER_ROLE_PREFIX)
+        image_account = platform_value(self, "ImageAccountId", params.IMAGE_ACCOUNT)
+        boundary = platform_value(self, "PermissionsBoundaryArn", params.PRODUCT_PERMISSIONS_BOUNDARY)
+
+        bucket = SecureBucket(
+            self,
+            "Bucket",
+            bucket_name=None,
+            access_logs_prefix=LOGS_PREFIX,
+            encryption_key=kms.Key.from_key_arn(self, "DataKey", data_key.value_as_string),
+            access_logs_bucket=s3.Bucket.from_bucket_name(self, "AccessLogs", logs_bucket.value_as_string),
+        )
+        acknowledge(
+            bucket,
+            {
+                "NIST.800.53.R5-S3BucketReplicationEnabled": "single-region platform (XC-5); versioned and retained",
+                "Annotation::@aws-cdk/aws-s3:accessLogsPolicyNotAdded": (
+                    "the account's access log bucket accepts logs under notebook-products/ from every bucket "
+                    "of the account (AccessLogsBucket.allow_logs_from_account_buckets)"
+                ),
+            },
+        )
+        scope_values = SageMakerScope(
+            **product_scope_values(),
+            bucket_name=bucket.bucket_name,
+            key_arns=[data_key.value_as_string, volume_key.value_as_string],
+            role_name_prefix=role_prefix.value_as_string,
+            image_accounts=[image_account.value_as_string],
+        )
+        role = SageMakerRole(
+            self,
+            "ExecutionRole",
+            role_name=None,
+            description="Execution role of a notebook product",
+            grants=grants_for(NOTEBOOK_GRANTS, scope_values),
+            pass_own_role=True,
+            permissions_boundary=iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary.value_as_string),
+        )
+        notebook = NotebookInstance(
+            self,
+            "Notebook",
+            instance_name=name.value_as_string,
+            instance_type=instance_type.value_as_string,
+            role_arn=role.role_arn,
+            subnet_id=cdk.Fn.select(0, subnets.value_as_list),
+            security_group_ids=[group.value_as_string],
+            kms_key_arn=volume_key.value_as_string,
+            lifecycle_config_name=lifecycle.value_as_string,
+            volume_size_gb=volume.value_as_number,
+        )
+        notebook.node.add_dependency(role.policy)  # the instance starts with its permissions in place
+        cdk.CfnOutput(self, "NotebookInstanceNameOutput", value=name.value_as_string)
+        cdk.CfnOutput(self, "BucketName", value=bucket.bucket_name)

@@ -1,0 +1,98 @@
+"""Product "Basic SageMaker Studio Environment": a user in the team's domain (DS-4, SC-2, AS-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .. import platform_parameters as params
+from ..constructs.sagemaker_role import SageMakerRole
+from ..constructs.sagemaker_scope import SageMakerScope
+from ..constructs.scoped_policy import Grant
+from ..constructs.studio_user import StudioUser
+from ..personas import STUDIO_PRODUCT_GRANTS, grants_for
+from .launch_parameters import PlatformProduct, platform_value, product_scope_values
+
+PRODUCT_NAME = "Basic SageMaker Studio Environment"
+CURRENT_VERSION = "release-1.0"
+PREVIOUS_VERSIONS: tuple[str, ...] = ()
+USER_PROFILE_PATTERN = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
+
+
+def personal_prefix_grants(bucket: str, user: str, partition: str) -> list[Grant]:
+    """The user's own prefix of the team bucket: users/<name>/ (book ch2 personal bucket/prefix)."""
+    bucket_arn = f"arn:{partition}:s3:::{bucket}"
+    return [
+        Grant(
+            "PersonalObjects",
+            ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            [f"{bucket_arn}/users/{user}/*"],
+            why="objects under the user's own prefix only",
+        ),
+        Grant(
+            "PersonalListing",
+            ["s3:ListBucket"],
+            [bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"users/{user}/*"]}},
+        ),
+    ]
+
+
+class StudioUserProduct(PlatformProduct):
+    """A Studio user profile in the launching account's domain (domain ID resolved at launch
+    from SSM, never at synth), its execution role and a personal prefix of the team bucket."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, stage_tag_keys: Sequence[str]) -> None:
+        super().__init__(
+            scope, construct_id, description=f"{PRODUCT_NAME} (ML platform product)", stage_tag_keys=stage_tag_keys
+        )
+        user = cdk.CfnParameter(
+            self,
+            "UserProfileName",
+            type="String",
+            allowed_pattern=USER_PROFILE_PATTERN,
+            description="Studio user profile name (letters, digits, hyphens)",
+        )
+        team = platform_value(self, "Team", params.TEAM)
+        domain = platform_value(self, "StudioDomainId", params.STUDIO_DOMAIN_ID)
+        group = platform_value(self, "SecurityGroupId", params.SAGEMAKER_SECURITY_GROUP)
+        bucket = platform_value(self, "ProjectsBucket", params.PROJECTS_BUCKET)
+        data_key = platform_value(self, "DataKeyArn", params.DATA_KEY_ARN)
+        volume_key = platform_value(self, "VolumeKeyArn", params.STUDIO_KEY_ARN)
+        role_prefix = platform_value(self, "SageMakerRolePrefix", params.SAGEMAKER_ROLE_PREFIX)
+        image_account = platform_value(self, "ImageAccountId", params.IMAGE_ACCOUNT)
+        boundary = platform_value(self, "PermissionsBoundaryArn", params.PRODUCT_PERMISSIONS_BOUNDARY)
+
+        values = SageMakerScope(
+            **product_scope_values(),
+            bucket_name=bucket.value_as_string,
+            key_arns=[data_key.value_as_string, volume_key.value_as_string],
+            role_name_prefix=role_prefix.value_as_string,
+            image_accounts=[image_account.value_as_string],
+        )
+        grants = grants_for(STUDIO_PRODUCT_GRANTS, values)
+        grants += personal_prefix_grants(bucket.value_as_string, user.value_as_string, cdk.Aws.PARTITION)
+        role = SageMakerRole(
+            self,
+            "ExecutionRole",
+            role_name=None,
+            description="Execution role of a Studio product user",
+            grants=grants,
+            pass_own_role=True,
+            permissions_boundary=iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary.value_as_string),
+        )
+        profile = StudioUser(
+            self,
+            "User",
+            domain_id=domain.value_as_string,
+            user_name=user.value_as_string,
+            execution_role_arn=role.role_arn,
+            security_group_ids=[group.value_as_string],
+        )
+        profile.node.add_dependency(role.policy)
+        cdk.Tags.of(profile).add("Environment", "Development")  # DS-4
+        cdk.Tags.of(profile).add("Team", team.value_as_string)
+        cdk.CfnOutput(self, "UserProfileNameOutput", value=user.value_as_string)

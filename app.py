@@ -32,11 +32,19 @@ def main() -> int:
     try:
         app.synth()
     except RuntimeError as err:
-        if "ValidationFailed" not in str(err):
-            raise
-        # The rule-pack report above lists each finding and its acknowledgement ID.
-        print("synth failed: unacknowledged rule-pack findings (see the report above)", file=sys.stderr)
-        return 1
+        if "ValidationFailed" in str(err):
+            # The rule-pack report above lists each finding and its acknowledgement ID.
+            print("synth failed: unacknowledged rule-pack findings (see the report above)", file=sys.stderr)
+            return 1
+        if "TemplateChangedForLockedVersion" in str(err):
+            print(
+                "synth failed: a Service Catalog product template changed but its version did not; "
+                "bump CURRENT_VERSION in ml_platform/products/<product>.py (and keep the old one in "
+                "PREVIOUS_VERSIONS), see docs/service-catalog.md",
+                file=sys.stderr,
+            )
+            return 1
+        raise
     return 0
 
 

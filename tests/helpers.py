@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,12 @@ class Synth:
     templates: dict[str, dict[str, Any]]  # "Stage/Stack" -> template
     template_files: dict[str, str]  # "Stage/Stack" -> path relative to outdir
     validation_error: str | None = None  # set when the rule packs failed the first synth
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)  # product stack file stem -> template
+
+    def product(self, name: str) -> dict[str, Any]:
+        """The Service Catalog product template whose file name contains ``name`` (e.g. NotebookProduct)."""
+        [template] = [t for stem, t in self.products.items() if name in stem]
+        return template
 
     def template(self, stage_id: str, stack_id: str) -> dict[str, Any]:
         return self.templates[f"{stage_id}/{stack_id}"]
@@ -79,7 +85,11 @@ def synthesize(config: PlatformConfig, outdir: Path, *, rule_packs: bool = True)
                 key = f"{stage.stage_name}/{child.node.id}"
                 files[key] = f"assembly-{stage.stage_name}/{child.template_file}"
                 templates[key] = json.loads((outdir / files[key]).read_text())
-    return Synth(app, stages, outdir, templates, files)
+    products = {
+        path.name.split(".")[0]: json.loads(path.read_text())
+        for path in outdir.glob("assembly-*/*.product.template.json")
+    }
+    return Synth(app, stages, outdir, templates, files, products=products)
 
 
 def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:

@@ -15,8 +15,8 @@ from .acknowledgements import acknowledge
 BASIC_EXECUTION_ROLE = (
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]"
 )
-REASONS = {
-    BASIC_EXECUTION_ROLE: "CDK Provider framework functions: AWS basic execution role for their own logs only",
+# Only with an is_complete handler: the framework then adds a waiter state machine.
+WAITER_REASONS = {
     "AwsSolutions-IAM5[Resource::*]": (
         "waiter state machine logging: CloudWatch Logs delivery actions (logs:CreateLogDelivery, "
         "logs:PutResourcePolicy, ...) support no resource scoping"
@@ -24,6 +24,9 @@ REASONS = {
     "AwsSolutions-SF2": (
         "X-Ray tracing of CDK's waiter state machine adds cost without insight; its executions are logged"
     ),
+}
+REASONS = {
+    BASIC_EXECUTION_ROLE: "CDK Provider framework functions: AWS basic execution role for their own logs only",
     "NIST.800.53.R5-LambdaDLQ": (
         "invoked synchronously (CloudFormation -> Provider framework -> handler); a failure is reported "
         "to CloudFormation, so an asynchronous dead-letter queue would never receive anything"
@@ -51,4 +54,5 @@ def acknowledge_provider_framework(
         )
         for f in invoked
     }
-    acknowledge(scope, {**versions, **REASONS})
+    waiter = any("waiter-state-machine" in c.node.path for c in provider.node.find_all())
+    acknowledge(scope, {**versions, **REASONS, **(WAITER_REASONS if waiter else {})})

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
 from .scoped_policy import Grant, ScopedPolicy
@@ -37,8 +38,9 @@ class SageMakerRole(Construct):
         pass_own_role: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
-        # The pseudo parameter, not Stack.of(self).account: product templates launch in other accounts.
-        account = cdk.Aws.ACCOUNT_ID
+        stack = cdk.Stack.of(self)
+        # A product template launches in other accounts: there only the pseudo parameter is right.
+        account = cdk.Aws.ACCOUNT_ID if isinstance(stack, servicecatalog.ProductStack) else stack.account
         self.role = iam.Role(
             self,
             "Role",

@@ -93,6 +93,7 @@ class StudioUserProduct(PlatformProduct):
             security_group_ids=[group.value_as_string],
         )
         profile.node.add_dependency(role.policy)
-        cdk.Tags.of(profile).add("Environment", "Development")  # DS-4
-        cdk.Tags.of(profile).add("Team", team.value_as_string)
+        # Above the removal of the hub stage's tags (PlatformProduct): DS-4, AS-4.
+        cdk.Tags.of(profile).add("Environment", "Development", priority=1001)
+        cdk.Tags.of(profile).add("Team", team.value_as_string, priority=1001)
         cdk.CfnOutput(self, "UserProfileNameOutput", value=user.value_as_string)

@@ -8,6 +8,7 @@ from .. import platform_parameters as params
 from ..config import PlatformConfig
 from ..products import notebook_product
 from ..stacks.account_data import BucketSpec, KeySpec
+from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
 from ..stacks.network import NetworkStack
 from ..stacks.studio import StudioStack
 from ..stacks.studio_access import StudioAccessStack
@@ -53,6 +54,16 @@ class DataScienceStage(AccountStage):
             persona_roles=self.access.persona_roles,
         )
 
+        self.catalog = ServiceCatalogSpokeStack(
+            self,
+            "ServiceCatalog",
+            self.stack_context,
+            catalog=config.service_catalog,
+            hub_account=config.accounts.shared_services.account_id,
+            network=self.network.network,
+            logs_key=self.data.logs_key.key,
+            key_arns=[self.data.data_key.key_arn, studio_key.key_arn],
+        )
         self._publish_for_products(bucket_name)
         self.data.access_logs.allow_logs_from_account_buckets(notebook_product.LOGS_PREFIX)
 
@@ -73,6 +84,10 @@ class DataScienceStage(AccountStage):
             params.SAGEMAKER_ROLE_PREFIX,
             self.access.sagemaker_scope.role_name_prefix,
             "Name prefix of the platform's SageMaker roles (PassRole scope)",
+        )
+        self.data.publish(params.TEAM, self.team.name, "The team of this account (Team tag)")
+        self.data.publish(
+            params.IMAGE_ACCOUNT, self.config.accounts.shared_services.account_id, "Account of the platform's images"
         )
         self.studio.publish(params.STUDIO_DOMAIN_ID, self.studio.domain.domain_id, "The team's Studio domain")
         self.studio.publish(

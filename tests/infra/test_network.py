@@ -90,6 +90,7 @@ def test_hosting_vpcs_get_the_hosting_subset(synth: Synth) -> None:
 def test_endpoints_follow_config(tmp_path: Path) -> None:
     data = example_data()
     data["network"]["interface_endpoints"] = ["sagemaker.api", "sagemaker.runtime", "sts"]
+    data["service_catalog"]["share_with"] = []  # the catalog spoke would need servicecatalog too
     stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
     assert _endpoint_services(stacks["Network"]) == {
         _service(n) for n in ("sagemaker.api", "sagemaker.runtime", "sts")

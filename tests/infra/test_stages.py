@@ -34,7 +34,8 @@ def test_stage_env_is_explicit_from_config(synth: Synth, example_config: Platfor
 
 STACKS = {"Data", "Operations"}
 STACKS_BY_KIND = {
-    "DataScience": STACKS | {"Network", "Access", "Studio"},
+    "SharedServices": STACKS | {"ServiceCatalog"},
+    "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog"},
     "Test": STACKS | {"Network"},
     "Production": STACKS | {"Network"},
 }

@@ -41,6 +41,11 @@ def test_stack_snapshots(synth: Synth, stage_id: str, snapshot_json: SnapshotAss
         assert masked(synth.template(stage_id, stack_id)) == snapshot_json(name=stack_id)
 
 
+@pytest.mark.parametrize("product", ["NotebookProduct", "StudioUserProduct", "MlopsProjectProduct"])
+def test_product_template_snapshots(synth: Synth, product: str, snapshot_json: SnapshotAssertion) -> None:
+    assert masked(synth.product(product)) == snapshot_json
+
+
 def test_masking_hides_asset_hashes_only() -> None:
     digest = "a" * 64
     assert masked({"S3Key": f"{digest}.zip", "Name": "openaq"}) == {

@@ -1,0 +1,204 @@
+"""What the spoke's launch role and the products' permissions boundary allow (SC-3, WA-SEC-3/7).
+
+The book's sample launch role is broad (L1219-1249); this one can create only what the
+products create, roles only under the product boundary, and notebooks only without
+internet or root access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..constructs.sagemaker_scope import SageMakerScope
+from ..constructs.scoped_policy import Grant
+from ..personas import NOTEBOOK_GRANTS, STUDIO_PRODUCT_GRANTS, grants_for
+from ..platform_parameters import NAMESPACE
+
+# Service Catalog names provisioned stacks SC-<account>-pp-<id>; CloudFormation names their
+# roles, policies and buckets after the stack.
+SC_STACKS = "SC-*"
+
+
+def launch_role_grants(
+    partition: str, region: str, account: str, boundary_arn: str, key_arns: Sequence[str]
+) -> list[Grant]:
+    sm = f"arn:{partition}:sagemaker:{region}:{account}"
+    iam_arn = f"arn:{partition}:iam::{account}"
+    generated = "resources CloudFormation names after the Service Catalog stack (SC-...)"
+    return [
+        Grant(
+            "ProvisionedStacks",
+            [
+                "cloudformation:CreateStack",
+                "cloudformation:DeleteStack",
+                "cloudformation:UpdateStack",
+                "cloudformation:DescribeStacks",
+                "cloudformation:DescribeStackEvents",
+                "cloudformation:SetStackPolicy",
+                "cloudformation:GetTemplate",
+                "cloudformation:DescribeStackResource",
+                "cloudformation:DescribeStackResources",
+            ],
+            [f"arn:{partition}:cloudformation:{region}:{account}:stack/{SC_STACKS}"],
+            why=f"stacks {generated}",
+        ),
+        Grant(
+            "TemplateChecks",
+            ["cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"],
+            ["*"],
+            why="template validation actions support no resource scoping",
+        ),
+        # The book's guard (SC-3): only template objects Service Catalog tagged for provisioning.
+        Grant(
+            "ProductTemplates",
+            ["s3:GetObject"],
+            ["*"],
+            why="Service Catalog's own template bucket",
+            conditions={"StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}},
+        ),
+        Grant(
+            "PlatformParameters",
+            ["ssm:GetParameters", "ssm:GetParameter"],
+            [f"arn:{partition}:ssm:{region}:{account}:parameter{NAMESPACE}/*"],
+            why="the platform's published values",
+        ),
+        # WA-SEC-3 at run time: notebooks only in a subnet, without internet or root.
+        Grant(
+            "CreateGuardedNotebooks",
+            ["sagemaker:CreateNotebookInstance"],
+            [f"{sm}:notebook-instance/*"],
+            why=f"notebook instances {generated}",
+            conditions={
+                "StringEquals": {"sagemaker:DirectInternetAccess": "Disabled", "sagemaker:RootAccess": "Disabled"},
+                "Null": {"sagemaker:VpcSubnets": "false"},
+            },
+        ),
+        Grant(
+            "ManageProductResources",
+            [
+                "sagemaker:DeleteNotebookInstance",
+                "sagemaker:DescribeNotebookInstance",
+                "sagemaker:StopNotebookInstance",
+                "sagemaker:UpdateNotebookInstance",
+                "sagemaker:CreateUserProfile",
+                "sagemaker:DeleteUserProfile",
+                "sagemaker:DescribeUserProfile",
+                "sagemaker:UpdateUserProfile",
+                "sagemaker:CreateModelPackageGroup",
+                "sagemaker:DescribeModelPackageGroup",
+                "sagemaker:DeleteModelPackageGroup",
+                "sagemaker:AddTags",
+                "sagemaker:DeleteTags",
+                "sagemaker:ListTags",
+                "sagemaker:DescribeNotebookInstanceLifecycleConfig",
+            ],
+            [
+                f"{sm}:notebook-instance/*",
+                f"{sm}:user-profile/*",
+                f"{sm}:model-package-group/*",
+                f"{sm}:notebook-instance-lifecycle-config/*",
+                f"{sm}:domain/*",
+            ],
+            why=f"product resources {generated}",
+        ),
+        Grant(
+            "CreateBoundedRoles",
+            [
+                "iam:CreateRole",
+                "iam:PutRolePermissionsBoundary",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+            ],
+            [f"{iam_arn}:role/{SC_STACKS}"],
+            why=f"roles {generated}",
+            conditions={"StringEquals": {"iam:PermissionsBoundary": boundary_arn}},
+        ),
+        Grant(
+            "ManageProductRoles",
+            ["iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole"],
+            [f"{iam_arn}:role/{SC_STACKS}"],
+            why=f"roles {generated}",
+        ),
+        Grant(
+            "ManageProductPolicies",
+            [
+                "iam:CreatePolicy",
+                "iam:DeletePolicy",
+                "iam:GetPolicy",
+                "iam:GetPolicyVersion",
+                "iam:ListPolicyVersions",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+            ],
+            [f"{iam_arn}:policy/{SC_STACKS}"],
+            why=f"policies {generated}",
+        ),
+        Grant(
+            "PassProductRoles",
+            ["iam:PassRole"],
+            [f"{iam_arn}:role/{SC_STACKS}"],
+            why=f"roles {generated}",
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        ),
+        Grant(
+            "ProductBuckets",
+            [
+                "s3:CreateBucket",
+                "s3:DeleteBucket",
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:GetBucketPolicy",
+                "s3:PutEncryptionConfiguration",
+                "s3:PutBucketVersioning",
+                "s3:PutBucketPublicAccessBlock",
+                "s3:PutBucketLogging",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutBucketOwnershipControls",
+                "s3:PutBucketTagging",
+                "s3:GetBucketLocation",
+            ],
+            [f"arn:{partition}:s3:::sc-*"],
+            why=f"buckets {generated}",
+        ),
+        Grant(
+            "VolumeKeys",
+            ["kms:CreateGrant", "kms:DescribeKey"],
+            list(key_arns),
+            conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        ),
+        Grant(
+            "NetworkLookups",
+            ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
+            ["*"],
+            why="EC2 Describe actions support no resource scoping",
+        ),
+    ]
+
+
+def product_boundary_grants() -> list[Grant]:
+    """At most what product roles' own policies grant: the union of their actions on any
+    resource (each role's own policy scopes the resources)."""
+    placeholder = SageMakerScope(
+        partition="aws",
+        region="r",
+        account="a",
+        bucket_name="b",
+        key_arns=["k"],
+        role_name_prefix="p",
+        image_accounts=["i"],
+    )
+    actions = sorted(
+        {
+            action
+            for grant in grants_for([*NOTEBOOK_GRANTS, *STUDIO_PRODUCT_GRANTS], placeholder)
+            for action in grant.actions
+        }
+    )
+    return [
+        Grant(
+            "ProductRoleCeiling",
+            actions,
+            ["*"],
+            why="a permissions boundary caps actions; each product role's own policy scopes resources",
+        )
+    ]

@@ -18,7 +18,8 @@ from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, duplicates
 from .schema.catalog import ServiceCatalogConfig
-from .schema.features import FeatureGroupConfig
+from .schema.datalake import DataLakeConfig
+from .schema.features import FeatureGroupConfig, RealtimePredictionConfig
 from .schema.hosting import EndpointConfig, ModelConfig
 from .schema.monitoring import MonitorConfig
 from .schema.network import NetworkConfig
@@ -44,6 +45,10 @@ class PlatformConfig(StrictModel):
     models: tuple[ModelConfig, ...] = Field(default=(), description="Models hosted by endpoints.")
     endpoints: tuple[EndpointConfig, ...] = Field(default=(), description="Endpoints in test/prod.")
     monitors: tuple[MonitorConfig, ...] = Field(default=(), description="Monitors on endpoints.")
+    data_lake: DataLakeConfig = Field(default=DataLakeConfig(), description="Lake Formation and curated tables.")
+    realtime_predictions: tuple[RealtimePredictionConfig, ...] = Field(
+        default=(), description="Feature-store-backed prediction functions."
+    )
     service_catalog: ServiceCatalogConfig = Field(
         default=ServiceCatalogConfig(), description="Self-service portfolio shared to the data science accounts."
     )
@@ -72,6 +77,7 @@ class PlatformConfig(StrictModel):
         _check_cidrs(self.accounts)
         _check_name_lengths(self.organisation, self.accounts)
         _check_catalog(self.service_catalog, self.accounts, self.network)
+        _check_data_lake(self)
         models = {m.name for m in self.models}
         for i, endpoint in enumerate(self.endpoints):
             for j, variant in enumerate(endpoint.variants):
@@ -124,6 +130,28 @@ def _check_catalog(catalog: ServiceCatalogConfig, accounts: Accounts, network: N
             f"network.interface_endpoints: the Service Catalog spokes need {', '.join(missing)} "
             "(or set service_catalog.share_with: [] to share with no team)"
         )
+
+
+def _check_data_lake(config: PlatformConfig) -> None:
+    teams = {t.name for t in config.accounts.data_science}
+    for i, table in enumerate(config.data_lake.curated_tables):
+        for j, team in enumerate(table.share_with or ()):
+            if team not in teams:
+                raise ValueError(f"data_lake.curated_tables[{i}].share_with[{j}]: '{team}' is not a data science team")
+    groups = {g.name: g for g in config.feature_groups}
+    endpoints = {e.name for e in config.endpoints}
+    for i, prediction in enumerate(config.realtime_predictions):
+        path = f"realtime_predictions[{i}]"
+        group = groups.get(prediction.feature_group)
+        if group is None:
+            raise ValueError(f"{path}.feature_group: '{prediction.feature_group}' is not in 'feature_groups'")
+        if not group.online_store.enabled:
+            raise ValueError(f"{path}.feature_group: '{group.name}' has no online store to read from")
+        if prediction.endpoint not in endpoints:
+            raise ValueError(f"{path}.endpoint: '{prediction.endpoint}' is not in 'endpoints'")
+        unknown = [f for f in prediction.model_features if f not in group.features]
+        if unknown:
+            raise ValueError(f"{path}.model_features: {', '.join(unknown)} not features of '{group.name}'")
 
 
 def _check_name_lengths(org: Organisation, accounts: Accounts) -> None:

@@ -39,6 +39,18 @@ class OfflineStore(StrictModel):
     table_format: TableFormat = Field(default=TableFormat.GLUE, description="Glue or Iceberg table.")
 
 
+class StreamingIngestion(StrictModel):
+    """Kinesis stream -> Lambda -> PutRecord into the online store (book ch5 streaming)."""
+
+    enabled: bool = Field(default=True, description="Create the stream and the ingestion function.")
+    shards: int = Field(default=1, ge=1, le=64, description="Kinesis shards (each billed per hour).")
+    batch_size: int = Field(default=500, ge=1, le=10000, description="Records per Lambda invocation.")
+    max_batching_window_seconds: int = Field(default=5, ge=0, le=300, description="Wait to fill a batch.")
+    parallelization_factor: int = Field(default=1, ge=1, le=10, description="Concurrent batches per shard.")
+    retry_attempts: int = Field(default=3, ge=0, le=10, description="Retries before the DLQ gets a record.")
+    reserved_concurrency: int = Field(default=5, ge=1, le=100, description="Upper bound on concurrent runs.")
+
+
 class FeatureGroupConfig(StrictModel):
     """A feature group of the central feature store (AS-8)."""
 
@@ -49,6 +61,7 @@ class FeatureGroupConfig(StrictModel):
     features: dict[FeatureName, FeatureType] = Field(min_length=2, description="Feature name to type.")
     online_store: OnlineStore = Field(default=OnlineStore(), description="Online store settings.")
     offline_store: OfflineStore = Field(default=OfflineStore(), description="Offline store settings.")
+    streaming: StreamingIngestion | None = Field(default=None, description="Streaming ingestion (optional).")
 
     @model_validator(mode="after")
     def _consistent(self) -> FeatureGroupConfig:
@@ -61,4 +74,17 @@ class FeatureGroupConfig(StrictModel):
             raise ValueError("event_time_feature must be Fractional or String, not Integral")
         if not (self.online_store.enabled or self.offline_store.enabled):
             raise ValueError("enable the online store, the offline store, or both")
+        if self.streaming and self.streaming.enabled and not self.online_store.enabled:
+            raise ValueError("streaming ingestion writes to the online store: enable online_store")
         return self
+
+
+class RealtimePredictionConfig(StrictModel):
+    """A function that reads an entity's latest features and calls an endpoint (book ch5)."""
+
+    name: FeatureGroupName = Field(description="Function name part, e.g. weather-now.")
+    feature_group: FeatureGroupName = Field(description="Feature group (online store) to read.")
+    endpoint: FeatureGroupName = Field(
+        description="Endpoint (in 'endpoints') to invoke; its account hosts the function."
+    )
+    model_features: tuple[FeatureName, ...] = Field(min_length=1, description="Features sent to the model, in order.")

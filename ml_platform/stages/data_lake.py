@@ -2,15 +2,58 @@
 
 from __future__ import annotations
 
+from constructs import Construct
+
+from ..config import PlatformConfig
 from ..constructs.secure_bucket import LifecycleProps
-from ..stacks.account_data import BucketSpec
+from ..stacks.account_data import BucketSpec, KeySpec
+from ..stacks.data_catalog import DataCatalogStack
+from ..stacks.feature_store import FeatureStoreStack
+from ..topology import AccountRole
 from .account_stage import AccountStage
 
 
 class DataLakeStage(AccountStage):
+    def __init__(self, scope: Construct, role: AccountRole, config: PlatformConfig) -> None:
+        super().__init__(scope, role, config)
+        prefix = self.naming.prefix
+        teams = {team.name: team.account_id for team in config.accounts.data_science}
+        self.catalog = DataCatalogStack(
+            self,
+            "Catalog",
+            self.stack_context,
+            data_lake=config.data_lake,
+            curated_bucket_name=self.naming.bucket("curated"),
+            data_key=self.data.data_key.key,
+            teams=teams,
+        )
+        hosting = {"test": config.accounts.test.account_id, "prod": config.accounts.prod.account_id}
+        self.feature_store = FeatureStoreStack(
+            self,
+            "FeatureStore",
+            self.stack_context,
+            feature_groups=config.feature_groups,
+            key=self.data.keys["features"].key,
+            offline_bucket_name=self.naming.bucket("offline-store"),
+            glue_database=config.data_lake.feature_store_database,
+            # The platform's SageMaker roles of each team, and the prediction functions of test/prod.
+            builder_role_patterns={
+                account: f"arn:aws:iam::{account}:role/{prefix}-{team}-sm-*" for team, account in teams.items()
+            },
+            reader_role_patterns={
+                account: f"arn:aws:iam::{account}:role/{prefix}-{slug}-predict-*" for slug, account in hosting.items()
+            },
+        )
+        self.feature_store.add_stack_dependency(self.catalog)  # the Glue database of the offline tables
+
+    def key_specs(self) -> list[KeySpec]:
+        return [KeySpec("FeaturesKey", "features", "Encrypts the feature store's online and offline stores.")]
+
     def bucket_specs(self) -> list[BucketSpec]:
         return [
             # Raw data is rarely re-read once curated: tier it down early (book ch13 cost).
             BucketSpec("Raw", "raw", LifecycleProps(infrequent_access_days=30, glacier_days=180)),
             BucketSpec("Curated", "curated", LifecycleProps(infrequent_access_days=90)),
+            # Offline store: training reads recent data; history moves to cheaper classes (AS-8).
+            BucketSpec("OfflineStore", "offline-store", LifecycleProps(infrequent_access_days=60, glacier_days=365)),
         ]

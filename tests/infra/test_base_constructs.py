@@ -126,7 +126,8 @@ def test_every_bucket_policy_denies_insecure_transport(synth: Synth, stage: str)
 def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
     for name, template in _data_templates(synth).items():
         keys = resources_of_type(template, "AWS::KMS::Key")
-        assert len(keys) == (4 if name.startswith("DataScience-") else 3), name  # data, alerts, logs (+studio)
+        extra = 1 if name.startswith(("DataScience-", "DataLake/")) else 0  # studio / features key
+        assert len(keys) == 3 + extra, name  # data, alerts, logs
         aliases = {
             a["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]
             for a in resources_of_type(template, "AWS::KMS::Alias").values()

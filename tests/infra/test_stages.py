@@ -35,6 +35,7 @@ def test_stage_env_is_explicit_from_config(synth: Synth, example_config: Platfor
 STACKS = {"Data", "Operations"}
 STACKS_BY_KIND = {
     "SharedServices": STACKS | {"ServiceCatalog"},
+    "DataLake": STACKS | {"Catalog", "FeatureStore"},
     "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog"},
     "Test": STACKS | {"Network"},
     "Production": STACKS | {"Network"},
@@ -55,7 +56,7 @@ def test_every_template_is_non_empty_and_described(synth: Synth) -> None:
 
 
 def test_stateful_stacks_are_termination_protected(synth: Synth) -> None:
-    protected = {"Data", "Network", "Studio"}
+    protected = {"Data", "Network", "Studio", "FeatureStore"}
     for stage in synth.stages:
         for stack in stage.node.children:
             if isinstance(stack, cdk.Stack):

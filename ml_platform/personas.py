@@ -25,6 +25,7 @@ _BUILDER: list[GrantSet] = [
     platform_grants.runtime_basics,
     lambda s: g.registry(s, approve=False),
     lambda s: g.pipelines(s, manage=False),
+    g.projects,
 ]
 # What each persona may do (XC-9): ML engineers also manage pipelines, approve models and
 # test endpoints; platform admins look after the domain but build nothing.
@@ -34,6 +35,7 @@ PERSONA_GRANTS: dict[Persona, list[GrantSet]] = {
         *_BUILDER[:7],
         lambda s: g.registry(s, approve=True),
         lambda s: g.pipelines(s, manage=True),
+        g.projects,
         g.endpoints_for_testing,
     ],
     Persona.PLATFORM_ADMIN: [
@@ -54,10 +56,10 @@ JOB_GRANTS: list[GrantSet] = [
 
 
 # A notebook instance's own role (Service Catalog notebook product): a builder without Studio.
-NOTEBOOK_GRANTS: list[GrantSet] = _BUILDER[1:]
+NOTEBOOK_GRANTS: list[GrantSet] = [*(b for b in _BUILDER if b not in (g.studio_apps, g.projects)), g.notebook_self_stop]
 # A Studio user from the Studio product: a builder whose bucket access is its own prefix only.
 STUDIO_PRODUCT_GRANTS: list[GrantSet] = [
-    *(b for b in _BUILDER if b is not platform_grants.data_access),
+    *(b for b in _BUILDER if b not in (platform_grants.data_access, g.projects)),
     platform_grants.key_access,
 ]
 

@@ -40,8 +40,8 @@ logger = Logger(service="realtime-prediction")
 
 # A caller is waiting: short timeouts and few attempts inside botocore (standard mode retries throttling
 # and transient errors). GetRecord answers in milliseconds; the endpoint gets longer to compute.
-FEATURE_STORE_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=3)
-ENDPOINT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=10)
+FEATURE_STORE_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=3)
+ENDPOINT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=10)
 JSON_HEADERS = {"Content-Type": "application/json"}
 PROXY_KEYS = ("requestContext", "httpMethod", "routeKey")
 

@@ -145,6 +145,56 @@ def experiments(s: SageMakerScope) -> list[Grant]:
     return [Grant("ExperimentsAndLineage", actions, resources, why=f"experiment and lineage {_RUNTIME_NAMES}")]
 
 
+def notebook_self_stop(s: SageMakerScope) -> list[Grant]:
+    """The auto-stop check on a notebook instance stops the instance it runs on (book ch13)."""
+    return [
+        Grant(
+            "StopIdleNotebook",
+            ["sagemaker:StopNotebookInstance", "sagemaker:DescribeNotebookInstance"],
+            s.sm("notebook-instance/*"),
+            why=f"notebook instance {_RUNTIME_NAMES}",
+        )
+    ]
+
+
+def projects(s: SageMakerScope) -> list[Grant]:
+    """SageMaker Projects from the portfolio's organisation templates (Studio -> Projects)."""
+    return [
+        Grant(
+            "SageMakerProjects",
+            [
+                "sagemaker:CreateProject",
+                "sagemaker:DescribeProject",
+                "sagemaker:DeleteProject",
+                "sagemaker:UpdateProject",
+                "sagemaker:AddTags",
+            ],
+            s.sm("project/*"),
+            why=f"project {_RUNTIME_NAMES}",
+        ),
+        Grant(
+            "ProjectCatalog",
+            [
+                "sagemaker:ListProjects",
+                "servicecatalog:SearchProducts",
+                "servicecatalog:DescribeProduct",
+                "servicecatalog:DescribeProductAsAdmin",
+                "servicecatalog:DescribeProvisioningParameters",
+                "servicecatalog:ListLaunchPaths",
+                "servicecatalog:ProvisionProduct",
+                "servicecatalog:DescribeRecord",
+                "servicecatalog:DescribeProvisionedProduct",
+                "servicecatalog:TerminateProvisionedProduct",
+                "servicecatalog:UpdateProvisionedProduct",
+                "servicecatalog:SearchProvisionedProducts",
+            ],
+            ["*"],
+            why="Service Catalog end-user actions on the shared portfolio, launched via Projects; "
+            "access is bound by the portfolio's principal associations",
+        ),
+    ]
+
+
 def feature_store(s: SageMakerScope) -> list[Grant]:
     return [
         Grant(

@@ -8,7 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
-from ..platform_parameters import parameter_name
+from ..platform_parameters import TEAM, parameter_name
 
 
 def platform_value(scope: Construct, construct_id: str, purpose: str, *, as_list: bool = False) -> cdk.CfnParameter:
@@ -34,11 +34,15 @@ class PlatformProduct(servicecatalog.ProductStack):
 
     Its versions are snapshots (``ProductStackHistory``, locked): a template that changed under
     an unchanged version name fails synth. So nothing config-specific may enter it: platform
-    values come from SSM at launch, and the hub stage's tags are removed here; the portfolio's
-    TagOptions tag every provisioned product instead (cost allocation, XC-3).
+    values come from SSM at launch, and the hub stage's tags are removed here. Every resource
+    is tagged ``Team`` (the launching account's team, from SSM) and ``Environment=Development``;
+    the portfolio's TagOptions add the config's cost-allocation tags (XC-3, DS-4).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, description: str, stage_tag_keys: Sequence[str]) -> None:
         super().__init__(scope, construct_id, description=description)
         for key in stage_tag_keys:
             cdk.Tags.of(self).remove(key, priority=1000)
+        self.team = platform_value(self, "Team", TEAM)
+        cdk.Tags.of(self).add("Team", self.team.value_as_string, priority=1001)
+        cdk.Tags.of(self).add("Environment", "Development", priority=1001)

@@ -56,7 +56,6 @@ class StudioUserProduct(PlatformProduct):
             allowed_pattern=USER_PROFILE_PATTERN,
             description="Studio user profile name (letters, digits, hyphens)",
         )
-        team = platform_value(self, "Team", params.TEAM)
         domain = platform_value(self, "StudioDomainId", params.STUDIO_DOMAIN_ID)
         group = platform_value(self, "SecurityGroupId", params.SAGEMAKER_SECURITY_GROUP)
         bucket = platform_value(self, "ProjectsBucket", params.PROJECTS_BUCKET)
@@ -93,7 +92,4 @@ class StudioUserProduct(PlatformProduct):
             security_group_ids=[group.value_as_string],
         )
         profile.node.add_dependency(role.policy)
-        # Above the removal of the hub stage's tags (PlatformProduct): DS-4, AS-4.
-        cdk.Tags.of(profile).add("Environment", "Development", priority=1001)
-        cdk.Tags.of(profile).add("Team", team.value_as_string, priority=1001)
         cdk.CfnOutput(self, "UserProfileNameOutput", value=user.value_as_string)

@@ -50,7 +50,7 @@ NOTEBOOK_FAMILIES = frozenset(
         "trn1",
     }
 )
-RolePattern = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@*-]{1,64}$")]
+RolePattern = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@*/-]+$", max_length=512)]
 
 
 class ServiceCatalogConfig(StrictModel):
@@ -88,7 +88,7 @@ class ServiceCatalogConfig(StrictModel):
     end_user_role_patterns: tuple[RolePattern, ...] = Field(
         default=("DataScientist*",),
         min_length=1,
-        description="IAM role name patterns (in each spoke) that may launch products, e.g. SSO roles.",
+        description="IAM role name patterns (with path) that may launch products, e.g. SSO roles.",
     )
 
     @field_validator("products")

@@ -69,17 +69,21 @@ class ServiceCatalogHubStack(PlatformStack):
             description=catalog.description,
         )
         portfolio_id = self.portfolio.portfolio_id
-        # TagOptions tag every provisioned product (SC-5, XC-3); templates stay config-free.
+        # TagOptions tag every provisioned product with the config's tags (SC-5, XC-3); each takes
+        # one value, so launches need no choice. Team and Environment come from the templates.
         self.portfolio.associate_tag_options(
             servicecatalog.TagOptions(
-                self,
-                "TagOptions",
-                allowed_values_for_tags={
-                    **{key: [value] for key, value in tags.items()},
-                    "Environment": ["Development"],
-                    "Team": sorted(spokes),
-                },
+                self, "TagOptions", allowed_values_for_tags={key: [value] for key, value in tags.items()}
             )
+        )
+        # LocalRoleName must exist in the account that creates the constraints too; the hub's
+        # copy has no permissions (products are launched in the spokes, by their roles).
+        hub_launch_role = iam.Role(
+            self,
+            "LocalLaunchRole",
+            role_name=LAUNCH_ROLE_NAME,
+            assumed_by=iam.ServicePrincipal("servicecatalog.amazonaws.com"),
+            description="Name twin of the spokes' launch role; no permissions here",
         )
         stage_tag_keys = [*tags, "Environment", "Team"]
         self.products: dict[ProductKind, servicecatalog.CloudFormationProduct] = {}
@@ -99,6 +103,7 @@ class ServiceCatalogHubStack(PlatformStack):
                 description=f"Launch as {LAUNCH_ROLE_NAME} (the spoke's role; users need no IAM rights)",
             )
             launch.add_resource_dependency(association)
+            launch.node.add_dependency(hub_launch_role)
             if kind == ProductKind.NOTEBOOK:
                 limit = servicecatalog.CfnLaunchTemplateConstraint(
                     self,

@@ -91,6 +91,10 @@ def launch_role_grants(
                 "sagemaker:DeleteTags",
                 "sagemaker:ListTags",
                 "sagemaker:DescribeNotebookInstanceLifecycleConfig",
+                # The ModelPackageGroup resource handler reads the group's policy after creating it.
+                "sagemaker:GetModelPackageGroupPolicy",
+                "sagemaker:PutModelPackageGroupPolicy",
+                "sagemaker:DeleteModelPackageGroupPolicy",
             ],
             [
                 f"{sm}:notebook-instance/*",
@@ -161,10 +165,16 @@ def launch_role_grants(
             why=f"buckets {generated}",
         ),
         Grant(
-            "VolumeKeys",
-            ["kms:CreateGrant", "kms:DescribeKey"],
+            "VolumeKeyGrants",
+            ["kms:CreateGrant"],
             list(key_arns),
             conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        ),
+        # kms:GrantIsForAWSResource exists only on grant actions: DescribeKey needs its own statement.
+        Grant(
+            "VolumeKeys",
+            ["kms:DescribeKey"],
+            list(key_arns),
         ),
         Grant(
             "NetworkLookups",

@@ -35,6 +35,7 @@ class ServiceCatalogSpokeStack(PlatformStack):
         network: MlVpc,
         logs_key: kms.IKey,
         key_arns: Sequence[str],
+        studio_role_arns: Sequence[str],
     ) -> None:
         naming = context.naming
         super().__init__(
@@ -88,6 +89,12 @@ class ServiceCatalogSpokeStack(PlatformStack):
             logs_key=logs_key,
         )
         accepted = servicecatalog.CfnAcceptedPortfolioShare(self, "AcceptedShare", portfolio_id=lookup.portfolio_id)
+        # SageMaker Projects needs the Studio execution roles associated too (by ARN).
+        for i, role_arn in enumerate(studio_role_arns):
+            role_association = servicecatalog.CfnPortfolioPrincipalAssociation(
+                self, f"StudioRole{i}", portfolio_id=lookup.portfolio_id, principal_type="IAM", principal_arn=role_arn
+            )
+            role_association.add_resource_dependency(accepted)
         for i, pattern in enumerate(catalog.end_user_role_patterns):
             association = servicecatalog.CfnPortfolioPrincipalAssociation(
                 self,

@@ -7,6 +7,7 @@ from constructs import Construct
 from .. import platform_parameters as params
 from ..config import PlatformConfig
 from ..products import notebook_product
+from ..schema.studio import Persona
 from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
 from ..stacks.network import NetworkStack
@@ -63,6 +64,9 @@ class DataScienceStage(AccountStage):
             network=self.network.network,
             logs_key=self.data.logs_key.key,
             key_arns=[self.data.data_key.key_arn, studio_key.key_arn],
+            studio_role_arns=[
+                self.access.persona_roles[p].role_arn for p in (Persona.DATA_SCIENTIST, Persona.ML_ENGINEER)
+            ],
         )
         self._publish_for_products(bucket_name)
         self.data.access_logs.allow_logs_from_account_buckets(notebook_product.LOGS_PREFIX)

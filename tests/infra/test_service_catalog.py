@@ -129,15 +129,31 @@ def test_spoke_accepts_the_share_and_admits_end_users(synth: Synth, team: str) -
     portfolio_id = {"Fn::GetAtt": [lookup_id, "PortfolioId"]}
     [accepted] = resources_of_type(spoke, "AWS::ServiceCatalog::AcceptedPortfolioShare").values()
     assert accepted["Properties"]["PortfolioId"] == portfolio_id
-    associations = resources_of_type(spoke, "AWS::ServiceCatalog::PortfolioPrincipalAssociation").values()
-    assert sorted(a["Properties"]["PrincipalARN"] for a in associations) == [
-        "arn:aws:iam:::role/AWSReservedSSO_DataScientist_*",
-        "arn:aws:iam:::role/DataScientist*",
-    ]
-    assert all(
-        a["Properties"]["PrincipalType"] == "IAM_PATTERN" and a["Properties"]["PortfolioId"] == portfolio_id
-        for a in associations
+    associations = list(resources_of_type(spoke, "AWS::ServiceCatalog::PortfolioPrincipalAssociation").values())
+    assert all(a["Properties"]["PortfolioId"] == portfolio_id for a in associations)
+    patterns = sorted(
+        a["Properties"]["PrincipalARN"] for a in associations if a["Properties"]["PrincipalType"] == "IAM_PATTERN"
     )
+    assert patterns == [
+        "arn:aws:iam:::role/DataScientist*",
+        "arn:aws:iam:::role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_DataScientist_*",
+    ]
+    # SageMaker Projects: the Studio execution roles of builders are associated by ARN.
+    roles = [a["Properties"]["PrincipalARN"] for a in associations if a["Properties"]["PrincipalType"] == "IAM"]
+    assert len(roles) == 2
+    assert all(any(name in json.dumps(r) for name in ("DataScientistRole", "MlEngineerRole")) for r in roles)
+
+
+def test_hub_has_the_launch_role_name_twin_without_permissions(synth: Synth) -> None:
+    hub = synth.template("SharedServices", "ServiceCatalog")
+    [(role_id, role)] = [
+        (k, r)
+        for k, r in resources_of_type(hub, "AWS::IAM::Role").items()
+        if r["Properties"].get("RoleName") == "ServiceCatalog-DataScienceProducts"
+    ]
+    assert "ManagedPolicyArns" not in role["Properties"] and "Policies" not in role["Properties"]
+    for constraint in resources_of_type(hub, "AWS::ServiceCatalog::LaunchRoleConstraint").values():
+        assert role_id in constraint["DependsOn"]
 
 
 def test_launch_role_creates_only_bounded_roles_and_guarded_notebooks(synth: Synth) -> None:

@@ -30,7 +30,15 @@ def test_config_is_frozen(example_config: PlatformConfig) -> None:
 
 def test_minimal_config_gets_secure_defaults() -> None:
     data = example_data()
-    for optional in ("network", "feature_groups", "models", "endpoints", "monitors", "realtime_predictions", "data_lake"):
+    for optional in (
+        "network",
+        "feature_groups",
+        "models",
+        "endpoints",
+        "monitors",
+        "realtime_predictions",
+        "data_lake",
+    ):
         data.pop(optional)
     del data["accounts"]["data_science"][0]["studio"]
     config = config_from(data)

@@ -1,0 +1,210 @@
+"""Benchmark of lambda/feature_ingestion, offline: batch throughput without network, and cold import.
+
+    .venv/bin/python tests/lambda/bench_feature_ingestion.py [--records 500] [--repeats 5]
+
+prints {"records_per_second": ..., "cold_import_ms": ...} as JSON. Other scripts can load this file
+(importlib, or with tests/lambda on sys.path) and call ``run()``; it is standalone on purpose (``lambda``
+is a keyword, so ``tests.lambda`` cannot be imported by name) and pytest does not collect it.
+
+- records_per_second: ``records`` valid Kinesis records through the real handler (Powertools
+  BatchProcessor, base64 and JSON decoding, pydantic validation, formatting, logging) with a client
+  whose put_record does nothing, so the network and botocore are left out; the median of ``repeats``
+  invocations after one warm-up.
+- cold_import_ms: ``import handler`` in a fresh interpreter, as Lambda's init does (the asset folder
+  first on sys.path, no bytecode written, since /var/task is read-only): Powertools, pydantic and boto3
+  imports, settings, model generation and client creation. The median of ``repeats`` subprocesses;
+  interpreter start-up itself is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import importlib.util
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda" / "feature_ingestion"
+FEATURES = {"location": "String", "EventTime": "Fractional", "pm25": "Fractional", "no2": "Fractional"}
+ENV = {
+    "FEATURE_GROUP_NAME": "weather-observations-v1",
+    "RECORD_IDENTIFIER": "location",
+    "EVENT_TIME_FEATURE": "EventTime",
+    "FEATURE_DEFINITIONS": json.dumps(FEATURES),
+    "TARGET_STORES": "OnlineStore",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+# Lambda imports the handler with the asset folder first on sys.path; -B: no __pycache__ in the asset.
+_COLD_IMPORT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+start = time.perf_counter()
+import handler
+print((time.perf_counter() - start) * 1000)
+"""
+
+
+class NoOpClient:
+    """Stands in for the sagemaker-featurestore-runtime client: no Stubber, whose checks would dominate."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def put_record(self, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        return {}
+
+
+class _Context:
+    """The attributes Powertools' inject_lambda_context reads (no dataclass: this file may be exec'd bare)."""
+
+    function_name = "feature-ingestion"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:111122223333:function:feature-ingestion"
+    aws_request_id = "00000000-0000-4000-8000-000000000000"
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, previous in saved.items():
+            if previous is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = previous
+
+
+def _load(unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None) -> ModuleType:
+    """Like tests/lambda/conftest.py's load_lambda_module, repeated so that this file stands alone."""
+    if unique_name in sys.modules:
+        return sys.modules[unique_name]
+    spec = importlib.util.spec_from_file_location(unique_name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    saved = {name: sys.modules.get(name) for name in aliases or {}}
+    sys.modules.update(aliases or {})
+    sys.modules[unique_name] = module
+    dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[unique_name]
+        raise
+    finally:
+        sys.dont_write_bytecode = dont_write_bytecode
+        for name, previous in saved.items():
+            if previous is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous
+    return module
+
+
+def kinesis_event(records: int) -> dict[str, Any]:
+    """A batch of valid, distinct weather observations, as the event source mapping delivers it."""
+    stream = "arn:aws:kinesis:us-east-1:111122223333:stream/weather-observations"
+    items = []
+    for index in range(records):
+        document = {"location": f"station-{index % 50:03d}", "EventTime": 1735689600.25 + index}
+        document |= {"pm25": 12.5 + (index % 7) / 10, "no2": 20.0 + index % 13}
+        sequence = f"4959{index:052d}"
+        items.append(
+            {
+                "kinesis": {
+                    "kinesisSchemaVersion": "1.0",
+                    "partitionKey": document["location"],
+                    "sequenceNumber": sequence,
+                    "data": base64.b64encode(json.dumps(document).encode()).decode(),
+                    "approximateArrivalTimestamp": 1735689600.5 + index / 1000,
+                },
+                "eventSource": "aws:kinesis",
+                "eventVersion": "1.0",
+                "eventID": f"shardId-000000000000:{sequence}",
+                "eventName": "aws:kinesis:record",
+                "invokeIdentityArn": "arn:aws:iam::111122223333:role/feature-ingestion",
+                "awsRegion": "us-east-1",
+                "eventSourceARN": stream,
+            }
+        )
+    return {"Records": items}
+
+
+def records_per_second(records: int = 500, repeats: int = 5) -> float:
+    with _environment(ENV):
+        logic = _load("feature_ingestion_bench_logic", LAMBDA_DIR / "ingestion.py")
+        handler = _load("feature_ingestion_bench_handler", LAMBDA_DIR / "handler.py", {"ingestion": logic})
+    client = NoOpClient()
+    handler._client, handler._sleep = client, lambda _: None
+    event, context = kinesis_event(records), _Context()
+    # The log lines are formatted as in Lambda, then dropped; the stream is put back for whoever shares it.
+    previous = handler.logger.registered_handler.setStream(io.StringIO())
+    try:
+        handler.lambda_handler(event, context)  # warm-up: first-call costs belong to the cold start
+        timings = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            response = handler.lambda_handler(event, context)
+            timings.append(time.perf_counter() - start)
+            if response["batchItemFailures"]:
+                raise RuntimeError(f"the benchmark batch had failures: {response['batchItemFailures'][:3]}")
+    finally:
+        handler.logger.registered_handler.setStream(previous)
+    if client.calls != records * (repeats + 1):
+        raise RuntimeError(f"expected {records * (repeats + 1)} put_record calls, got {client.calls}")
+    return records / statistics.median(timings)
+
+
+def cold_import_ms(repeats: int = 5) -> float:
+    env = {"PATH": os.environ.get("PATH", ""), **ENV}
+    samples = []
+    for _ in range(repeats):
+        result = subprocess.run(
+            [sys.executable, "-B", "-c", _COLD_IMPORT, str(LAMBDA_DIR)],
+            env=env,
+            cwd=LAMBDA_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        samples.append(float(result.stdout.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def run(records: int = 500, repeats: int = 5) -> dict[str, float]:
+    return {
+        "records_per_second": round(records_per_second(records, repeats), 1),
+        "cold_import_ms": round(cold_import_ms(repeats), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--records", type=int, default=500)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.records, args.repeats)))
+
+
+if __name__ == "__main__":
+    main()

@@ -26,6 +26,7 @@ _BUILDER: list[GrantSet] = [
     lambda s: g.registry(s, approve=False),
     lambda s: g.pipelines(s, manage=False),
     g.projects,
+    platform_grants.data_lake_access,
 ]
 # What each persona may do (XC-9): ML engineers also manage pipelines, approve models and
 # test endpoints; platform admins look after the domain but build nothing.
@@ -36,6 +37,7 @@ PERSONA_GRANTS: dict[Persona, list[GrantSet]] = {
         lambda s: g.registry(s, approve=True),
         lambda s: g.pipelines(s, manage=True),
         g.projects,
+        platform_grants.data_lake_access,
         g.endpoints_for_testing,
     ],
     Persona.PLATFORM_ADMIN: [
@@ -49,6 +51,7 @@ PERSONA_GRANTS: dict[Persona, list[GrantSet]] = {
 # Jobs and pipeline steps: run jobs, track experiments, use features, register models.
 JOB_GRANTS: list[GrantSet] = [
     *_BUILDER[2:7],
+    platform_grants.data_lake_access,
     lambda s: g.registry(s, approve=False),
     lambda s: g.pipelines(s, manage=False),
     g.observe,

@@ -43,7 +43,7 @@ logger = Logger(service="realtime-prediction")
 FEATURE_STORE_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=3)
 ENDPOINT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=10)
 JSON_HEADERS = {"Content-Type": "application/json"}
-PROXY_KEYS = ("requestContext", "httpMethod", "routeKey")
+PROXY_KEYS = ("httpMethod",)
 
 # Once per container, like the clients below. Tests replace them.
 _settings: prediction.Settings = prediction.Settings.from_env(os.environ)

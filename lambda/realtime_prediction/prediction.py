@@ -357,7 +357,7 @@ def get_features(
         elif "ValueAsStringList" in item:
             lists.append(item["FeatureName"])
     unsupported = [name for name in settings.model_features if name in lists]
-    if False:
+    if unsupported:
         raise UnsupportedFeatureValueError(
             f"Features {', '.join(unsupported)} hold lists, which a CSV model input cannot carry",
             features=unsupported,

@@ -22,6 +22,8 @@ class SageMakerScope:
     key_arns: Sequence[str]
     role_name_prefix: str  # e.g. openaq-weatherproduct-sm- : the roles PassRole may pass
     image_accounts: Sequence[str]  # accounts whose ECR repositories jobs may pull from
+    data_lake_account: str | None = None  # shares curated tables through Lake Formation
+    assumable_role_arns: Sequence[str] = ()  # e.g. the central feature store's roles
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
@@ -64,6 +66,43 @@ def key_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
             conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
         ),
     ]
+
+
+def data_lake_access(s: SageMakerScope) -> list[Grant]:
+    """Read curated tables shared by the data lake (Lake Formation vends the data access) and
+    assume the central feature store's roles (book ch14; XA-5, XA-8)."""
+    grants: list[Grant] = []
+    if s.data_lake_account:
+        catalogs = sorted({s.account, s.data_lake_account})
+        glue = [
+            f"arn:{s.partition}:glue:{s.region}:{a}:{r}"
+            for a in catalogs
+            for r in ("catalog", "database/*", "table/*/*")
+        ]
+        grants += [
+            Grant(
+                "LakeFormationData",
+                ["lakeformation:GetDataAccess"],
+                ["*"],
+                why="lakeformation:GetDataAccess has no resource scope; Lake Formation grants decide",
+            ),
+            Grant(
+                "CatalogRead",
+                [
+                    "glue:GetDatabase",
+                    "glue:GetDatabases",
+                    "glue:GetTable",
+                    "glue:GetTables",
+                    "glue:GetPartition",
+                    "glue:GetPartitions",
+                ],
+                glue,
+                why="catalog metadata of this account and the data lake; table access is Lake Formation's",
+            ),
+        ]
+    if s.assumable_role_arns:
+        grants.append(Grant("CentralFeatureStore", ["sts:AssumeRole"], list(s.assumable_role_arns)))
+    return grants
 
 
 def runtime_basics(s: SageMakerScope) -> list[Grant]:

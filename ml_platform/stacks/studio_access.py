@@ -30,6 +30,8 @@ class StudioAccessStack(PlatformStack):
         bucket_name: str,
         key_arns: Sequence[str],
         image_accounts: Sequence[str],
+        data_lake_account: str | None = None,
+        assumable_role_arns: Sequence[str] = (),
     ) -> None:
         super().__init__(
             scope,
@@ -47,6 +49,8 @@ class StudioAccessStack(PlatformStack):
             key_arns=key_arns,
             role_name_prefix=prefix,
             image_accounts=image_accounts,
+            data_lake_account=data_lake_account,
+            assumable_role_arns=assumable_role_arns,
         )
         self.persona_roles = {
             persona: SageMakerRole(

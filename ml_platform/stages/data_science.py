@@ -6,10 +6,13 @@ from constructs import Construct
 
 from .. import platform_parameters as params
 from ..config import PlatformConfig
+from ..cross_account import role_arn
 from ..products import notebook_product
 from ..schema.studio import Persona
 from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
+from ..stacks.data_access import DataAccessStack
+from ..stacks.feature_store import feature_store_role_name
 from ..stacks.network import NetworkStack
 from ..stacks.studio import StudioStack
 from ..stacks.studio_access import StudioAccessStack
@@ -41,6 +44,23 @@ class DataScienceStage(AccountStage):
             bucket_name=bucket_name,
             key_arns=[self.data.data_key.key_arn, studio_key.key_arn],
             image_accounts=[config.accounts.shared_services.account_id],
+            data_lake_account=config.accounts.data_lake.account_id,
+            assumable_role_arns=[
+                role_arn(config.accounts.data_lake.account_id, feature_store_role_name(self.naming.prefix, purpose))
+                for purpose in ("writer", "offline-reader")
+            ],
+        )
+        self.data_access = DataAccessStack(
+            self,
+            "DataAccess",
+            self.stack_context,
+            data_lake=config.data_lake,
+            team=self.team.name,
+            data_lake_account=config.accounts.data_lake.account_id,
+            reader_role_arns=[
+                self.access.persona_roles[p].role_arn for p in (Persona.DATA_SCIENTIST, Persona.ML_ENGINEER)
+            ]
+            + [self.access.job_role.role_arn],
         )
         self.studio = StudioStack(
             self,

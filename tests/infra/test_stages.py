@@ -36,7 +36,7 @@ STACKS = {"Data", "Operations"}
 STACKS_BY_KIND = {
     "SharedServices": STACKS | {"ServiceCatalog"},
     "DataLake": STACKS | {"Catalog", "FeatureStore"},
-    "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog"},
+    "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog", "DataAccess"},
     "Test": STACKS | {"Network"},
     "Production": STACKS | {"Network"},
 }

@@ -154,7 +154,8 @@ def records_per_second(records: int = 500, repeats: int = 5) -> float:
         logic = _load("feature_ingestion_bench_logic", LAMBDA_DIR / "ingestion.py")
         handler = _load("feature_ingestion_bench_handler", LAMBDA_DIR / "handler.py", {"ingestion": logic})
     client = NoOpClient()
-    handler._client, handler._sleep = client, lambda _: None
+    setattr(handler, "_client", client)  # noqa: B010 - what the tests do with monkeypatch
+    setattr(handler, "_sleep", lambda _: None)  # noqa: B010
     event, context = kinesis_event(records), _Context()
     # The log lines are formatted as in Lambda, then dropped; the stream is put back for whoever shares it.
     previous = handler.logger.registered_handler.setStream(io.StringIO())

@@ -284,6 +284,15 @@ def test_expired_token_drops_the_cached_credentials(handler, stubs, factory):
 # --- feature store failures ------------------------------------------------------------------------
 
 
+def test_longest_entity_id_is_accepted(handler, stubs):
+    sts, store, _ = stubs
+    longest = "x" * 358_400  # the GetRecord maximum; one more is a 400 (below)
+    expect_assume_role(sts)
+    expect_get_record(store, None, entity=longest)
+    assert handler.lambda_handler({"entity_id": longest}, CONTEXT)["statusCode"] == 404
+    assert_all_consumed(*stubs)
+
+
 def test_unknown_entity_is_404_and_the_endpoint_is_not_called(handler, stubs):
     sts, store, _ = stubs
     expect_assume_role(sts)
@@ -411,6 +420,24 @@ def test_unknown_endpoint_is_502_validation_error(handler, stubs, sleeps):
     assert_all_consumed(*stubs)
     assert result == {"statusCode": 502, "error": "EndpointError", "message": message, "code": "ValidationError"}
     assert sleeps == []
+
+
+def test_unreachable_endpoint_is_502(handler, stubs, monkeypatch):
+    sts, store, _ = stubs
+    expect_assume_role(sts)
+    expect_get_record(store, RECORD)
+
+    class Slow:
+        def invoke_endpoint(self, **_):
+            raise ReadTimeoutError(
+                endpoint_url=f"https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/{ENDPOINT}"
+            )
+
+    monkeypatch.setattr(handler, "_runtime", Slow())
+    result = handler.lambda_handler({"entity_id": ENTITY}, CONTEXT)
+    assert_all_consumed(*stubs)
+    assert outcome(result) == (502, "EndpointError", "ReadTimeoutError")
+    assert result["message"] == f"Endpoint {ENDPOINT} could not be reached (ReadTimeoutError)"
 
 
 def test_throttled_endpoint_is_retried_then_succeeds_or_gives_up(handler, logic, stubs, sleeps):
@@ -586,6 +613,7 @@ def test_settings_are_parsed_once_from_the_environment(module, logic):
         ({"FEATURE_GROUP_NAME": "  "}, "FEATURE_GROUP_NAME: required"),
         ({"FEATURE_GROUP_NAME": "customers v1"}, "FEATURE_GROUP_NAME: 'customers v1' is not a valid feature group"),
         ({"FEATURE_GROUP_NAME": "a" * 65}, "FEATURE_GROUP_NAME: 'a"),
+        ({"FEATURE_GROUP_NAME": "a" + "_b" * 32}, "FEATURE_GROUP_NAME: 'a_b"),  # 65 characters
         ({"MODEL_FEATURES": None}, "MODEL_FEATURES: required"),
         ({"MODEL_FEATURES": "a,,b"}, "MODEL_FEATURES: 'a,,b' has an empty name"),
         ({"MODEL_FEATURES": "a,b,"}, "MODEL_FEATURES: 'a,b,' has an empty name"),
@@ -594,6 +622,7 @@ def test_settings_are_parsed_once_from_the_environment(module, logic):
         ({"ENDPOINT_NAME": None}, "ENDPOINT_NAME: required"),
         ({"ENDPOINT_NAME": "churn_prod"}, "ENDPOINT_NAME: 'churn_prod' is not a valid endpoint name"),
         ({"ENDPOINT_NAME": "a" * 64}, "ENDPOINT_NAME: 'a"),
+        ({"ENDPOINT_NAME": "a" + "-b" * 32}, "ENDPOINT_NAME: 'a-b"),  # 65 characters
         ({"FEATURE_STORE_ROLE_ARN": "mlp-reader"}, "FEATURE_STORE_ROLE_ARN: 'mlp-reader' is not a valid IAM role"),
         ({"FEATURE_STORE_ROLE_ARN": "arn:aws:iam::4444:role/r"}, "FEATURE_STORE_ROLE_ARN: "),
         ({"ENDPOINT_TARGET_VARIANT": "blue_green"}, "ENDPOINT_TARGET_VARIANT: 'blue_green' is not a valid production"),
@@ -615,11 +644,11 @@ def test_every_problem_is_reported_at_once(logic):
     )
 
 
-def test_blank_optional_settings_mean_unset_and_arns_are_accepted(logic):
+def test_blank_optional_settings_mean_unset_values_are_trimmed_and_arns_are_accepted(logic):
     arn = f"arn:aws:sagemaker:us-east-1:{PROD.replace('7', '4')}:feature-group/{GROUP}"
-    env = {**ENV, "FEATURE_GROUP_NAME": arn, "FEATURE_STORE_ROLE_ARN": " ", "ENDPOINT_TARGET_VARIANT": ""}
-    settings = logic.Settings.from_env(env)
-    assert settings.feature_group_name == arn
+    env = {**ENV, "FEATURE_GROUP_NAME": f" {arn}\n", "FEATURE_STORE_ROLE_ARN": " ", "ENDPOINT_TARGET_VARIANT": ""}
+    settings = logic.Settings.from_env({**env, "ENDPOINT_NAME": f"{'a-' * 31}b"})  # 63 characters: the maximum
+    assert settings.feature_group_name == arn and settings.endpoint_name == f"{'a-' * 31}b"
     assert settings.feature_store_role_arn is None and settings.endpoint_target_variant is None
 
 

@@ -1,0 +1,103 @@
+"""A data science account's view of the data lake: a resource link to the shared curated
+database and Lake Formation grants to the team's SageMaker roles (book ch14; XA-8, AS-10)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_glue as glue
+from aws_cdk import aws_lakeformation as lakeformation
+from constructs import Construct
+
+from ..naming import partition_for
+from ..schema.datalake import DataLakeConfig
+from .base import PlatformStack, StackContext
+from .data_catalog import cdk_execution_role
+
+
+def resource_link_name(curated_database: str) -> str:
+    return f"{curated_database}_shared"
+
+
+class DataAccessStack(PlatformStack):
+    """Stateless. Lake Formation shares the curated tables with this account through AWS RAM
+    (accepted automatically inside an AWS Organization); this stack links and grants them."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        context: StackContext,
+        *,
+        data_lake: DataLakeConfig,
+        team: str,
+        data_lake_account: str,
+        reader_role_arns: Sequence[str],
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            context,
+            stateful=False,
+            description=f"Resource link to the data lake and Lake Formation grants of {team}.",
+        )
+        partition = partition_for(self.region)
+        # The deploy role must be a Lake Formation admin here to grant on the shared tables.
+        # Note: DataLakeSettings is one per account; it replaces admins set by hand.
+        settings = lakeformation.CfnDataLakeSettings(
+            self,
+            "Settings",
+            admins=[
+                lakeformation.CfnDataLakeSettings.DataLakePrincipalProperty(
+                    data_lake_principal_identifier=cdk_execution_role(partition, self.account, self.region)
+                )
+            ],
+        )
+        link_name = resource_link_name(data_lake.curated_database)
+        link = glue.CfnDatabase(
+            self,
+            "CuratedLink",
+            catalog_id=self.account,
+            database_input=glue.CfnDatabase.DatabaseInputProperty(
+                name=link_name,
+                target_database=glue.CfnDatabase.DatabaseIdentifierProperty(
+                    catalog_id=data_lake_account, database_name=data_lake.curated_database
+                ),
+            ),
+        )
+        link.add_resource_dependency(settings)
+        tables = [t for t in data_lake.curated_tables if t.share_with is None or team in t.share_with]
+        for i, role in enumerate(reader_role_arns):
+            principal = lakeformation.CfnPrincipalPermissions.DataLakePrincipalProperty(
+                data_lake_principal_identifier=role
+            )
+            describe = lakeformation.CfnPrincipalPermissions(
+                self,
+                f"DescribeLink{i}",
+                principal=principal,
+                permissions=["DESCRIBE"],
+                permissions_with_grant_option=[],
+                resource=lakeformation.CfnPrincipalPermissions.ResourceProperty(
+                    database=lakeformation.CfnPrincipalPermissions.DatabaseResourceProperty(
+                        catalog_id=self.account, name=link_name
+                    )
+                ),
+            )
+            describe.add_resource_dependency(link)
+            for table in tables:
+                select = lakeformation.CfnPrincipalPermissions(
+                    self,
+                    f"Select-{table.name}-{i}",
+                    principal=principal,
+                    permissions=["SELECT"],
+                    permissions_with_grant_option=[],
+                    resource=lakeformation.CfnPrincipalPermissions.ResourceProperty(
+                        table_with_columns=lakeformation.CfnPrincipalPermissions.TableWithColumnsResourceProperty(
+                            catalog_id=data_lake_account,
+                            database_name=data_lake.curated_database,
+                            name=table.name,
+                            column_names=list(table.shared_columns or table.columns),
+                        )
+                    ),
+                )
+                select.add_resource_dependency(settings)

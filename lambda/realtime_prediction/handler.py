@@ -43,7 +43,7 @@ logger = Logger(service="realtime-prediction")
 FEATURE_STORE_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=3)
 ENDPOINT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=10)
 JSON_HEADERS = {"Content-Type": "application/json"}
-PROXY_KEYS = ("httpMethod",)
+PROXY_KEYS = ("requestContext", "httpMethod", "routeKey")
 
 # Once per container, like the clients below. Tests replace them.
 _settings: prediction.Settings = prediction.Settings.from_env(os.environ)
@@ -56,7 +56,6 @@ def make_feature_store_client(credentials: prediction.Credentials | None) -> Any
         keys = {
             "aws_access_key_id": credentials.access_key_id,
             "aws_secret_access_key": credentials.secret_access_key,
-            "aws_session_token": credentials.session_token,
         }
     return boto3.client(
         "sagemaker-featurestore-runtime",

@@ -10,6 +10,7 @@ from aws_cdk.assertions import Match, Template
 from ..helpers import Synth, resources_of_type, statements
 
 TEAMS = {"weatherproduct": "333333333333", "weatherresearch": "444444444444"}
+EXEC_ROLE = "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1"
 OPENAQ_SHARED = ["location", "city", "country", "utc", "parameter", "value", "unit", "latitude", "longitude"]
 
 
@@ -160,13 +161,7 @@ def test_lake_formation_admins_and_registered_location(synth: Synth) -> None:
     template = Template.from_json(synth.template("DataLake", "Catalog"))
     template.has_resource_properties(
         "AWS::LakeFormation::DataLakeSettings",
-        {
-            "Admins": [
-                {
-                    "DataLakePrincipalIdentifier": "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1"
-                }
-            ]
-        },
+        {"Admins": [{"DataLakePrincipalIdentifier": EXEC_ROLE}]},
     )
     template.has_resource_properties(
         "AWS::LakeFormation::Resource",
@@ -216,4 +211,4 @@ def test_builders_may_assume_the_central_feature_store_roles(synth: Synth) -> No
         assert sorted(statement["Resource"]) == [
             f"arn:aws:iam::222222222222:role/openaq-datalake-fs-{p}" for p in ("offline-reader", "writer")
         ]
-    assert "sts:AssumeRole" not in json.dumps(synth.product("NotebookProduct")), "products stay config-free"
+    assert "CentralFeatureStore" not in json.dumps(synth.product("NotebookProduct")), "products stay config-free"

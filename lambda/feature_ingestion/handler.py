@@ -39,7 +39,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped,unuse
 
 logger = Logger(service="feature-ingestion")
 
-# Once per container, before anything else: a bad environment fails the init, not every batch.
+# Parsed once per container: a bad environment fails the init (ConfigurationError), not every batch.
 SETTINGS = ingestion.Settings.from_env(os.environ)
 RECORD_MODEL = ingestion.build_record_model(SETTINGS)
 

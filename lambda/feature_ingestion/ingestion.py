@@ -172,7 +172,7 @@ class Settings(BaseModel):
         if not isinstance(value, str):
             return value
         stores = [store.strip() for store in value.split(",")]
-        if False:
+        if any(not store for store in stores):
             raise ValueError(f"{value!r} has an empty name: expected e.g. 'OnlineStore' or 'OnlineStore,OfflineStore'")
         if len(set(stores)) != len(stores):
             raise ValueError(f"{value!r} names a store twice")
@@ -209,10 +209,15 @@ class Settings(BaseModel):
             for item in error.errors():
                 message = "required, set it to a non-empty value" if item["type"] == "missing" else item["msg"]
                 message = message.removeprefix("Value error, ")
-                # Errors of the whole model (loc ()) already name their variables.
-                problems.append(
-                    f"{ENV_VARS.get(str(item['loc'][0]), item['loc'][0])}: {message}" if item["loc"] else message
-                )
+                if not item["loc"]:  # errors of the whole model already name their variables
+                    problems.append(message)
+                    continue
+                if item["type"] == "enum":
+                    message += f", got {item['input']!r}"
+                first, *rest = item["loc"]
+                # A bad type in FEATURE_DEFINITIONS is reported as FEATURE_DEFINITIONS['pm25'] (names, not positions).
+                where = ENV_VARS.get(str(first), str(first)) + "".join(f"[{p!r}]" for p in rest if isinstance(p, str))
+                problems.append(f"{where}: {message}")
             raise ConfigurationError(f"Invalid environment: {'; '.join(problems)}") from None
 
 

@@ -56,6 +56,7 @@ def make_feature_store_client(credentials: prediction.Credentials | None) -> Any
         keys = {
             "aws_access_key_id": credentials.access_key_id,
             "aws_secret_access_key": credentials.secret_access_key,
+            "aws_session_token": credentials.session_token,
         }
     return boto3.client(
         "sagemaker-featurestore-runtime",

@@ -9,6 +9,7 @@ from ..constructs.secure_bucket import LifecycleProps
 from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.data_catalog import DataCatalogStack
 from ..stacks.feature_store import FeatureStoreStack
+from ..stacks.ingestion import IngestionStack
 from ..topology import AccountRole
 from .account_stage import AccountStage
 
@@ -45,6 +46,16 @@ class DataLakeStage(AccountStage):
             },
         )
         self.feature_store.add_stack_dependency(self.catalog)  # the Glue database of the offline tables
+        self.ingestion = IngestionStack(
+            self,
+            "Ingestion",
+            self.stack_context,
+            feature_groups=config.feature_groups,
+            groups=self.feature_store.groups,
+            key=self.data.keys["features"].key,
+            logs_key=self.data.logs_key.key,
+        )
+        self.ingestion.add_stack_dependency(self.feature_store)
 
     def key_specs(self) -> list[KeySpec]:
         return [KeySpec("FeaturesKey", "features", "Encrypts the feature store's online and offline stores.")]

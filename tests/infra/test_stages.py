@@ -35,10 +35,10 @@ def test_stage_env_is_explicit_from_config(synth: Synth, example_config: Platfor
 STACKS = {"Data", "Operations"}
 STACKS_BY_KIND = {
     "SharedServices": STACKS | {"ServiceCatalog"},
-    "DataLake": STACKS | {"Catalog", "FeatureStore"},
+    "DataLake": STACKS | {"Catalog", "FeatureStore", "Ingestion"},
     "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog", "DataAccess"},
     "Test": STACKS | {"Network"},
-    "Production": STACKS | {"Network"},
+    "Production": STACKS | {"Network", "Prediction"},
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -84,13 +85,13 @@ def test_offline_store_bucket_tiers_down(synth: Synth) -> None:
     )
 
 
-def _role(template: dict[str, object], name: str) -> dict[str, object]:
+def _role(template: dict[str, Any], name: str) -> dict[str, Any]:
     [role] = [
         r
-        for r in resources_of_type(template, "AWS::IAM::Role").values()  # type: ignore[arg-type]
+        for r in resources_of_type(template, "AWS::IAM::Role").values()
         if r["Properties"].get("RoleName") == name
     ]
-    return role  # type: ignore[no-any-return]
+    return role
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,7 @@ def test_central_roles_trust_exactly_the_configured_accounts(
     synth: Synth, purpose: str, trusted: dict[str, str], pattern: str
 ) -> None:
     role = _role(synth.template("DataLake", "FeatureStore"), f"openaq-datalake-fs-{purpose}")
-    [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]  # type: ignore[index]
+    [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"AWS": [f"arn:aws:iam::{a}:root" for a in sorted(trusted.values())]}
     assert trust["Condition"] == {
         "ArnLike": {

@@ -138,6 +138,22 @@ def _check_data_lake(config: PlatformConfig) -> None:
         for j, team in enumerate(table.share_with or ()):
             if team not in teams:
                 raise ValueError(f"data_lake.curated_tables[{i}].share_with[{j}]: '{team}' is not a data science team")
+    tables = {t.name: t for t in config.data_lake.curated_tables}
+    for i, feature_group in enumerate(config.feature_groups):
+        batch = feature_group.batch_ingestion
+        if batch is None:
+            continue
+        source = tables.get(batch.source_table)
+        if source is None:
+            raise ValueError(
+                f"feature_groups[{i}].batch_ingestion.source_table: '{batch.source_table}' is not in "
+                "data_lake.curated_tables"
+            )
+        unknown = [c for c in batch.mapping.values() if c != "@ingestion_time" and c not in source.columns]
+        if unknown:
+            raise ValueError(
+                f"feature_groups[{i}].batch_ingestion.mapping: {', '.join(unknown)} not columns of '{source.name}'"
+            )
     groups = {g.name: g for g in config.feature_groups}
     endpoints = {e.name for e in config.endpoints}
     for i, prediction in enumerate(config.realtime_predictions):

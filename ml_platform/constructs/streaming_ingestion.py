@@ -52,8 +52,11 @@ class StreamingIngestion(Construct):
         parallelization_factor: int = 1,
         retry_attempts: int = 3,
         reserved_concurrency: int = 5,
+        offline_store: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
+        # Both stores when the group has an offline store: training reads what streamed in.
+        target_stores = "OnlineStore,OfflineStore" if offline_store else "OnlineStore"
         self.stream = kinesis.Stream(
             self,
             "Stream",
@@ -86,7 +89,7 @@ class StreamingIngestion(Construct):
                 "RECORD_IDENTIFIER": record_identifier,
                 "EVENT_TIME_FEATURE": event_time_feature,
                 "FEATURE_DEFINITIONS": json.dumps(dict(features), separators=(",", ":")),
-                "TARGET_STORES": "OnlineStore",
+                "TARGET_STORES": target_stores,
             },
             grants=[
                 Grant("PutRecords", ["sagemaker:PutRecord"], [feature_group_arn]),  # AS-9: this group only
@@ -101,6 +104,7 @@ class StreamingIngestion(Construct):
                 max_batching_window=cdk.Duration.seconds(max_batching_window_seconds),
                 parallelization_factor=parallelization_factor,
                 retry_attempts=retry_attempts,
+                max_record_age=cdk.Duration.days(1),  # finite: a poison record cannot block its shard forever
                 bisect_batch_on_error=True,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(self.dead_letters),

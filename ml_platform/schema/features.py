@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .base import StrictModel
 
@@ -51,6 +52,23 @@ class StreamingIngestion(StrictModel):
     reserved_concurrency: int = Field(default=5, ge=1, le=100, description="Upper bound on concurrent runs.")
 
 
+class BatchIngestion(StrictModel):
+    """A scheduled Glue job loading a curated table into the feature group (book ch5)."""
+
+    source_table: str = Field(description="Table in data_lake.curated_tables.")
+    schedule: str = Field(default="cron(0 2 * * ? *)", description="Glue trigger cron (6 fields), UTC.")
+    mapping: dict[FeatureName, str] = Field(
+        min_length=2, description="Feature -> source column, or '@ingestion_time' for the load time."
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, schedule: str) -> str:
+        if not re.match(r"^cron\((\S+ ){5}\S+\)$", schedule):
+            raise ValueError(f"'{schedule}' is not a 6-field cron(...) expression, e.g. cron(0 2 * * ? *)")
+        return schedule
+
+
 class FeatureGroupConfig(StrictModel):
     """A feature group of the central feature store (AS-8)."""
 
@@ -62,6 +80,7 @@ class FeatureGroupConfig(StrictModel):
     online_store: OnlineStore = Field(default=OnlineStore(), description="Online store settings.")
     offline_store: OfflineStore = Field(default=OfflineStore(), description="Offline store settings.")
     streaming: StreamingIngestion | None = Field(default=None, description="Streaming ingestion (optional).")
+    batch_ingestion: BatchIngestion | None = Field(default=None, description="Scheduled batch load (optional).")
 
     @model_validator(mode="after")
     def _consistent(self) -> FeatureGroupConfig:
@@ -74,6 +93,13 @@ class FeatureGroupConfig(StrictModel):
             raise ValueError("event_time_feature must be Fractional or String, not Integral")
         if not (self.online_store.enabled or self.offline_store.enabled):
             raise ValueError("enable the online store, the offline store, or both")
+        if self.batch_ingestion:
+            unknown = [f for f in self.batch_ingestion.mapping if f not in self.features]
+            missing = [
+                f for f in (self.record_identifier, self.event_time_feature) if f not in self.batch_ingestion.mapping
+            ]
+            if unknown or missing:
+                raise ValueError(f"batch_ingestion.mapping: unknown features {unknown}, unmapped required {missing}")
         if self.streaming and self.streaming.enabled and not self.online_store.enabled:
             raise ValueError("streaming ingestion writes to the online store: enable online_store")
         return self

@@ -7,8 +7,10 @@ from collections.abc import Mapping, Sequence
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ..constructs.batch_ingestion import BatchFeatureIngestion
 from ..constructs.feature_group import FeatureGroup
 from ..constructs.streaming_ingestion import StreamingIngestion
+from ..naming import partition_for
 from ..schema.features import FeatureGroupConfig
 from .base import PlatformStack, StackContext
 
@@ -26,6 +28,10 @@ class IngestionStack(PlatformStack):
         groups: Mapping[str, FeatureGroup],
         key: kms.IKey,
         logs_key: kms.IKey,
+        data_key: kms.IKey,
+        curated_bucket_name: str,
+        curated_tables: Mapping[str, str],
+        curated_database: str,
     ) -> None:
         super().__init__(
             scope,
@@ -35,7 +41,27 @@ class IngestionStack(PlatformStack):
             description="Streaming ingestion into the central feature store.",
         )
         self.ingestions: dict[str, StreamingIngestion] = {}
+        self.batches: dict[str, BatchFeatureIngestion] = {}
         for config in feature_groups:
+            batch = config.batch_ingestion
+            if batch is not None:
+                prefix = curated_tables[batch.source_table]
+                self.batches[config.name] = BatchFeatureIngestion(
+                    self,
+                    f"Batch-{config.name}",
+                    job_name=context.naming.resource(f"batch-{config.name}"),
+                    feature_group_name=config.name,
+                    feature_group_arn=groups[config.name].arn,
+                    record_identifier=config.record_identifier,
+                    database=curated_database,
+                    table=batch.source_table,
+                    table_objects_arn=f"arn:{partition_for(self.region)}:s3:::{curated_bucket_name}/{prefix}*",
+                    mapping=batch.mapping,
+                    schedule=batch.schedule,
+                    data_key=data_key,
+                    features_key=key,
+                    logs_key=logs_key,
+                )
             streaming = config.streaming
             if streaming is None or not streaming.enabled:
                 continue
@@ -56,4 +82,5 @@ class IngestionStack(PlatformStack):
                 parallelization_factor=streaming.parallelization_factor,
                 retry_attempts=streaming.retry_attempts,
                 reserved_concurrency=streaming.reserved_concurrency,
+                offline_store=config.offline_store.enabled,
             )

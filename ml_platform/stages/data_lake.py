@@ -54,6 +54,10 @@ class DataLakeStage(AccountStage):
             groups=self.feature_store.groups,
             key=self.data.keys["features"].key,
             logs_key=self.data.logs_key.key,
+            data_key=self.data.data_key.key,
+            curated_bucket_name=self.naming.bucket("curated"),
+            curated_tables={t.name: t.prefix for t in config.data_lake.curated_tables},
+            curated_database=config.data_lake.curated_database,
         )
         self.ingestion.add_stack_dependency(self.feature_store)
 

@@ -87,9 +87,7 @@ def test_offline_store_bucket_tiers_down(synth: Synth) -> None:
 
 def _role(template: dict[str, Any], name: str) -> dict[str, Any]:
     [role] = [
-        r
-        for r in resources_of_type(template, "AWS::IAM::Role").values()
-        if r["Properties"].get("RoleName") == name
+        r for r in resources_of_type(template, "AWS::IAM::Role").values() if r["Properties"].get("RoleName") == name
     ]
     return role
 

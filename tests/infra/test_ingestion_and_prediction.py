@@ -49,7 +49,7 @@ def test_stream_is_encrypted_and_feeds_the_function_with_partial_failures(synth:
                         "FEATURE_GROUP_NAME": "weather-observations-v1",
                         "RECORD_IDENTIFIER": "location",
                         "EVENT_TIME_FEATURE": "EventTime",
-                        "TARGET_STORES": "OnlineStore",
+                        "TARGET_STORES": "OnlineStore,OfflineStore",
                         "FEATURE_DEFINITIONS": json.dumps(
                             {
                                 "location": "String",
@@ -73,7 +73,9 @@ def test_only_streaming_groups_get_a_stream(synth: Synth) -> None:
 
 
 def test_ingestion_may_put_records_only_on_its_feature_group(synth: Synth) -> None:
-    puts = [s for s in statements(synth.template("DataLake", "Ingestion")) if "sagemaker:PutRecord" in json.dumps(s)]
+    template = synth.template("DataLake", "Ingestion")
+    [policy] = [p for k, p in resources_of_type(template, "AWS::IAM::ManagedPolicy").items() if k.startswith("Stream")]
+    puts = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if "sagemaker:PutRecord" in json.dumps(s)]
     assert puts == [{"Sid": "PutRecords", "Effect": "Allow", "Action": "sagemaker:PutRecord", "Resource": FG_ARN}]
 
 
@@ -107,3 +109,47 @@ def test_prediction_function_reads_features_across_accounts_and_invokes_the_endp
 
 def test_predictions_live_only_where_their_endpoint_is(synth: Synth) -> None:
     assert "Test/Prediction" not in synth.templates  # weather-now calls a prod endpoint
+
+
+def test_batch_ingestion_is_a_scheduled_encrypted_glue_job(synth: Synth) -> None:
+    template = Template.from_json(synth.template("DataLake", "Ingestion"))
+    template.has_resource_properties(
+        "AWS::Glue::Job",
+        {
+            "Name": "openaq-datalake-batch-location-profile-v1",
+            "GlueVersion": "4.0",
+            "Command": Match.object_like({"Name": "glueetl"}),
+            "SecurityConfiguration": {"Ref": Match.string_like_regexp("Security")},
+            "DefaultArguments": Match.object_like(
+                {
+                    "--FEATURE_GROUP_NAME": "location-profile-v1",
+                    "--DATABASE": "curated",
+                    "--TABLE": "openaq",
+                    "--RECORD_IDENTIFIER": "location",
+                }
+            ),
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Glue::Trigger",
+        {
+            "Type": "SCHEDULED",
+            "Schedule": "cron(0 2 * * ? *)",
+            "StartOnCreation": True,
+            "Actions": [{"JobName": "openaq-datalake-batch-location-profile-v1"}],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Glue::SecurityConfiguration",
+        {
+            "EncryptionConfiguration": {
+                "S3Encryptions": [Match.object_like({"S3EncryptionMode": "SSE-KMS"})],
+                "CloudWatchEncryption": Match.object_like({"CloudWatchEncryptionMode": "SSE-KMS"}),
+                "JobBookmarksEncryption": Match.object_like({"JobBookmarksEncryptionMode": "CSE-KMS"}),
+            }
+        },
+    )
+    puts = [s for s in statements(synth.template("DataLake", "Ingestion")) if s.get("Sid") == "ReadSourceObjects"]
+    assert (
+        puts[0]["Resource"] == "arn:aws:s3:::openaq-datalake-curated-222222222222-us-east-1/openaq/realtime-parquet/*"
+    )

@@ -142,4 +142,4 @@ class BatchFeatureIngestion(Construct):
             schedule=schedule,
             start_on_creation=True,
             actions=[glue.CfnTrigger.ActionProperty(job_name=job_name)],
-        ).add_dependency(self.job)
+        ).add_resource_dependency(self.job)

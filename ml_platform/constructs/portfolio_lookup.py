@@ -7,18 +7,15 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ..compliance.provider_framework import acknowledge_provider_framework
 from ..context import PROJECT_ROOT
-from ..naming import partition_for
-from .powertools import ARCHITECTURE, RUNTIME, powertools_layer
-from .scoped_policy import Grant, ScopedPolicy
+from .lambda_function import PlatformFunction
+from .scoped_policy import Grant
 
 CODE = PROJECT_ROOT / "lambda" / "portfolio_lookup"
 
@@ -51,66 +48,22 @@ class PortfolioLookup(Construct):
         logs_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = cdk.Stack.of(self)
-        partition = partition_for(stack.region)
-        role = iam.Role(self, "Role", role_name=role_name, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
-        log_group = logs.LogGroup(
+        lookup = PlatformFunction(
             self,
-            "Logs",
-            log_group_name=f"/aws/lambda/{function_name}",
-            encryption_key=logs_key,
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        function = lambda_.Function(
-            self,
-            "Function",
+            "Lookup",
             function_name=function_name,
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
+            code_dir=CODE,
             handler="handler.on_event",
-            code=lambda_.Code.from_asset(str(CODE), exclude=["__pycache__", "*.pyc"]),
-            layers=[powertools_layer(self)],
-            role=role,
-            log_group=log_group,
-            timeout=cdk.Duration.minutes(2),
-            memory_size=256,
+            role_name=role_name,
+            logs_key=logs_key,
+            timeout_seconds=120,
+            memory_mb=256,
+            grants=[Grant("AssumeHubReader", ["sts:AssumeRole"], [hub_role_arn])],
             vpc=vpc,
-            vpc_subnets=ec2.SubnetSelection(subnets=list(subnets)),
-            security_groups=list(security_groups),
-            reserved_concurrent_executions=2,
-            environment={"POWERTOOLS_SERVICE_NAME": "portfolio-lookup"},
+            subnets=subnets,
+            security_groups=security_groups,
         )
-        log_arn = f"arn:{partition}:logs:{stack.region}:{stack.account}:log-group:/aws/lambda/{function_name}:*"
-        policy = ScopedPolicy(
-            self,
-            "Permissions",
-            name=role_name,
-            description="Assume the hub's portfolio reader role",
-            grants=[
-                Grant("AssumeHubReader", ["sts:AssumeRole"], [hub_role_arn]),
-                Grant(
-                    "WriteOwnLogs",
-                    ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    [log_arn],
-                    why="log streams of the function's own log group",
-                ),
-                Grant(
-                    "VpcNetworkInterfaces",
-                    [
-                        "ec2:CreateNetworkInterface",
-                        "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeSubnets",
-                        "ec2:DeleteNetworkInterface",
-                        "ec2:AssignPrivateIpAddresses",
-                        "ec2:UnassignPrivateIpAddresses",
-                    ],
-                    ["*"],
-                    why="Lambda creates its VPC network interfaces before their IDs exist",
-                ),
-            ],
-        )
-        role.add_managed_policy(policy.policy)
+        function = lookup.function
         provider_logs = logs.LogGroup(
             self,
             "ProviderLogs",

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -18,8 +17,8 @@ from constructs import Construct, IDependable
 from ..compliance.provider_framework import acknowledge_provider_framework
 from ..context import PROJECT_ROOT
 from ..naming import partition_for
-from .powertools import ARCHITECTURE, RUNTIME, powertools_layer
-from .scoped_policy import Grant, ScopedPolicy
+from .lambda_function import PlatformFunction
+from .scoped_policy import Grant
 
 CODE = PROJECT_ROOT / "lambda" / "studio_teardown"
 
@@ -53,79 +52,36 @@ class StudioTeardown(Construct):
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         sm = f"arn:{partition_for(stack.region)}:sagemaker:{stack.region}:{stack.account}"
-        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        grants = [
+            Grant(
+                "ListStudio",
+                ["sagemaker:ListApps", "sagemaker:ListSpaces"],
+                ["*"],
+                why="SageMaker List actions support no resource-level scoping",
+            ),
+            Grant(
+                "DeleteStudioAppsAndSpaces",
+                ["sagemaker:DeleteApp", "sagemaker:DeleteSpace"],
+                [f"{sm}:app/*", f"{sm}:space/*"],
+                why="apps and spaces are created by users at run time",
+            ),
+        ]
         functions: dict[str, lambda_.Function] = {}
-        log_arns: list[str] = []
         for kind in ("on_event", "is_complete"):
-            name = f"{function_name_prefix}-{kind.replace('_', '-')}"
-            log_arns.append(f"{sm.replace(':sagemaker:', ':logs:')}:log-group:/aws/lambda/{name}:*")
-            log_group = logs.LogGroup(
-                self,
-                f"{kind}Logs",
-                log_group_name=f"/aws/lambda/{name}",
-                encryption_key=logs_key,
-                retention=logs.RetentionDays.ONE_YEAR,
-                removal_policy=cdk.RemovalPolicy.DESTROY,
-            )
-            functions[kind] = lambda_.Function(
+            functions[kind] = PlatformFunction(
                 self,
                 kind.title().replace("_", ""),
-                function_name=name,
-                runtime=RUNTIME,
-                architecture=ARCHITECTURE,
+                function_name=f"{function_name_prefix}-{kind.replace('_', '-')}",
+                code_dir=CODE,
                 handler=f"handler.{kind}",
-                code=lambda_.Code.from_asset(str(CODE), exclude=["__pycache__", "*.pyc"]),
-                layers=[powertools_layer(self, f"{kind}Powertools")],
-                role=role,
-                log_group=log_group,
-                timeout=cdk.Duration.minutes(5),
-                memory_size=256,
+                grants=grants,
+                logs_key=logs_key,
+                timeout_seconds=300,
+                memory_mb=256,
                 vpc=vpc,
-                vpc_subnets=ec2.SubnetSelection(subnets=list(subnets)),
-                security_groups=list(security_groups),
-                reserved_concurrent_executions=2,  # one stack at a time; never a runaway
-                environment={"POWERTOOLS_SERVICE_NAME": "studio-teardown"},
-            )
-        policy = ScopedPolicy(
-            self,
-            "Permissions",
-            name=f"{function_name_prefix}-teardown",
-            description="List and delete the Studio apps and spaces of the domain",
-            grants=[
-                Grant(
-                    "ListStudio",
-                    ["sagemaker:ListApps", "sagemaker:ListSpaces"],
-                    ["*"],
-                    why="SageMaker List actions support no resource-level scoping",
-                ),
-                Grant(
-                    "DeleteStudioAppsAndSpaces",
-                    ["sagemaker:DeleteApp", "sagemaker:DeleteSpace"],
-                    [f"{sm}:app/*", f"{sm}:space/*"],
-                    why="apps and spaces are created by users at run time",
-                ),
-                Grant(
-                    "WriteOwnLogs",
-                    ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    log_arns,
-                    why="log streams of the function's own log group",
-                ),
-                Grant(
-                    "VpcNetworkInterfaces",
-                    [
-                        "ec2:CreateNetworkInterface",
-                        "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeSubnets",
-                        "ec2:DeleteNetworkInterface",
-                        "ec2:AssignPrivateIpAddresses",
-                        "ec2:UnassignPrivateIpAddresses",
-                    ],
-                    ["*"],
-                    why="Lambda creates its VPC network interfaces before their IDs exist",
-                ),
-            ],
-        )
-        role.add_managed_policy(policy.policy)
+                subnets=subnets,
+                security_groups=security_groups,
+            ).function
         provider_logs = logs.LogGroup(
             self,
             "ProviderLogs",

@@ -19,7 +19,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 CDK := npx --no-install cdk
 
-.PHONY: install synth test lint bench docs snapshot-update clean
+.PHONY: install synth test lint bench docs diff diagram snapshot-update clean
+BASE ?= HEAD
 
 install: $(STAMP)
 
@@ -48,6 +49,13 @@ bench: $(STAMP)
 	$(VENV)/bin/python scripts/bench.py
 
 # After an intended infrastructure change: rewrite the snapshots, then review the diff.
+# Pull-request review without AWS credentials: templates at BASE vs the working tree.
+diff: $(STAMP)
+	$(VENV)/bin/python scripts/change_summary.py --base $(BASE) --config $(CONFIG)
+
+diagram: $(STAMP) synth
+	$(VENV)/bin/python scripts/diagram.py --cdk-out cdk.out --out docs/architecture.svg
+
 docs: $(STAMP)
 	$(VENV)/bin/python scripts/config_reference.py
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""`make diff BASE=<git ref>`: what a change does to the synthesized templates, offline.
+
+Synthesizes the app at BASE (in a temporary git worktree) and in the working tree, compares
+them stack by stack (and the Service Catalog product templates), and prints markdown for the
+pull request: resources added/removed/modified with their property paths, IAM and resource
+policy grants added or removed, and a warning block for every stateful replacement.
+Reviewers need no AWS credentials: `cdk diff` against deployed stacks is not available to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ml_platform.context import prefer_venv_node  # noqa: E402
+from ml_platform.review.summary import render  # noqa: E402
+from ml_platform.review.template_diff import diff_assemblies  # noqa: E402
+
+
+def synthesize(tree: Path, outdir: Path, config: str) -> None:
+    """`python app.py` of that tree (its own code and config) into ``outdir``."""
+    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps({"config": config}))
+    result = subprocess.run([sys.executable, "app.py"], cwd=tree, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"synth failed in {tree}:\n{result.stderr.strip()[-2000:]}")
+
+
+def load_templates(outdir: Path) -> dict[str, dict[str, Any]]:
+    """Stack display name ("Stage/Stack") or product template file -> template."""
+    templates: dict[str, dict[str, Any]] = {}
+    for assembly in sorted(outdir.glob("assembly-*")):
+        manifest = json.loads((assembly / "manifest.json").read_text())
+        for artifact in manifest.get("artifacts", {}).values():
+            if artifact.get("type") == "aws:cloudformation:stack":
+                name = artifact.get("displayName", "")
+                templates[name] = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
+        for product in sorted(assembly.glob("*.product.template.json")):
+            templates[f"product {product.name.split('.')[0]}"] = json.loads(product.read_text())
+    return templates
+
+
+def ref_templates(ref: str, config: str, workdir: Path) -> dict[str, dict[str, Any]]:
+    """Templates of a commit, synthesized in a temporary worktree."""
+    tree = workdir / f"tree-{len(list(workdir.iterdir()))}"
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), ref], cwd=ROOT, check=True)
+    try:
+        synthesize(tree, tree.with_suffix(".out"), config)
+        return load_templates(tree.with_suffix(".out"))
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", default="HEAD", help="git ref to compare against (default HEAD)")
+    parser.add_argument("--head", help="compare with this git ref instead of the working tree")
+    parser.add_argument("--config", default="config/example.yaml", help="config path, relative to each tree")
+    parser.add_argument("--out", type=Path, help="also write the markdown to this file")
+    args = parser.parse_args()
+    prefer_venv_node()
+    with tempfile.TemporaryDirectory(prefix="change-summary-") as tmp:
+        workdir = Path(tmp)
+        old = ref_templates(args.base, args.config, workdir)
+        if args.head:
+            new = ref_templates(args.head, args.config, workdir)
+        else:
+            synthesize(ROOT, workdir / "head.out", args.config)
+            new = load_templates(workdir / "head.out")
+    markdown = render(diff_assemblies(old, new), args.base)
+    print(markdown)
+    if args.out:
+        args.out.write_text(markdown + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,8 +15,12 @@ from xml.sax.saxutils import escape
 FONT, LINE, PAD, GAP, MARGIN = 12, 16, 10, 12, 20
 HEADER_H, TRACK, SLOT, INSET = 42, 18, 10, 8
 GRANT_COLOUR, USE_COLOUR = "#b03a2e", "#1f5fa8"
-STAGE_FILLS = (("SharedServices", "#ece4f7"), ("DataLake", "#e2f2e4"), ("DataScience", "#e3edf9"))
-STAGE_FILLS += (("Test", "#fbf1d9"), ("Production", "#f9e1df"))
+STAGE_FILLS = {"SharedServices": "#ece4f7", "DataLake": "#e2f2e4", "DataScience": "#e3edf9", "Test": "#fbf1d9"}
+STAGE_FILLS |= {"Production": "#f9e1df"}
+SUBTITLE = (
+    "Generated from the synthesized cloud assembly by scripts/diagram.py; do not edit. Arrows to the right run"
+    " above the accounts, arrows to the left below them."
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class Arrow:
 
 def text_width(text: str, size: int = FONT, bold: bool = False) -> int:
     """A generous estimate for a sans-serif font (no font metrics without third-party packages)."""
-    return math.ceil(len(text) * size * (0.64 if bold else 0.6))
+    return math.ceil(len(text) * size * (0.7 if bold else 0.6))
 
 
 def _attr(value: str) -> str:
@@ -72,24 +76,27 @@ class _Route:
     gutter_x: int = 0
     drop_x: int = 0
 
+    @property
+    def top(self) -> bool:
+        """Arrows to the right use the band above the columns, arrows to the left the band below."""
+        return self.dst_col > self.src_col
+
 
 def render_svg(stages: Sequence[Stage], arrows: Sequence[Arrow], title: str) -> str:
     col_of = {stack.path: i for i, stage in enumerate(stages) for stack in stage.stacks}
     stage_col = {stage.name: i for i, stage in enumerate(stages)}
     routes = [_Route(a, col_of[a.source], stage_col[a.target]) for a in arrows if a.target in stage_col]
     routes = [r for r in routes if r.src_col != r.dst_col]
-    # Short spans take the low tracks (next to the headers) so that nested spans do not cross.
-    order = sorted(range(len(routes)), key=lambda i: (abs(routes[i].dst_col - routes[i].src_col), i))
-    for track, i in enumerate(order):
-        routes[i].track = track
+    for band in (True, False):  # per band, short spans take the tracks next to the columns: nested spans do not cross
+        ranked = sorted((r for r in routes if r.top == band), key=lambda r: abs(r.dst_col - r.src_col))
+        for track, r in enumerate(ranked):
+            r.track = track
+    n_top = sum(1 for r in routes if r.top)
 
     widths = [_column_width(stage) for stage in stages]
-    gutters = []
-    for g in range(max(len(stages) - 1, 0)):
-        n = sum(1 for r in routes if _gutter(r) == g)
-        gutters.append(max(48, 2 * GAP + SLOT * (n + 1)))
+    gutters = [max(48, 2 * GAP + SLOT * (1 + sum(1 for r in routes if _gutter(r) == g))) for g in range(len(stages))]
     xs = [MARGIN + sum(widths[:i]) + sum(gutters[:i]) for i in range(len(stages))]
-    header_top = 56 + (len(routes) + 1) * TRACK
+    header_top = 64 + (n_top + 1) * TRACK
 
     out: list[str] = []
     boxes: dict[str, tuple[int, int, int, int]] = {}
@@ -103,12 +110,13 @@ def render_svg(stages: Sequence[Stage], arrows: Sequence[Arrow], title: str) -> 
         out += _column(stage, xs[i], header_top, widths[i], y - header_top)
         out += [_stack(stack, *boxes[stack.path]) for stack in stage.stacks]
 
+    base = max(bottoms, default=header_top)
     _place(routes, boxes, xs, widths)
-    for r in sorted(routes, key=lambda r: -r.track):  # high tracks first: their labels end up underneath
-        out += _arrow(r, header_top)
+    for r in sorted(routes, key=lambda r: (not r.top, -r.track)):  # far tracks first: near labels drawn on top
+        track_y = header_top - (r.track + 1) * TRACK if r.top else base + (r.track + 1) * TRACK
+        out += _arrow(r, track_y, header_top - 1 if r.top else bottoms[r.dst_col] + 1)
 
-    bottom = max(bottoms, default=header_top) + 2 * GAP
-    legend, height = _legend(stages, arrows, MARGIN, bottom)
+    legend, height = _legend(stages, arrows, MARGIN, base + (len(routes) - n_top + 1) * TRACK + GAP)
     width = max(xs[-1] + widths[-1] + MARGIN if stages else 0, 760)
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -123,8 +131,7 @@ def render_svg(stages: Sequence[Stage], arrows: Sequence[Arrow], title: str) -> 
         "</defs>",
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         _text(MARGIN, 26, title, ' font-size="16" font-weight="bold"'),
-        _text(MARGIN, 44, "Generated from the synthesized cloud assembly by scripts/diagram.py; do not edit.",
-              ' fill="#57606a"'),
+        _text(MARGIN, 46, SUBTITLE, ' fill="#57606a"'),
     ]
     return "\n".join([*head, *out, *legend, "</svg>", ""])
 
@@ -144,31 +151,30 @@ def _gutter(route: _Route) -> int:
 
 
 def _place(routes: list[_Route], boxes: dict[str, tuple[int, int, int, int]], xs: list[int], widths: list[int]) -> None:
-    """Ports, gutter slots and drop points: the higher the track, the nearer the slot, the higher the port."""
-    by_side: dict[tuple[str, bool], list[_Route]] = {}
+    """Ports, gutter slots and drop points: the farther the track from the columns, the nearer its gutter slot."""
+    groups: dict[tuple[str, bool], list[_Route]] = {}
     for r in routes:
-        by_side.setdefault((r.arrow.source, r.dst_col > r.src_col), []).append(r)
-    for (source, rightward), group in by_side.items():
-        x, y, w, _ = boxes[source]
-        for j, r in enumerate(sorted(group, key=lambda r: -r.track)):
-            r.port_y, r.edge_x = y + 18 + 9 * j, x + w if rightward else x
+        groups.setdefault((r.arrow.source, r.top), []).append(r)
+    for (source, top), group in groups.items():
+        x, y, w, h = boxes[source]
+        step = min(9, (h - 24) // len(group))
+        for j, r in enumerate(sorted(group, key=lambda r: -r.track if top else r.track)):
+            r.port_y, r.edge_x = y + 18 + step * j, x + w if top else x
     for g in {_gutter(r) for r in routes}:
-        left, right = xs[g] + widths[g], xs[g + 1]
-        rightward = sorted((r for r in routes if _gutter(r) == g and r.dst_col > r.src_col), key=lambda r: -r.track)
-        leftward = sorted((r for r in routes if _gutter(r) == g and r.dst_col < r.src_col), key=lambda r: -r.track)
-        for j, r in enumerate(rightward):
-            r.gutter_x = left + GAP + SLOT * j
-        for j, r in enumerate(leftward):
-            r.gutter_x = right - GAP - SLOT * j
-    for col in {r.dst_col for r in routes}:
-        incoming = sorted((r for r in routes if r.dst_col == col and r.src_col < col), key=lambda r: r.track)
-        incoming += sorted((r for r in routes if r.dst_col == col and r.src_col > col), key=lambda r: -r.track)
+        for j, r in enumerate(sorted((r for r in routes if _gutter(r) == g and r.top), key=lambda r: -r.track)):
+            r.gutter_x = xs[g] + widths[g] + GAP + SLOT * j
+        for j, r in enumerate(sorted((r for r in routes if _gutter(r) == g and not r.top), key=lambda r: -r.track)):
+            r.gutter_x = xs[g + 1] - GAP - SLOT * j
+    for col, top in {(r.dst_col, r.top) for r in routes}:
+        incoming = sorted((r for r in routes if r.dst_col == col and r.top == top), key=lambda r: r.track)
+        if not top:  # from the right: the deepest track drops leftmost
+            incoming.reverse()
         for j, r in enumerate(incoming):
             r.drop_x = xs[col] + widths[col] * (j + 1) // (len(incoming) + 1)
 
 
 def _column(stage: Stage, x: int, y: int, w: int, h: int) -> list[str]:
-    fill = next((c for prefix, c in STAGE_FILLS if stage.name.startswith(prefix)), "#eef1f4")
+    fill = next((c for prefix, c in STAGE_FILLS.items() if stage.name.startswith(prefix)), "#eef1f4")
     return [
         f'<g class="stage" data-stage="{_attr(stage.name)}" data-account="{stage.account}">',
         f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="#f6f8fa" stroke="#8c959f"/>',
@@ -189,8 +195,12 @@ def _stack(stack: Stack, x: int, y: int, w: int, h: int) -> str:
     ]
     if stack.protected:
         parts.append(
-            _text(x + w - PAD, y + PAD + 12, "protected", ' class="protected" font-size="11" text-anchor="end"'
-                  ' fill="#b03a2e" font-weight="bold"')
+            _text(
+                x + w - PAD,
+                y + PAD + 12,
+                "protected",
+                ' class="protected" font-size="11" text-anchor="end" fill="#b03a2e" font-weight="bold"',
+            )
         )
     for k, line in enumerate(stack.lines):
         indent = 12 if line.startswith("  ") else 0
@@ -198,21 +208,23 @@ def _stack(stack: Stack, x: int, y: int, w: int, h: int) -> str:
     return "\n".join([*parts, "</g>"])
 
 
-def _arrow(r: _Route, header_top: int) -> list[str]:
+def _arrow(r: _Route, track_y: int, end_y: int) -> list[str]:
     kind, colour = ("grant", GRANT_COLOUR) if r.arrow.grant else ("use", USE_COLOUR)
     dash = "" if r.arrow.grant else ' stroke-dasharray="6 3"'
-    track_y = header_top - (r.track + 1) * TRACK
-    rightward = r.dst_col > r.src_col
-    d = f"M{r.edge_x},{r.port_y} H{r.gutter_x} V{track_y} H{r.drop_x} V{header_top - 1}"
-    label_x = r.gutter_x + 6 if rightward else r.gutter_x - 6
+    d = f"M{r.edge_x},{r.port_y} H{r.gutter_x} V{track_y} H{r.drop_x} V{end_y}"
     label_w = text_width(r.arrow.label)
-    box_x = label_x - 2 if rightward else label_x - label_w - 2
-    anchor = "start" if rightward else "end"
+    label_x = r.gutter_x + 6 if r.top else r.gutter_x - 6
+    box_x = label_x - 2 if r.top else label_x - label_w - 2
     return [
         f'<g class="arrow" data-from="{_attr(r.arrow.source)}" data-to="{_attr(r.arrow.target)}" data-kind="{kind}">',
         f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="1.5"{dash} marker-end="url(#head-{kind})"/>',
         f'<rect x="{box_x}" y="{track_y - 15}" width="{label_w + 4}" height="13" fill="#ffffff" fill-opacity="0.85"/>',
-        _text(label_x, track_y - 4, r.arrow.label, f' class="label" text-anchor="{anchor}" fill="{colour}"'),
+        _text(
+            label_x,
+            track_y - 4,
+            r.arrow.label,
+            f' class="label" text-anchor="{"start" if r.top else "end"}" fill="{colour}"',
+        ),
         "</g>",
     ]
 

@@ -72,3 +72,28 @@ def test_data_science_stages_follow_config(synth: Synth, example_config: Platfor
 def test_availability_zones_come_from_config(synth: Synth) -> None:
     for stage in synth.stages:
         assert stage.data.availability_zones == ["us-east-1a", "us-east-1b"]
+
+
+def test_committed_architecture_diagram_is_current(synth: Synth) -> None:
+    """docs/architecture.svg is drawn from the synthesized app: run `make diagram` after a change."""
+    import subprocess
+    import sys
+
+    from ml_platform.context import PROJECT_ROOT
+
+    script = PROJECT_ROOT / "scripts" / "diagram.py"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--check",
+            "--cdk-out",
+            str(synth.outdir),
+            "--out",
+            str(PROJECT_ROOT / "docs" / "architecture.svg"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -7,8 +7,7 @@ only on platform keys. Each wildcard says why it is there (see ``Grant``).
 
 from __future__ import annotations
 
-from .sagemaker_scope import RUNTIME_NAMES as _RUNTIME_NAMES
-from .sagemaker_scope import SageMakerScope
+from .sagemaker_scope import RUNTIME_NAMES, SageMakerScope
 from .scoped_policy import Grant
 
 
@@ -29,7 +28,7 @@ def studio_apps(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:AddTags",
             ],
             s.sm("app/*", "space/*", "domain/*", "user-profile/*"),
-            why=f"Studio domain, app and space {_RUNTIME_NAMES}",
+            why=f"Studio domain, app and space {RUNTIME_NAMES}",
         )
     ]
 
@@ -88,7 +87,7 @@ def jobs(s: SageMakerScope) -> list[Grant]:
             "CreateJobsInVpcWithKms",
             ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"],
             job_arns,
-            why=f"job {_RUNTIME_NAMES}",
+            why=f"job {RUNTIME_NAMES}",
             conditions={"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKeyArn": "false"}},
         ),
         # Transform jobs take their network from the model (created in the VPC, see
@@ -97,7 +96,7 @@ def jobs(s: SageMakerScope) -> list[Grant]:
             "CreateTransformJobsWithKms",
             ["sagemaker:CreateTransformJob"],
             s.sm("transform-job/*"),
-            why=f"job {_RUNTIME_NAMES}",
+            why=f"job {RUNTIME_NAMES}",
             conditions={"Null": {"sagemaker:VolumeKmsKeyArn": "false"}},
         ),
         Grant(
@@ -115,7 +114,7 @@ def jobs(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:AddTags",
             ],
             job_arns,
-            why=f"job {_RUNTIME_NAMES}",
+            why=f"job {RUNTIME_NAMES}",
         ),
     ]
 
@@ -142,7 +141,7 @@ def experiments(s: SageMakerScope) -> list[Grant]:
         "context/*",
         "action/*",
     )
-    return [Grant("ExperimentsAndLineage", actions, resources, why=f"experiment and lineage {_RUNTIME_NAMES}")]
+    return [Grant("ExperimentsAndLineage", actions, resources, why=f"experiment and lineage {RUNTIME_NAMES}")]
 
 
 def notebook_self_stop(s: SageMakerScope) -> list[Grant]:
@@ -152,7 +151,7 @@ def notebook_self_stop(s: SageMakerScope) -> list[Grant]:
             "StopIdleNotebook",
             ["sagemaker:StopNotebookInstance", "sagemaker:DescribeNotebookInstance"],
             s.sm("notebook-instance/*"),
-            why=f"notebook instance {_RUNTIME_NAMES}",
+            why=f"notebook instance {RUNTIME_NAMES}",
         )
     ]
 
@@ -170,7 +169,7 @@ def projects(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:AddTags",
             ],
             s.sm("project/*"),
-            why=f"project {_RUNTIME_NAMES}",
+            why=f"project {RUNTIME_NAMES}",
         ),
         Grant(
             "ProjectCatalog",
@@ -206,7 +205,7 @@ def feature_store(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:PutRecord",
             ],
             s.sm("feature-group/*"),
-            why=f"feature group {_RUNTIME_NAMES}",
+            why=f"feature group {RUNTIME_NAMES}",
         )
     ]
 
@@ -226,7 +225,7 @@ def registry(s: SageMakerScope, *, approve: bool) -> list[Grant]:
             "ModelRegistry",
             actions,
             s.sm("model-package/*", "model-package-group/*"),
-            why=f"model package {_RUNTIME_NAMES}",
+            why=f"model package {RUNTIME_NAMES}",
         )
     ]
 
@@ -249,7 +248,7 @@ def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
             "sagemaker:AddTags",
         ]
     # Executions are pipeline/<name>/execution/<id>: covered by pipeline/*.
-    return [Grant("Pipelines", actions, s.sm("pipeline/*"), why=f"pipeline {_RUNTIME_NAMES}")]
+    return [Grant("Pipelines", actions, s.sm("pipeline/*"), why=f"pipeline {RUNTIME_NAMES}")]
 
 
 def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
@@ -258,7 +257,7 @@ def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
             "CreateModelsInVpc",
             ["sagemaker:CreateModel", "sagemaker:AddTags"],
             s.sm("model/*"),
-            why=f"model {_RUNTIME_NAMES}",
+            why=f"model {RUNTIME_NAMES}",
             conditions={"Null": {"sagemaker:VpcSubnets": "false"}},
         ),
         Grant(
@@ -277,7 +276,7 @@ def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:AddTags",
             ],
             s.sm("model/*", "endpoint-config/*", "endpoint/*"),
-            why=f"endpoint {_RUNTIME_NAMES}",
+            why=f"endpoint {RUNTIME_NAMES}",
         ),
     ]
 
@@ -296,6 +295,6 @@ def domain_admin(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:DescribeSpace",
             ],
             s.sm("domain/*", "user-profile/*", "app/*", "space/*"),
-            why=f"Studio {_RUNTIME_NAMES}",
+            why=f"Studio {RUNTIME_NAMES}",
         )
     ]

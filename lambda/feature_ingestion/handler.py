@@ -28,7 +28,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 # isort: split
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import ingestion  # flat: the asset is this folder alone (tests alias it, see tests/lambda/test_feature_ingestion.py)
+import ingestion  # flat: the asset is this folder alone (tests alias it, see tests/lambda/ingestion_fixtures.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse

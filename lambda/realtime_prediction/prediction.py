@@ -1,17 +1,13 @@
 """Near-real-time prediction: an entity's latest features from the online feature store, then the endpoint.
 
 The feature group usually lives in the data lake account: its online store is read with a reader role
-assumed there, whose temporary credentials are cached per container and renewed 5 minutes before they
-expire. The endpoint is invoked in this account with the function's own credentials.
+assumed there (prediction_credentials.py). The endpoint is invoked in this account with the function's
+own credentials. Clients, the clock and the sleep come in from the caller so tests can stub them;
+throttling is retried a few times (prediction_retry.py).
 
-Clients, the clock and the sleep come in from the caller so tests can stub them.
-
-Throttling: botocore's own retry handler runs inside the HTTP send loop, which botocore's Stubber
-bypasses, so a Stubber test cannot show it. As in lambda/studio_teardown we therefore also retry
-throttling here, a few times with short delays (a caller is waiting) and an injectable sleep; the code
-is repeated because each Lambda asset is its own folder and cannot import the other's.
-
-Failures are ``PredictionError`` subclasses; ``STATUS_CODES`` maps each to its HTTP status in one place.
+Failures are ``PredictionError`` subclasses; ``STATUS_CODES`` maps each to its HTTP status in one place
+(prediction_errors.py). Settings are in prediction_settings.py. handler.py imports this module alone, so
+the names it and the tests use from those modules are re-exported here.
 """
 
 from __future__ import annotations
@@ -20,302 +16,40 @@ import csv
 import io
 import json
 import math
-import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from prediction_credentials import Credentials as Credentials
+from prediction_credentials import FeatureStoreClients as FeatureStoreClients
+from prediction_errors import INTERNAL_ERROR_STATUS as INTERNAL_ERROR_STATUS
+from prediction_errors import STATUS_CODES as STATUS_CODES
+from prediction_errors import (
+    BadModelResponseError,
+    EndpointError,
+    FeatureStoreUnavailableError,
+    IncompleteFeaturesError,
+    RecordNotFoundError,
+    UnsupportedFeatureValueError,
+)
+from prediction_errors import InvalidRequestError as InvalidRequestError
+from prediction_errors import PredictionError as PredictionError
+from prediction_errors import error_response as error_response
+from prediction_retry import MAX_ATTEMPTS as MAX_ATTEMPTS
+from prediction_retry import Sleep as Sleep
+from prediction_retry import call_with_retry, error_code, error_message
+from prediction_settings import ConfigurationError as ConfigurationError
+from prediction_settings import Settings as Settings
 
-Sleep = Callable[[float], None]
-Clock = Callable[[], datetime]
 Timer = Callable[[], float]
 
-THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling"})  # SageMaker runtimes (JSON), STS (query)
 # Credentials that a clock skew made stale: dropped so that the next invocation assumes the role again.
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
-MAX_ATTEMPTS = 3
-BASE_DELAY_SECONDS = 0.2  # sleeps 0.2 s then 0.4 s: a caller is waiting
-SESSION_NAME = "realtime-prediction"  # shows in the data lake's CloudTrail as the assumed-role session
-SESSION_SECONDS = 3600  # the default MaxSessionDuration of a role: one AssumeRole per hour per container
-REFRESH_MARGIN = timedelta(minutes=5)
 CSV = "text/csv"
 JSON = "application/json"
-
-# Service patterns (botocore models): names of feature groups, features, endpoints and variants.
-_NAME = r"[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}"
-FEATURE_NAME = re.compile(_NAME, re.ASCII)
-FEATURE_GROUP = re.compile(rf"(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{{12}}:feature-group/)?{_NAME}", re.ASCII)
-ENDPOINT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", re.ASCII)  # also production variant names
-# Role names and paths: letters, digits and +=,.@_- (IAM's own rule); ASCII so \w and \d stay narrow.
-ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII)
 MAX_ENTITY_ID_LENGTH = 358_400  # the GetRecord limit for RecordIdentifierValueAsString
-
-
-# --- errors ----------------------------------------------------------------------------------------
-
-
-class PredictionError(Exception):
-    """A failure reported to the caller as ``{"error": <its error name>, "message": ..., **details}``."""
-
-    error: ClassVar[str] = "InternalError"
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    def body(self) -> dict[str, Any]:
-        return {"error": self.error, "message": self.message, **self.details}
-
-
-class InvalidRequestError(PredictionError):
-    """No usable entity_id in the event (missing, empty, wrong type, or a body that is not a JSON object)."""
-
-    error = "InvalidRequest"
-
-
-class RecordNotFoundError(PredictionError):
-    """The online store has no record for the entity."""
-
-    error = "RecordNotFound"
-
-
-class IncompleteFeaturesError(PredictionError):
-    """The record lacks some model features; ``missing`` lists them."""
-
-    error = "IncompleteFeatures"
-
-
-class UnsupportedFeatureValueError(PredictionError):
-    """Some model features hold a list (collection type), which a CSV row cannot carry; ``features``."""
-
-    error = "UnsupportedFeatureValue"
-
-
-class FeatureStoreUnavailableError(PredictionError):
-    """The online store could not be read: access denied, throttled after retries, or a service error."""
-
-    error = "FeatureStoreUnavailable"
-
-
-class EndpointError(PredictionError):
-    """InvokeEndpoint failed (ModelError, ValidationError such as an unknown endpoint, ...); ``code``."""
-
-    error = "EndpointError"
-
-
-class BadModelResponseError(PredictionError):
-    """The endpoint answered, but not with exactly one finite number."""
-
-    error = "BadModelResponse"
-
-
-# The one place that decides what each failure means over HTTP.
-STATUS_CODES: Mapping[type[PredictionError], int] = {
-    InvalidRequestError: 400,
-    RecordNotFoundError: 404,
-    IncompleteFeaturesError: 422,
-    UnsupportedFeatureValueError: 422,
-    EndpointError: 502,
-    BadModelResponseError: 502,
-    FeatureStoreUnavailableError: 503,
-}
-INTERNAL_ERROR_STATUS = 500
-
-
-def error_response(error: PredictionError) -> tuple[int, dict[str, Any]]:
-    return STATUS_CODES.get(type(error), INTERNAL_ERROR_STATUS), error.body()
-
-
-# --- settings --------------------------------------------------------------------------------------
-
-
-class ConfigurationError(ValueError):
-    """The function's environment variables are missing or invalid (raised at cold start)."""
-
-
-ENV_VARS = {
-    "feature_group_name": "FEATURE_GROUP_NAME",
-    "model_features": "MODEL_FEATURES",
-    "endpoint_name": "ENDPOINT_NAME",
-    "feature_store_role_arn": "FEATURE_STORE_ROLE_ARN",
-    "endpoint_target_variant": "ENDPOINT_TARGET_VARIANT",
-}
-
-
-def _check(pattern: re.Pattern[str], value: str, what: str, max_length: int) -> str:
-    if not pattern.fullmatch(value) or len(value.rsplit("/", 1)[-1]) > max_length:
-        raise ValueError(f"{value!r} is not a valid {what}")
-    return value
-
-
-class Settings(BaseModel):
-    """What the function reads and calls, from its environment variables (see ENV_VARS)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    feature_group_name: str
-    model_features: tuple[str, ...]
-    endpoint_name: str
-    feature_store_role_arn: str | None = None  # None: the feature group is in this account
-    endpoint_target_variant: str | None = None  # None: the endpoint splits traffic by variant weights
-
-    @field_validator("feature_group_name")
-    @classmethod
-    def _group(cls, value: str) -> str:
-        return _check(FEATURE_GROUP, value, "feature group name or ARN", 64)
-
-    @field_validator("model_features", mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        names = [name.strip() for name in value.split(",")]
-        if any(not name for name in names):
-            raise ValueError(f"{value!r} has an empty name: expected comma-separated feature names, e.g. 'a,b,c'")
-        return tuple(names)
-
-    @field_validator("model_features")
-    @classmethod
-    def _features(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for name in value:
-            _check(FEATURE_NAME, name, "feature name", 64)
-        duplicates = sorted({name for name in value if value.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate feature names: {', '.join(duplicates)}")
-        if not value:
-            raise ValueError("at least one feature name is required")
-        return value
-
-    @field_validator("endpoint_name")
-    @classmethod
-    def _endpoint(cls, value: str) -> str:
-        return _check(ENDPOINT_NAME, value, "endpoint name", 63)
-
-    @field_validator("feature_store_role_arn")
-    @classmethod
-    def _role(cls, value: str | None) -> str | None:
-        return (
-            None if value is None else _check(ROLE_ARN, value, "IAM role ARN (arn:aws:iam::<12 digits>:role/...)", 64)
-        )
-
-    @field_validator("endpoint_target_variant")
-    @classmethod
-    def _variant(cls, value: str | None) -> str | None:
-        return None if value is None else _check(ENDPOINT_NAME, value, "production variant name", 63)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        """Parse the environment; ConfigurationError names every bad or missing variable."""
-        raw: dict[str, str] = {}
-        for name, variable in ENV_VARS.items():
-            value = environ.get(variable, "").strip()
-            if value:  # unset and blank are the same: required ones are then reported as missing
-                raw[name] = value
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            problems = []
-            for item in error.errors():
-                variable = ENV_VARS.get(str(item["loc"][0]), str(item["loc"][0])) if item["loc"] else "?"
-                message = "required, set it to a non-empty value" if item["type"] == "missing" else item["msg"]
-                problems.append(f"{variable}: {message.removeprefix('Value error, ')}")
-            raise ConfigurationError(f"Invalid environment: {'; '.join(problems)}") from None
-
-
-# --- feature store access --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Temporary data lake credentials; the secrets are kept out of repr so a stray log line cannot leak them."""
-
-    access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
-    expiration: datetime
-
-
-FeatureStoreClientFactory = Callable[[Credentials | None], Any]  # None: the function's own credentials
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def error_message(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Message", ""))
-
-
-def call_with_retry(method: Callable[..., Any], sleep: Sleep = time.sleep, **params: Any) -> dict[str, Any]:
-    """Call ``method``, retrying throttling with exponential backoff; other errors propagate at once."""
-    attempt = 1
-    while True:
-        try:
-            response: dict[str, Any] = method(**params)
-            return response
-        except ClientError as error:
-            if error_code(error) not in THROTTLING_CODES or attempt >= MAX_ATTEMPTS:
-                raise
-        sleep(BASE_DELAY_SECONDS * 2 ** (attempt - 1))
-        attempt += 1
-
-
-class FeatureStoreClients:
-    """Hands out a sagemaker-featurestore-runtime client, kept for the life of the container.
-
-    With ``role_arn`` the client signs with that role's temporary credentials, assumed on first use and
-    again once ``clock()`` reaches 5 minutes before they expire; without it, with the function's own.
-    """
-
-    def __init__(
-        self,
-        sts_client: Any,
-        role_arn: str | None,
-        make_client: FeatureStoreClientFactory,
-        *,
-        clock: Clock = _utcnow,
-    ) -> None:
-        self._sts = sts_client
-        self._role_arn = role_arn
-        self._make_client = make_client
-        self._clock = clock
-        self._client: Any = None
-        self._expiration: datetime | None = None
-
-    def get(self, sleep: Sleep = time.sleep) -> Any:
-        if self._client is not None and (self._expiration is None or self._clock() < self._expiration - REFRESH_MARGIN):
-            return self._client
-        if self._role_arn is None:
-            self._client = self._make_client(None)
-            return self._client
-        credentials = assume_role(self._sts, self._role_arn, sleep=sleep)
-        self._client, self._expiration = self._make_client(credentials), credentials.expiration
-        return self._client
-
-    def invalidate(self) -> None:
-        """Forget the client (and its credentials) so the next ``get`` builds a new one."""
-        self._client, self._expiration = None, None
-
-
-def assume_role(sts_client: Any, role_arn: str, *, sleep: Sleep = time.sleep) -> Credentials:
-    response = call_with_retry(
-        sts_client.assume_role,
-        sleep,
-        RoleArn=role_arn,
-        RoleSessionName=SESSION_NAME,
-        DurationSeconds=SESSION_SECONDS,
-    )
-    keys = response["Credentials"]
-    return Credentials(keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"], keys["Expiration"])
 
 
 def get_features(

@@ -151,7 +151,13 @@ def kinesis_event(records: int) -> dict[str, Any]:
 
 def records_per_second(records: int = 500, repeats: int = 5) -> float:
     with _environment(ENV):
-        logic = _load("feature_ingestion_bench_logic", LAMBDA_DIR / "ingestion.py")
+        # ingestion.py imports its flat siblings, which are loaded first under unique names and aliased.
+        settings = _load("feature_ingestion_bench_settings", LAMBDA_DIR / "ingestion_settings.py")
+        siblings = {"ingestion_settings": settings}
+        siblings["ingestion_records"] = _load(
+            "feature_ingestion_bench_records", LAMBDA_DIR / "ingestion_records.py", siblings
+        )
+        logic = _load("feature_ingestion_bench_logic", LAMBDA_DIR / "ingestion.py", siblings)
         handler = _load("feature_ingestion_bench_handler", LAMBDA_DIR / "handler.py", {"ingestion": logic})
     client = NoOpClient()
     setattr(handler, "_client", client)  # noqa: B010 - what the tests do with monkeypatch

@@ -37,6 +37,7 @@ class SecureBucket(Construct):
             which cuts KMS request cost).
         access_logs_bucket: destination of S3 server access logs.
         lifecycle: storage-class transitions; default ``LifecycleProps()``.
+        cors_rules: browser access rules, e.g. for the Ground Truth worker portal; default none.
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class SecureBucket(Construct):
         access_logs_bucket: s3.IBucket,
         lifecycle: LifecycleProps = LifecycleProps(),
         access_logs_prefix: str | None = None,
+        cors_rules: Sequence[s3.CorsRule] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         self.encryption_key = encryption_key
@@ -67,6 +69,7 @@ class SecureBucket(Construct):
             server_access_logs_bucket=access_logs_bucket,
             server_access_logs_prefix=access_logs_prefix or f"{bucket_name}/",
             lifecycle_rules=[_lifecycle_rule(lifecycle)],
+            cors=list(cors_rules) or None,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 

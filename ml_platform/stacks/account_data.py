@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
@@ -25,6 +26,7 @@ class BucketSpec:
     purpose: str
     lifecycle: LifecycleProps = field(default_factory=LifecycleProps)
     reader_accounts: Sequence[str] = field(default_factory=tuple)
+    cors_rules: Sequence[s3.CorsRule] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class KeySpec:
     construct_id: str
     purpose: str
     description: str
+    service_principals: Sequence[str] = ()
 
 
 class AccountDataStack(PlatformStack):
@@ -88,7 +91,11 @@ class AccountDataStack(PlatformStack):
         )
         self.keys = {
             spec.purpose: PlatformKey(
-                self, spec.construct_id, alias=naming.alias(spec.purpose), description=spec.description
+                self,
+                spec.construct_id,
+                alias=naming.alias(spec.purpose),
+                description=spec.description,
+                service_principals=spec.service_principals,
             )
             for spec in keys
         }
@@ -102,6 +109,7 @@ class AccountDataStack(PlatformStack):
                 encryption_key=self.data_key.key,
                 access_logs_bucket=self.access_logs.bucket,
                 lifecycle=spec.lifecycle,
+                cors_rules=spec.cors_rules,
             )
             if spec.reader_accounts:
                 bucket.grant_read_to_accounts(spec.reader_accounts, organization_id=context.organization_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .. import platform_parameters as params
@@ -13,6 +14,7 @@ from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
 from ..stacks.data_access import DataAccessStack
 from ..stacks.feature_store import feature_store_role_name
+from ..stacks.labeling import LabelingStack
 from ..stacks.network import NetworkStack
 from ..stacks.studio import StudioStack
 from ..stacks.studio_access import StudioAccessStack
@@ -89,6 +91,18 @@ class DataScienceStage(AccountStage):
             ],
         )
         self._publish_for_products(bucket_name)
+        if self.team.labeling is not None:
+            self.labeling = LabelingStack(
+                self,
+                "Labeling",
+                self.stack_context,
+                labeling=self.team.labeling,
+                bucket_name=self.naming.bucket("labeling"),
+                data_key=self.data.data_key.key,
+                notification_key=self.data.keys["labeling"].key,
+                logs_key=self.data.logs_key.key,
+                network=self.network.network,
+            )
         self.data.access_logs.allow_logs_from_account_buckets(notebook_product.LOGS_PREFIX)
 
     def _publish_for_products(self, bucket_name: str) -> None:
@@ -121,8 +135,28 @@ class DataScienceStage(AccountStage):
         )
 
     def key_specs(self) -> list[KeySpec]:
-        return [KeySpec("StudioKey", "studio", f"Encrypts Studio home EFS and app volumes of {self.role.slug}.")]
+        keys = [KeySpec("StudioKey", "studio", f"Encrypts Studio home EFS and app volumes of {self.role.slug}.")]
+        if self.role.team_config and self.role.team_config.labeling:
+            # SageMaker publishes new-task notifications to the workteam's encrypted topic.
+            keys.append(
+                KeySpec(
+                    "LabelingKey",
+                    "labeling",
+                    "Encrypts Ground Truth task notifications.",
+                    service_principals=("sagemaker.amazonaws.com",),
+                )
+            )
+        return keys
 
     def bucket_specs(self) -> list[BucketSpec]:
         # Team data, Studio sharing and the SageMaker default bucket of the account's jobs.
-        return [BucketSpec("Projects", "projects")]
+        buckets = [BucketSpec("Projects", "projects")]
+        if self.role.team_config and self.role.team_config.labeling:
+            # The worker portal reads task objects from the browser (Ground Truth CORS requirement).
+            cors = s3.CorsRule(
+                allowed_methods=[s3.HttpMethods.GET],
+                allowed_origins=["*"],
+                exposed_headers=["Access-Control-Allow-Origin"],
+            )
+            buckets.append(BucketSpec("Labeling", "labeling", cors_rules=(cors,)))
+        return buckets

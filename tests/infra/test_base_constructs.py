@@ -127,6 +127,7 @@ def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
     for name, template in _data_templates(synth).items():
         keys = resources_of_type(template, "AWS::KMS::Key")
         extra = 1 if name.startswith(("DataScience-", "DataLake/")) else 0  # studio / features key
+        extra += name == "DataScience-weatherproduct/Data"  # labeling key
         assert len(keys) == 3 + extra, name  # data, alerts, logs
         aliases = {
             a["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]

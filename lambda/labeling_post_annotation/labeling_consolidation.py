@@ -1,0 +1,173 @@
+"""Consolidate the workers' answers for one data object into Ground Truth's output format.
+
+Classification: majority vote over the workers' valid labels; confidence = winner's votes / valid votes
+(2 decimals). Ties go to the tied label that comes first in labelCategories (TIE_BREAK=first) or to the
+alphabetically smallest one (TIE_BREAK=alphabetical). Output content::
+
+    {<attr>: {"label", "confidence", "workers"},
+     <attr>-metadata: {"class-name", "confidence", "type": "groundtruth/text-classification",
+                       "human-annotated": "yes", "creation-date", "job-name"}}
+
+Bounding boxes: a label is kept if a strict majority of the valid workers drew it. Its box count is the
+most common count among those workers (the smaller on a tie); the workers who drew that many boxes have
+them sorted by (left, top) and averaged position by position, rounded half up to whole pixels. This is a
+simple heuristic, not the Jaccard-index matching of the built-in ACS-BoundingBox. Output content follows
+Ground Truth's object detection format, plus the number of valid workers::
+
+    {<attr>: {"annotations": [{"class_id", "left", "top", "width", "height"}], "image_size": [...], "workers"},
+     <attr>-metadata: {"objects": [{"confidence"}], "class-map", "type": "groundtruth/object-detection",
+                       "human-annotated": "yes", "creation-date", "job-name"}}
+
+A data object without any valid answer is skipped (no entry): the caller logs it and goes on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from labeling_answers import BOX_FIELDS, BoxAnswer, InvalidAnswer, parse_boxes, parse_label, worker_id
+from labeling_request import Request, Settings
+
+CLASSIFICATION_TYPE = "groundtruth/text-classification"
+OBJECT_DETECTION_TYPE = "groundtruth/object-detection"
+
+
+@dataclass
+class Outcome:
+    """What became of one data object: its output entry, or None and why it was skipped."""
+
+    dataset_object_id: Any
+    entry: dict[str, Any] | None = None
+    skip_reason: str = ""
+    answers: int = 0
+    valid: int = 0
+    tie: bool = False
+    ignored: Counter[str] = field(default_factory=Counter)  # reason -> answers ignored for it
+
+
+def creation_date(now: datetime) -> str:
+    """Ground Truth's format: ISO 8601 in UTC without an offset, e.g. 2018-10-18T22:18:13.527256."""
+    return now.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def _round(value: float) -> int:
+    return math.floor(value + 0.5)  # half up: round() would send 12.5 to 12 and 13.5 to 14
+
+
+def _metadata(request: Request, kind: str, date: str, **fields: Any) -> dict[str, Any]:
+    return {**fields, "type": kind, "human-annotated": "yes", "creation-date": date, "job-name": request.job_name}
+
+
+def _answers(annotations: list[Any], outcome: Outcome) -> Iterable[Any]:
+    """Each worker's first answer only: a repeated workerId would otherwise vote twice."""
+    seen: set[str] = set()
+    for annotation in annotations:
+        worker = worker_id(annotation)
+        if worker is not None and worker in seen:
+            outcome.ignored["another answer of the same worker"] += 1
+            continue
+        if worker is not None:
+            seen.add(worker)
+        yield annotation
+
+
+def _classify(
+    answers: Iterable[Any], request: Request, settings: Settings, date: str, outcome: Outcome
+) -> dict[str, Any] | None:
+    votes: list[str] = []
+    for annotation in answers:
+        try:
+            votes.append(parse_label(annotation, request.label_categories))
+        except InvalidAnswer as reason:
+            outcome.ignored[str(reason)] += 1
+    outcome.valid = len(votes)
+    if not votes:
+        return None
+    counts = Counter(votes)
+    top = max(counts.values())
+    tied = [label for label in request.label_categories if counts[label] == top]
+    winner = tied[0] if settings.tie_break == "first" else min(tied)
+    outcome.tie = len(tied) > 1
+    confidence = round(top / len(votes), 2)
+    attribute = request.label_attribute_name
+    return {
+        attribute: {"label": winner, "confidence": confidence, "workers": len(votes)},
+        f"{attribute}-metadata": _metadata(
+            request, CLASSIFICATION_TYPE, date, **{"class-name": winner, "confidence": confidence}
+        ),
+    }
+
+
+def _average(answers: list[BoxAnswer], class_id: int, label: str) -> list[tuple[dict[str, int], int]]:
+    """The consolidated boxes of one label, each with the number of workers behind it; [] without a majority."""
+    drawn = [sorted((b for b in a.boxes if b.label == label), key=lambda b: (b.left, b.top)) for a in answers]
+    drawn = [boxes for boxes in drawn if boxes]
+    if len(drawn) * 2 <= len(answers):
+        return []
+    counts = Counter(len(boxes) for boxes in drawn)
+    size = min(counts, key=lambda count: (-counts[count], count))
+    chosen = [boxes for boxes in drawn if len(boxes) == size]
+    result = []
+    for position in range(size):
+        group = [boxes[position] for boxes in chosen]
+        coordinates = {name: _round(sum(getattr(b, name) for b in group) / len(group)) for name in BOX_FIELDS}
+        result.append(({"class_id": class_id, **coordinates}, len(group)))
+    return result
+
+
+def _detect(answers: Iterable[Any], request: Request, date: str, outcome: Outcome) -> dict[str, Any] | None:
+    valid: list[BoxAnswer] = []
+    for annotation in answers:
+        try:
+            valid.append(parse_boxes(annotation, request.label_categories))
+        except InvalidAnswer as reason:
+            outcome.ignored[str(reason)] += 1
+    outcome.valid = len(valid)
+    if not valid:
+        return None
+    boxes, objects = [], []
+    for class_id, label in enumerate(request.label_categories):
+        for box, workers in _average(valid, class_id, label):
+            boxes.append(box)
+            objects.append({"confidence": round(workers / len(valid), 2)})
+    content: dict[str, Any] = {"annotations": boxes, "workers": len(valid)}
+    image_size = next((answer.image_size for answer in valid if answer.image_size), None)
+    if image_size:
+        content["image_size"] = [image_size]
+    class_map = {str(class_id): label for class_id, label in enumerate(request.label_categories)}
+    attribute = request.label_attribute_name
+    return {
+        attribute: content,
+        f"{attribute}-metadata": _metadata(
+            request, OBJECT_DETECTION_TYPE, date, objects=objects, **{"class-map": class_map}
+        ),
+    }
+
+
+def consolidate_object(item: Any, request: Request, settings: Settings, date: str) -> Outcome:
+    """One data object of the payload; ``outcome.entry`` is its output entry, None if it was skipped."""
+    object_id = item.get("datasetObjectId") if isinstance(item, dict) else None
+    if not isinstance(object_id, str | int) or isinstance(object_id, bool) or object_id == "":
+        return Outcome(dataset_object_id=object_id, skip_reason="no datasetObjectId")
+    outcome = Outcome(dataset_object_id=object_id)
+    annotations = item.get("annotations")
+    if not isinstance(annotations, list) or not annotations:
+        outcome.skip_reason = "no annotations"
+        return outcome
+    outcome.answers = len(annotations)
+    answers = _answers(annotations, outcome)
+    if settings.task_type == "bounding_box":
+        content = _detect(answers, request, date, outcome)
+    else:
+        content = _classify(answers, request, settings, date, outcome)
+    if content is None:
+        outcome.skip_reason = "no valid annotation"
+    else:
+        # The ID is echoed as sent: Ground Truth matches the entries to its data objects by it.
+        outcome.entry = {"datasetObjectId": object_id, "consolidatedAnnotation": {"content": content}}
+    return outcome

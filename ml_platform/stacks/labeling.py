@@ -1,0 +1,158 @@
+"""Ground Truth in a data science account: private workforce, custom workflow functions and
+the labeling job role (book ch3; AS-7)."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from ..compliance.acknowledgements import acknowledge
+from ..constructs.lambda_function import PlatformFunction
+from ..constructs.ml_vpc import MlVpc
+from ..constructs.private_workforce import PrivateWorkforce
+from ..constructs.sagemaker_role import SageMakerRole
+from ..constructs.scoped_policy import Grant
+from ..context import PROJECT_ROOT
+from ..naming import partition_for
+from ..schema.labeling import LabelingConfig, LabelingTask
+from .base import PlatformStack, StackContext
+
+# The post-annotation function's names for the task kinds (lambda/labeling_post_annotation).
+_TASK_TYPES = {LabelingTask.TEXT_CLASSIFICATION: "classification", LabelingTask.BOUNDING_BOX: "bounding_box"}
+PRE_CODE = PROJECT_ROOT / "lambda" / "labeling_pre_annotation"
+POST_CODE = PROJECT_ROOT / "lambda" / "labeling_post_annotation"
+SYNC_INVOKE = (
+    "Ground Truth invokes the function synchronously and handles its errors per data object; "
+    "an asynchronous dead-letter queue would never receive anything"
+)
+
+
+class LabelingStack(PlatformStack):
+    """Stateful (termination-protected): the user pool holds the workers' accounts."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        context: StackContext,
+        *,
+        labeling: LabelingConfig,
+        bucket_name: str,
+        data_key: kms.IKey,
+        notification_key: kms.IKey,
+        logs_key: kms.IKey,
+        network: MlVpc,
+    ) -> None:
+        naming = context.naming
+        super().__init__(
+            scope,
+            construct_id,
+            context,
+            stateful=True,
+            description=f"Ground Truth private workforce and custom workflow of {naming.slug}.",
+        )
+        partition = partition_for(self.region)
+        self.workforce = PrivateWorkforce(
+            self,
+            "Workforce",
+            name=naming.resource("labeling"),
+            workteam_name=labeling.workteam_name,
+            key=notification_key,
+            mfa=labeling.mfa,
+            source_ip_cidrs=[str(c) for c in labeling.source_ip_cidrs],
+        )
+        bucket = f"arn:{partition}:s3:::{bucket_name}"
+        vpc = {"vpc": network.vpc, "subnets": network.subnets.subnets, "security_groups": [network.sagemaker_sg]}
+        categories = json.dumps(list(labeling.label_categories), separators=(",", ":"))
+        self.pre = PlatformFunction(
+            self,
+            "PreAnnotation",
+            function_name=naming.resource("gt-pre-annotation"),
+            code_dir=PRE_CODE,
+            handler="handler.lambda_handler",
+            logs_key=logs_key,
+            grants=[],
+            reserved_concurrency=10,
+            environment={"LABEL_CATEGORIES": categories},
+            **vpc,  # type: ignore[arg-type]
+        )
+        self.post = PlatformFunction(
+            self,
+            "PostAnnotation",
+            function_name=naming.resource("gt-post-annotation"),
+            code_dir=POST_CODE,
+            handler="handler.lambda_handler",
+            logs_key=logs_key,
+            reserved_concurrency=10,
+            timeout_seconds=300,
+            environment={
+                "TASK_TYPE": _TASK_TYPES[labeling.task_type],
+                "TIE_BREAK": labeling.tie_break.value,
+                "LABEL_CATEGORIES": categories,
+            },
+            grants=[  # reads the workers' annotations Ground Truth writes to the labeling bucket, nothing else
+                Grant(
+                    "ReadAnnotations", ["s3:GetObject"], [f"{bucket}/*"], why="annotation files of the labeling bucket"
+                ),
+                Grant("DataKey", ["kms:Decrypt", "kms:DescribeKey"], [data_key.key_arn]),
+            ],
+            **vpc,  # type: ignore[arg-type]
+        )
+        for function in (self.pre, self.post):
+            acknowledge(function, {"NIST.800.53.R5-LambdaDLQ": SYNC_INVOKE})
+        functions = [
+            f"arn:{partition}:lambda:{self.region}:{self.account}:function:{naming.resource(n)}"
+            for n in ("gt-pre-annotation", "gt-post-annotation")
+        ]
+        self.job_role = SageMakerRole(
+            self,
+            "JobRole",
+            role_name=naming.resource("sm-labeling"),
+            description="Execution role of the team's Ground Truth labeling jobs",
+            grants=_job_grants(
+                partition, self.region, self.account, bucket, data_key.key_arn, functions, labeling.automated_labeling
+            ),
+        )
+
+
+def _job_grants(
+    partition: str, region: str, account: str, bucket: str, key_arn: str, functions: list[str], automated: bool
+) -> list[Grant]:
+    """Scoped to the labeling bucket, its key and the two workflow functions (AS-7)."""
+    grants = [
+        Grant(
+            "LabelingObjects",
+            ["s3:GetObject", "s3:PutObject", "s3:GetBucketLocation"],
+            [f"{bucket}/*", bucket],
+            why="input manifests, outputs and templates of the labeling bucket",
+        ),
+        Grant("LabelingListing", ["s3:ListBucket"], [bucket]),
+        Grant("DataKey", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], [key_arn]),
+        Grant("WorkflowFunctions", ["lambda:InvokeFunction"], functions),
+        Grant(
+            "JobLogs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            [f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/LabelingJobs*"],
+            why="Ground Truth's own log group",
+        ),
+    ]
+    if automated:  # active learning trains and runs a model on the job's behalf (book ch3)
+        sm = f"arn:{partition}:sagemaker:{region}:{account}"
+        grants.append(
+            Grant(
+                "AutomatedLabeling",
+                [
+                    "sagemaker:CreateTrainingJob",
+                    "sagemaker:CreateTransformJob",
+                    "sagemaker:CreateModel",
+                    "sagemaker:DescribeTrainingJob",
+                    "sagemaker:DescribeTransformJob",
+                    "sagemaker:AddTags",
+                ],
+                [f"{sm}:training-job/*", f"{sm}:transform-job/*", f"{sm}:model/*"],
+                why="jobs of automated labeling",
+            )
+        )
+    return grants

@@ -27,7 +27,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 # isort: split
-import boto3  # type: ignore[import-untyped,unused-ignore]
+import botocore.session  # type: ignore[import-untyped,unused-ignore]
 import ingestion  # flat: the asset is this folder alone (tests alias it, see tests/lambda/ingestion_fixtures.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
@@ -47,7 +47,8 @@ RECORD_MODEL = ingestion.build_record_model(SETTINGS)
 # bounded) because the records of a batch are written one after another within one invocation.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10)
 # Once per container: the init phase pays for it, warm invocations reuse it. Tests replace both.
-_client: Any = boto3.client("sagemaker-featurestore-runtime", config=CLIENT_CONFIG)
+# botocore directly, not boto3: the same client, ~15 ms less cold start (budget: 300 ms).
+_client: Any = botocore.session.get_session().create_client("sagemaker-featurestore-runtime", config=CLIENT_CONFIG)
 _sleep: ingestion.Sleep = time.sleep
 
 processor = BatchProcessor(event_type=EventType.KinesisDataStreams)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
+from ..constructs.sagemaker_role import SageMakerRole
+from ..constructs.scoped_policy import Grant
 from ..platform_parameters import TEAM, parameter_name
 
 
@@ -46,3 +49,17 @@ class PlatformProduct(servicecatalog.ProductStack):
         self.team = platform_value(self, "Team", TEAM)
         cdk.Tags.of(self).add("Team", self.team.value_as_string, priority=1001)
         cdk.Tags.of(self).add("Environment", "Development", priority=1001)
+
+    def execution_role(self, *, description: str, grants: Sequence[Grant], boundary_arn: str) -> SageMakerRole:
+        """The product's SageMaker role: under the spoke's permissions boundary, allowed to pass
+        itself (``get_execution_role()`` in a notebook passes it to the jobs it starts)."""
+        boundary = iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary_arn)
+        return SageMakerRole(
+            self,
+            "ExecutionRole",
+            role_name=None,
+            description=description,
+            grants=grants,
+            pass_own_role=True,
+            permissions_boundary=boundary,
+        )

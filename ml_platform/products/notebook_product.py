@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -13,7 +12,6 @@ from constructs import Construct
 from .. import platform_parameters as params
 from ..compliance.acknowledgements import acknowledge
 from ..constructs.notebook_instance import NotebookInstance
-from ..constructs.sagemaker_role import SageMakerRole
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.secure_bucket import SecureBucket
 from ..personas import NOTEBOOK_GRANTS, grants_for
@@ -94,14 +92,10 @@ class NotebookProduct(PlatformProduct):
             role_name_prefix=role_prefix.value_as_string,
             image_accounts=[image_account.value_as_string],
         )
-        role = SageMakerRole(
-            self,
-            "ExecutionRole",
-            role_name=None,
+        role = self.execution_role(
             description="Execution role of a notebook product",
             grants=grants_for(NOTEBOOK_GRANTS, scope_values),
-            pass_own_role=True,
-            permissions_boundary=iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary.value_as_string),
+            boundary_arn=boundary.value_as_string,
         )
         notebook = NotebookInstance(
             self,

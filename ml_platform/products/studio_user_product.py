@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .. import platform_parameters as params
-from ..constructs.sagemaker_role import SageMakerRole
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
 from ..constructs.studio_user import StudioUser
@@ -74,14 +72,8 @@ class StudioUserProduct(PlatformProduct):
         )
         grants = grants_for(STUDIO_PRODUCT_GRANTS, values)
         grants += personal_prefix_grants(bucket.value_as_string, user.value_as_string, cdk.Aws.PARTITION)
-        role = SageMakerRole(
-            self,
-            "ExecutionRole",
-            role_name=None,
-            description="Execution role of a Studio product user",
-            grants=grants,
-            pass_own_role=True,
-            permissions_boundary=iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary.value_as_string),
+        role = self.execution_role(
+            description="Execution role of a Studio product user", grants=grants, boundary_arn=boundary.value_as_string
         )
         profile = StudioUser(
             self,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
+from .config_build_checks import check_model_builds, check_released_models
 from .config_errors import ConfigError, parse_yaml, validate
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
@@ -21,6 +22,7 @@ from .schema.catalog import ServiceCatalogConfig
 from .schema.datalake import DataLakeConfig
 from .schema.features import FeatureGroupConfig, RealtimePredictionConfig
 from .schema.hosting import EndpointConfig, ModelConfig
+from .schema.model_build import ArtifactsConfig, ModelBuildConfig, PlatformPipelineConfig
 from .schema.monitoring import MonitorConfig
 from .schema.network import NetworkConfig
 
@@ -52,6 +54,13 @@ class PlatformConfig(StrictModel):
     service_catalog: ServiceCatalogConfig = Field(
         default=ServiceCatalogConfig(), description="Self-service portfolio shared to the data science accounts."
     )
+    artifacts: ArtifactsConfig = Field(default=ArtifactsConfig(), description="Shared ECR image repositories.")
+    model_builds: tuple[ModelBuildConfig, ...] = Field(
+        default=(), description="SageMaker model build pipelines in the teams' accounts."
+    )
+    platform_pipeline: PlatformPipelineConfig | None = Field(
+        default=None, description="Self-mutating CDK pipeline in shared services (none: deploy with cdk deploy)."
+    )
 
     @field_validator("tags")
     @classmethod
@@ -78,6 +87,8 @@ class PlatformConfig(StrictModel):
         _check_name_lengths(self.organisation, self.accounts)
         _check_catalog(self.service_catalog, self.accounts, self.network)
         _check_data_lake(self)
+        check_model_builds(self)
+        check_released_models(self)
         models = {m.name for m in self.models}
         for i, endpoint in enumerate(self.endpoints):
             for j, variant in enumerate(endpoint.variants):

@@ -55,6 +55,15 @@ JOB_GRANTS: list[GrantSet] = [
     lambda s: g.registry(s, approve=False),
     lambda s: g.pipelines(s, manage=False),
     g.observe,
+    platform_grants.model_artefacts,
+]
+
+# Hosted models (test, prod): read artefacts and images, write capture data and logs (XA-4).
+MODEL_GRANTS: list[GrantSet] = [
+    platform_grants.data_access,
+    # A hosted model starts no jobs: everything of the runtime basics except PassRole.
+    lambda s: [g for g in platform_grants.runtime_basics(s) if g.sid != "PassPlatformSageMakerRoles"],
+    lambda s: platform_grants.model_artefacts(s, write=False),
 ]
 
 

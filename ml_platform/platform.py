@@ -6,6 +6,7 @@ import aws_cdk as cdk
 
 from .compliance.rule_packs import register_rule_packs
 from .config import PlatformConfig
+from .stacks.platform_pipeline import ARTIFACT_LOGS_PREFIX, PIPELINE_STACK_ID, PlatformPipelineStack
 from .stages.account_stage import AccountStage
 from .stages.data_lake import DataLakeStage
 from .stages.data_science import DataScienceStage
@@ -25,6 +26,21 @@ STAGE_CLASSES: dict[AccountKind, type[AccountStage]] = {
 def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = True) -> list[AccountStage]:
     """Add every account stage to ``app``; returns them in deploy order."""
     stages = [STAGE_CLASSES[role.kind](app, role, config) for role in account_roles(config)]
+    if config.platform_pipeline is not None:
+        shared = stages[0]
+        pipeline = PlatformPipelineStack(
+            app,
+            PIPELINE_STACK_ID,
+            shared.stack_context,
+            source=config.platform_pipeline,
+            stages=stages,
+            env=cdk.Environment(account=shared.role.account_id, region=config.organisation.region),
+            access_logs_bucket=shared.naming.bucket("access-logs"),
+        )
+        shared.data.access_logs.allow_logs_from_account_buckets(f"{ARTIFACT_LOGS_PREFIX}/")
+        for key, value in [*sorted(config.tags.items()), ("Environment", shared.role.environment)]:
+            cdk.Tags.of(pipeline).add(key, value)
+        cdk.Tags.of(pipeline).add("Team", shared.role.team)
     if rule_packs:
         register_rule_packs(app)
     return stages

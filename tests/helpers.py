@@ -57,6 +57,9 @@ class Synth:
         return self.templates[f"{stage_id}/{stack_id}"]
 
 
+APP_LEVEL = "App"  # pseudo stage of the stacks directly under the App
+
+
 def new_app(outdir: Path) -> cdk.App:
     """An App with cdk.json's context, as app.py builds it (same feature flags)."""
     return cdk.App(context=cdk_json_context(), outdir=str(outdir), analytics_reporting=False)
@@ -85,6 +88,11 @@ def synthesize(config: PlatformConfig, outdir: Path, *, rule_packs: bool = True)
                 key = f"{stage.stage_name}/{child.node.id}"
                 files[key] = f"assembly-{stage.stage_name}/{child.template_file}"
                 templates[key] = json.loads((outdir / files[key]).read_text())
+    for child in app.node.children:  # stacks outside the account stages: the platform pipeline
+        if isinstance(child, cdk.Stack):
+            key = f"{APP_LEVEL}/{child.node.id}"
+            files[key] = child.template_file
+            templates[key] = json.loads((outdir / files[key]).read_text())
     products = {
         path.name.split(".")[0]: json.loads(path.read_text())
         for path in outdir.glob("assembly-*/*.product.template.json")

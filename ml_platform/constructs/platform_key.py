@@ -93,6 +93,35 @@ class PlatformKey(Construct):
     def key_arn(self) -> str:
         return self.key.key_arn
 
+    def grant_encrypt_via_services(self, account_ids: Sequence[str], services: Sequence[str], sid: str) -> None:
+        """Let other accounts encrypt and decrypt, but only through ``services`` in this region.
+
+        Used where a team account writes encrypted objects into this account (model artefacts,
+        XA-4c); the writer account's IAM must allow it too.
+        """
+        if not account_ids:
+            return
+        stack = cdk.Stack.of(self)
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=sid,
+                principals=account_principals(account_ids),
+                actions=[
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                ],
+                resources=["*"],
+                conditions={
+                    "StringEquals": {"kms:ViaService": [f"{s}.{stack.region}.amazonaws.com" for s in services]}
+                },
+            )
+        )
+
     def grant_decrypt_via_service(self, account_ids: Sequence[str], service: str, sid: str) -> None:
         """Let other accounts decrypt, but only through ``service`` (e.g. ``s3``) in this region.
 

@@ -12,6 +12,16 @@ RUNTIME_NAMES = "names and IDs are chosen at run time; scoped to this account an
 
 
 @dataclass(frozen=True)
+class ModelArtefacts:
+    """The shared services artefacts bucket prefix a team's pipelines write models to (XA-4c)."""
+
+    bucket: str
+    prefix: str  # the team's own prefix
+    key_account: str  # shared services
+    key_alias: str  # alias/... of the artefacts key (its ID is unknown at synth)
+
+
+@dataclass(frozen=True)
 class SageMakerScope:
     """Where a role may act: this account/region, the team's bucket, keys and role prefix."""
 
@@ -24,6 +34,7 @@ class SageMakerScope:
     image_accounts: Sequence[str]  # accounts whose ECR repositories jobs may pull from
     data_lake_account: str | None = None  # shares curated tables through Lake Formation
     assumable_role_arns: Sequence[str] = ()  # e.g. the central feature store's roles
+    artefacts: ModelArtefacts | None = None  # where pipelines write models (shared services)
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
@@ -164,5 +175,35 @@ def runtime_basics(s: SageMakerScope) -> list[Grant]:
             ],
             ["*"],
             why="ENIs for VPC jobs and apps are created before their IDs exist; EC2 Describe has no scope",
+        ),
+    ]
+
+
+def model_artefacts(s: SageMakerScope, *, write: bool = True) -> list[Grant]:
+    """Write trained models to the team's prefix of the shared artefacts bucket, or read models
+    there to host them (book ch14, XA-4c)."""
+    if s.artefacts is None:
+        return []
+    a = s.artefacts
+    bucket = f"arn:{s.partition}:s3:::{a.bucket}"
+    objects = ["s3:GetObject", "s3:GetObjectVersion"]
+    if write:
+        objects += ["s3:PutObject", "s3:AbortMultipartUpload"]
+    return [
+        Grant(
+            "ModelArtefactObjects",
+            objects,
+            [f"{bucket}/{a.prefix}/*"],
+            why="models named by training job at run time, under the given prefix of the artefacts bucket",
+        ),
+        Grant("ModelArtefactBucket", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket]),
+        # The key's ID is not known here; the alias pins it (KMS ABAC, kms:ResourceAliases).
+        Grant(
+            "ModelArtefactKey",
+            ["kms:Decrypt", "kms:DescribeKey"]
+            + (["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"] if write else []),
+            [f"arn:{s.partition}:kms:{s.region}:{a.key_account}:key/*"],
+            why="the shared services artefacts key, selected by its alias (key ID unknown at synth)",
+            conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": a.key_alias}},
         ),
     ]

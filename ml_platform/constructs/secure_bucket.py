@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import aws_cdk as cdk
@@ -105,6 +105,33 @@ class SecureBucket(Construct):
                 conditions=org_condition(organization_id) or None,
             )
         )
+
+    def grant_write_to_accounts(self, prefixes: Mapping[str, str], organization_id: str | None = None) -> None:
+        """Cross-account write for each account, to its own ``prefix`` only (XA-4c).
+
+        Object ownership is bucket-owner-enforced, so what another account writes belongs to
+        this account and stays readable by the readers granted above.
+        """
+        for account_id, prefix in sorted(prefixes.items()):
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"CrossAccountWrite{account_id}",
+                    principals=account_principals([account_id]),
+                    actions=["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:AbortMultipartUpload"],
+                    resources=[self.bucket.arn_for_objects(f"{prefix}/*")],
+                    conditions=org_condition(organization_id) or None,
+                )
+            )
+        if prefixes:
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="CrossAccountWriterList",
+                    principals=account_principals(list(prefixes)),
+                    actions=["s3:ListBucket", "s3:GetBucketLocation"],
+                    resources=[self.bucket.bucket_arn],
+                    conditions=org_condition(organization_id) or None,
+                )
+            )
 
 
 def _lifecycle_rule(props: LifecycleProps) -> s3.LifecycleRule:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -27,9 +28,15 @@ def platform_value(scope: Construct, construct_id: str, purpose: str, *, as_list
     )
 
 
-def product_scope_values() -> dict[str, str]:
+class ScopeValues(TypedDict):
+    partition: str
+    region: str
+    account: str
+
+
+def product_scope_values() -> ScopeValues:
     """Partition, region and account of the launching account (products are env-agnostic)."""
-    return {"partition": cdk.Aws.PARTITION, "region": cdk.Aws.REGION, "account": cdk.Aws.ACCOUNT_ID}
+    return ScopeValues(partition=cdk.Aws.PARTITION, region=cdk.Aws.REGION, account=cdk.Aws.ACCOUNT_ID)
 
 
 class PlatformProduct(servicecatalog.ProductStack):

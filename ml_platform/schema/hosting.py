@@ -23,6 +23,11 @@ class ModelConfig(StrictModel):
     model_package_arn: ModelPackageArn | None = Field(default=None, description="Registered model package.")
     image_uri: str | None = Field(default=None, description="Inference image (with model_data_url).")
     model_data_url: S3Uri | None = Field(default=None, description="S3 URI of model.tar.gz (with image_uri).")
+    follow_releases: bool = Field(
+        default=False,
+        description="Approved versions of the package's group replace it (test, then prod after approval); "
+        "model_package_arn is the first version.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelConfig:
@@ -31,7 +36,17 @@ class ModelConfig(StrictModel):
             raise ValueError("set either 'model_package_arn' or both 'image_uri' and 'model_data_url'")
         if by_image and (self.image_uri is None or self.model_data_url is None):
             raise ValueError("'image_uri' and 'model_data_url' go together")
+        if self.follow_releases and self.model_package_arn is None:
+            raise ValueError("'follow_releases' needs 'model_package_arn' (releases come from its package group)")
         return self
+
+    @property
+    def package_account(self) -> str | None:
+        return self.model_package_arn.split(":")[4] if self.model_package_arn else None
+
+    @property
+    def package_group(self) -> str | None:
+        return self.model_package_arn.split("/")[1] if self.model_package_arn else None
 
 
 class HostingAccount(StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aws_cdk import aws_s3 as s3
@@ -27,6 +27,8 @@ class BucketSpec:
     lifecycle: LifecycleProps = field(default_factory=LifecycleProps)
     reader_accounts: Sequence[str] = field(default_factory=tuple)
     cors_rules: Sequence[s3.CorsRule] = field(default_factory=tuple)
+    key_purpose: str | None = None  # a KeySpec purpose of the account; default: the data key
+    writer_prefixes: Mapping[str, str] = field(default_factory=dict)  # account -> its own prefix
 
 
 @dataclass(frozen=True)
@@ -102,18 +104,23 @@ class AccountDataStack(PlatformStack):
         self.access_logs = AccessLogsBucket(self, "AccessLogs", bucket_name=naming.bucket("access-logs"))
         self.buckets: dict[str, SecureBucket] = {}
         for spec in buckets:
+            key = self.keys[spec.key_purpose] if spec.key_purpose else self.data_key
             bucket = SecureBucket(
                 self,
                 spec.construct_id,
                 bucket_name=naming.bucket(spec.purpose),
-                encryption_key=self.data_key.key,
+                encryption_key=key.key,
                 access_logs_bucket=self.access_logs.bucket,
                 lifecycle=spec.lifecycle,
                 cors_rules=spec.cors_rules,
             )
             if spec.reader_accounts:
                 bucket.grant_read_to_accounts(spec.reader_accounts, organization_id=context.organization_id)
-                self.data_key.grant_decrypt_via_service(
-                    spec.reader_accounts, "s3", sid=f"CrossAccountDecrypt{spec.construct_id}"
+                key.grant_decrypt_via_service(spec.reader_accounts, "s3", sid=f"CrossAccountDecrypt{spec.construct_id}")
+            if spec.writer_prefixes:
+                bucket.grant_write_to_accounts(spec.writer_prefixes, organization_id=context.organization_id)
+                # SageMaker writes training output through S3 and checks the key itself.
+                key.grant_encrypt_via_services(
+                    list(spec.writer_prefixes), ("s3", "sagemaker"), sid=f"CrossAccountEncrypt{spec.construct_id}"
                 )
             self.buckets[spec.purpose] = bucket

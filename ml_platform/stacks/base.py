@@ -33,7 +33,14 @@ class PlatformStack(cdk.Stack):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, context: StackContext, *, description: str, stateful: bool
+        self,
+        scope: Construct,
+        construct_id: str,
+        context: StackContext,
+        *,
+        description: str,
+        stateful: bool,
+        env: cdk.Environment | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -41,6 +48,7 @@ class PlatformStack(cdk.Stack):
             stack_name=context.naming.stack(construct_id),
             description=description,
             termination_protection=stateful,
+            env=env,  # only for stacks outside an account stage (the platform pipeline)
         )
         self.context = context
         self.naming = context.naming

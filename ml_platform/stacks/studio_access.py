@@ -32,6 +32,7 @@ class StudioAccessStack(PlatformStack):
         image_accounts: Sequence[str],
         data_lake_account: str | None = None,
         assumable_role_arns: Sequence[str] = (),
+        artefacts: platform_grants.ModelArtefacts | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -51,6 +52,7 @@ class StudioAccessStack(PlatformStack):
             image_accounts=image_accounts,
             data_lake_account=data_lake_account,
             assumable_role_arns=assumable_role_arns,
+            artefacts=artefacts,
         )
         self.persona_roles = {
             persona: SageMakerRole(

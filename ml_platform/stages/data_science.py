@@ -6,7 +6,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .. import platform_parameters as params
+from .. import release
 from ..config import PlatformConfig
+from ..constructs.sagemaker_scope import ModelArtefacts
 from ..cross_account import role_arn
 from ..products import notebook_product
 from ..schema.studio import Persona
@@ -15,6 +17,7 @@ from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
 from ..stacks.data_access import DataAccessStack
 from ..stacks.feature_store import feature_store_role_name
 from ..stacks.labeling import LabelingStack
+from ..stacks.model_build import ModelBuildStack
 from ..stacks.network import NetworkStack
 from ..stacks.studio import StudioStack
 from ..stacks.studio_access import StudioAccessStack
@@ -51,6 +54,12 @@ class DataScienceStage(AccountStage):
                 role_arn(config.accounts.data_lake.account_id, feature_store_role_name(self.naming.prefix, purpose))
                 for purpose in ("writer", "offline-reader")
             ],
+            artefacts=ModelArtefacts(
+                bucket=release.artefacts_bucket(config),
+                prefix=self.team.name,
+                key_account=config.accounts.shared_services.account_id,
+                key_alias=release.artefacts_key_alias(config),
+            ),
         )
         self.data_access = DataAccessStack(
             self,
@@ -104,6 +113,25 @@ class DataScienceStage(AccountStage):
                 network=self.network.network,
             )
         self.data.access_logs.allow_logs_from_account_buckets(notebook_product.LOGS_PREFIX)
+        builds = [b for b in config.model_builds if b.team == self.team.name]
+        if builds:
+            self.model_build = ModelBuildStack(
+                self,
+                "ModelBuild",
+                self.stack_context,
+                builds=builds,
+                pipeline_role=self.access.job_role.role,
+                bucket_name=bucket_name,
+                volume_key=self.data.data_key.key,
+                network=self.network.network,
+                artefacts_uri=f"s3://{release.artefacts_bucket(config)}/{self.team.name}",
+                artefacts_key=release.artefacts_key_alias_arn(config),
+                image_registry=release.image_registry(config),
+                deploy_accounts=[config.accounts.test.account_id, config.accounts.prod.account_id],
+                model_events_bus_arn=release.model_events_bus_arn(config),
+                alerts_topic=self.operations.alerts.topic,
+                alerts_key=self.data.alerts_key.key,
+            )
 
     def _publish_for_products(self, bucket_name: str) -> None:
         """What Service Catalog products launched in this account look up (platform_parameters)."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from .. import release
 from ..config import PlatformConfig
+from ..constructs.sagemaker_scope import ModelArtefacts
 from ..cross_account import role_arn
 from ..schema.network import HOSTING_INTERFACE_ENDPOINTS
 from ..stacks.account_data import BucketSpec
 from ..stacks.feature_store import feature_store_role_name
+from ..stacks.hosting import HostingStack
 from ..stacks.network import NetworkStack
 from ..stacks.prediction import PredictionStack
+from ..stacks.release_access import ReleaseAccessStack
 from ..topology import AccountKind, AccountRole
 from .account_stage import AccountStage
 
@@ -31,7 +35,43 @@ class WorkloadStage(AccountStage):
             flow_log_retention_days=config.network.flow_log_retention_days,
         )
 
-        hosted = {e.name for e in config.endpoints if e.account.value == role.slug}
+        endpoints = [e for e in config.endpoints if e.account.value == role.slug]
+        targets = [t for g in release.released_groups(config) for t in g.targets if t.account == role.account_id]
+        if targets:
+            shared = config.accounts.shared_services.account_id
+            initial = {m.name: m.model_package_arn for m in config.models if m.model_package_arn}
+            self.release_access = ReleaseAccessStack(
+                self,
+                "ReleaseAccess",
+                self.stack_context,
+                role_name=self.naming.resource(release.DEPLOYER_ROLE_PURPOSE),
+                release_role_arn=role_arn(shared, release.shared_naming(config).resource(release.RELEASE_ROLE_PURPOSE)),
+                stack_names=sorted({t.stack_name for t in targets}),
+                released_models={m: initial[m] for m in release.released_models(config, role.slug)},
+            )
+        if endpoints:
+            self.hosting = HostingStack(
+                self,
+                release.HOSTING_STACK_ID,
+                self.stack_context,
+                endpoints=endpoints,
+                models=config.models,
+                network=self.network.network,
+                key=self.data.data_key.key,
+                bucket_name=self.naming.bucket("inference"),
+                image_accounts=[config.accounts.shared_services.account_id],
+                artefacts=ModelArtefacts(
+                    bucket=release.artefacts_bucket(config),
+                    prefix="*",
+                    key_account=config.accounts.shared_services.account_id,
+                    key_alias=release.artefacts_key_alias(config),
+                ),
+            )
+            if targets:
+                # The released-model parameters must exist before the stack resolves them.
+                self.hosting.add_stack_dependency(self.release_access, "resolves the released-model parameters")
+
+        hosted = {e.name for e in endpoints}
         predictions = [p for p in config.realtime_predictions if p.endpoint in hosted]
         if predictions:
             reader = role_arn(

@@ -128,6 +128,7 @@ def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
         keys = resources_of_type(template, "AWS::KMS::Key")
         extra = 1 if name.startswith(("DataScience-", "DataLake/")) else 0  # studio / features key
         extra += name == "DataScience-weatherproduct/Data"  # labeling key
+        extra += name == "SharedServices/Data"  # model artefacts key
         assert len(keys) == 3 + extra, name  # data, alerts, logs
         aliases = {
             a["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]
@@ -188,11 +189,13 @@ def test_artefacts_are_readable_by_exactly_test_and_prod(synth: Synth) -> None:
 
 
 def test_no_other_account_is_granted_anything(synth: Synth) -> None:
-    """Only the shared services artefacts grant leaves the account in the baseline."""
+    """Only the shared services artefacts grants leave the account in the baseline: the hosting
+    accounts read, the data science accounts write (XA-4c)."""
     for stage in synth.stages:
         template = synth.template(stage.stage_name, "Data")
         principals = set(re.findall(r"arn:aws:iam::(\d{12}):", json.dumps(template))) - {stage.account}
-        expected = {"555555555555", "666666666666"} if stage.stage_name == "SharedServices" else set()
+        everyone = {"333333333333", "444444444444", "555555555555", "666666666666"}
+        expected = everyone if stage.stage_name == "SharedServices" else set()
         assert principals == expected, stage.stage_name
 
 

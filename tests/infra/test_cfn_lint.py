@@ -15,6 +15,7 @@ CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 
 def test_cfn_lint_is_clean(synth: Synth) -> None:
     templates = sorted(str(p) for p in synth.outdir.glob("assembly-*/*.template.json"))
+    templates += sorted(str(p) for p in synth.outdir.glob("*.template.json"))  # the platform pipeline
     assert len(templates) == len(synth.templates) + len(synth.products)  # stacks and product templates
     result = subprocess.run(
         [str(CFN_LINT), "--format", "parseable", "--regions", "us-east-1", "--", *templates],

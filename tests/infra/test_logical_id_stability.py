@@ -88,6 +88,7 @@ def test_the_check_catches_a_breaking_edit(synth: Synth, tmp_path: Path) -> None
     data["accounts"]["data_science"][1]["name"] = "weatherlab"
     data["service_catalog"]["share_with"] = ["weatherproduct", "weatherlab"]
     data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherproduct", "weatherlab"]
+    data["model_builds"][1]["team"] = "weatherlab"
     edited = synthesize(config_from(data), tmp_path, rule_packs=False).templates
     missing = _stateful_ids(synth.templates) - _stateful_ids(edited)
     assert (

@@ -34,11 +34,11 @@ def test_stage_env_is_explicit_from_config(synth: Synth, example_config: Platfor
 
 STACKS = {"Data", "Operations"}
 STACKS_BY_KIND = {
-    "SharedServices": STACKS | {"ServiceCatalog"},
+    "SharedServices": STACKS | {"ServiceCatalog", "Images", "ModelRelease"},
     "DataLake": STACKS | {"Catalog", "FeatureStore", "Ingestion"},
-    "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog", "DataAccess"},
-    "Test": STACKS | {"Network"},
-    "Production": STACKS | {"Network", "Prediction"},
+    "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog", "DataAccess", "ModelBuild"},
+    "Test": STACKS | {"Network", "Hosting", "ReleaseAccess"},
+    "Production": STACKS | {"Network", "Prediction", "Hosting", "ReleaseAccess"},
 }
 
 
@@ -59,7 +59,7 @@ def test_every_template_is_non_empty_and_described(synth: Synth) -> None:
 
 
 def test_stateful_stacks_are_termination_protected(synth: Synth) -> None:
-    protected = {"Data", "Network", "Studio", "FeatureStore", "Labeling"}
+    protected = {"Data", "Network", "Studio", "FeatureStore", "Labeling", "Images"}
     for stage in synth.stages:
         for stack in stage.node.children:
             if isinstance(stack, cdk.Stack):

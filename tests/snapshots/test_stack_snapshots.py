@@ -16,11 +16,11 @@ from syrupy.extensions.json import JSONSnapshotExtension
 from ml_platform.config import load_config
 from ml_platform.topology import account_roles
 
-from ..helpers import EXAMPLE, Synth
+from ..helpers import APP_LEVEL, EXAMPLE, Synth
 
 # Asset hashes change with unrelated code edits; mask them so only infrastructure shows.
 _ASSET_HASH = re.compile(r"\b[0-9a-f]{64}\b")
-STAGES = [role.stage_id for role in account_roles(load_config(EXAMPLE))]
+STAGES = [role.stage_id for role in account_roles(load_config(EXAMPLE))] + [APP_LEVEL]
 
 
 def masked(template: dict[str, Any]) -> dict[str, Any]:

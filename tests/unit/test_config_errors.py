@@ -271,6 +271,11 @@ CASES: list[tuple[str, Mutation, str, str]] = [
 
 @pytest.mark.parametrize(("mutate", "path", "reason"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_config_names_field_and_reason(mutate: Mutation, path: str, reason: str) -> None:
+    check_bad_config(mutate, path, reason)
+
+
+def check_bad_config(mutate: Mutation, path: str, reason: str) -> None:
+    """The mutated example fails with one line naming ``path`` and containing ``reason``."""
     data = example_data()
     mutate(data)
     with pytest.raises(ConfigError) as caught:

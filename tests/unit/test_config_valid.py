@@ -96,6 +96,9 @@ def test_every_example_field_is_documented() -> None:
     walk({k: v for k, v in data.items() if k != "tags"})
     features = {f for group in data["feature_groups"] for f in group["features"]}
     features |= {c for table in data["data_lake"]["curated_tables"] for c in table["columns"]}  # data, not schema
+    for build in data["model_builds"]:  # hyperparameter names are the algorithm's, not the schema's
+        features |= set(build["training"].get("hyperparameters", {}))
+        features |= set(build.get("tuning", {}).get("ranges", {}))
     undocumented = sorted(k for k in keys - features if f"`{k}`" not in readme)
     assert not undocumented, f"document these keys in config/README.md: {undocumented}"
 

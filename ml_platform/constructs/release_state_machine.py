@@ -1,0 +1,184 @@
+"""The release of one model package group: test, a person's approval, then prod (WF-11, XA-11).
+
+Each step, in the target account: write the approved package ARN to the released-model SSM
+parameters, update the hosting stack with its previous template and parameters (its
+``ModelPackage<Model>`` parameters resolve the SSM values again, so CloudFormation creates the
+new model and endpoint config and the endpoint rolls over), then poll until the update
+completes. Any failure notifies and fails the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from ..release import ReleasedGroup, ReleaseTarget
+
+PACKAGE_ARN = "$.detail.ModelPackageArn"
+CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+IN_PROGRESS = ("UPDATE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+
+
+class ReleaseStateMachine(Construct):
+    """Props:
+    state_machine_name: physical name from the naming helper.
+    group: the released group and its targets in order (from ``release.released_groups``).
+    role: the state machine's role (the deployer roles trust exactly this role).
+    deployer_roles: account -> ARN of the deployer role to assume there.
+    topic: where approvals are requested and failures reported (encrypted).
+    log_group: encrypted log group for the execution history.
+    poll_seconds: wait between stack status checks.
+    approval_days: how long a prod approval may wait before the run times out.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        state_machine_name: str,
+        group: ReleasedGroup,
+        role: iam.IRole,
+        deployer_roles: Mapping[str, str],
+        topic: sns.ITopic,
+        log_group: logs.ILogGroup,
+        poll_seconds: int = 60,
+        approval_days: int = 7,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._topic = topic
+        self._poll = cdk.Duration.seconds(poll_seconds)
+        failed = self._notify("NotifyFailure", f"Release of {group.group} failed").next(
+            sfn.Fail(self, "ReleaseFailed", cause=f"Release of {group.group} failed", error="ReleaseFailed")
+        )
+        done = self._notify("NotifyReleased", f"Released {group.group}").next(sfn.Succeed(self, "Released"))
+
+        chain: sfn.IChainable = done
+        for target in reversed(group.targets):
+            deployer = iam.Role.from_role_arn(
+                self, f"Deployer{target.environment.capitalize()}", deployer_roles[target.account], mutable=False
+            )
+            credentials = sfn.Credentials(role=sfn.TaskRole.from_role(deployer))
+            chain = self._deploy(target, credentials, failed, chain)
+            if target.environment == "prod":
+                chain = self._approval(group, approval_days, failed).next(chain)
+
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            state_machine_name=state_machine_name,
+            definition_body=sfn.DefinitionBody.from_chainable(chain),
+            role=role,
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            timeout=cdk.Duration.days(approval_days + 1),
+        )
+
+    def _notify(self, state_id: str, subject: str) -> tasks.SnsPublish:
+        return tasks.SnsPublish(
+            self,
+            state_id,
+            topic=self._topic,
+            subject=subject,
+            message=sfn.TaskInput.from_object(
+                {"modelPackageArn": sfn.JsonPath.string_at(PACKAGE_ARN), "execution": sfn.JsonPath.execution_id}
+            ),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+
+    def _approval(self, group: ReleasedGroup, days: int, failed: sfn.IChainable) -> tasks.SnsPublish:
+        """A person approves the promotion to prod (WF-11): send-task-success with the token."""
+        approve = tasks.SnsPublish(
+            self,
+            "ApprovePromotion",
+            topic=self._topic,
+            subject=f"Approve release of {group.group} to prod",
+            integration_pattern=sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+            message=sfn.TaskInput.from_object(
+                {
+                    "modelPackageArn": sfn.JsonPath.string_at(PACKAGE_ARN),
+                    "taskToken": sfn.JsonPath.task_token,
+                    "approve": "aws stepfunctions send-task-success --task-output '{}' --task-token <taskToken>",
+                    "reject": "aws stepfunctions send-task-failure --error Rejected --task-token <taskToken>",
+                }
+            ),
+            task_timeout=sfn.Timeout.duration(cdk.Duration.days(days)),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        approve.add_catch(failed, result_path="$.error")
+        return approve
+
+    def _deploy(
+        self, target: ReleaseTarget, credentials: sfn.Credentials, failed: sfn.IChainable, next_state: sfn.IChainable
+    ) -> sfn.IChainable:
+        env = target.environment.capitalize()
+        stack_arn = (
+            f"arn:{cdk.Aws.PARTITION}:cloudformation:{cdk.Aws.REGION}:{target.account}:stack/{target.stack_name}/*"
+        )
+        ssm_arns = [
+            f"arn:{cdk.Aws.PARTITION}:ssm:{cdk.Aws.REGION}:{target.account}:parameter{name}" for name in target.released
+        ]
+        writes: list[tasks.CallAwsService] = [
+            tasks.CallAwsService(
+                self,
+                f"Record{env}{i}",
+                service="ssm",
+                action="putParameter",
+                parameters={
+                    "Name": name,
+                    "Value": sfn.JsonPath.string_at(PACKAGE_ARN),
+                    "Type": "String",
+                    "Overwrite": True,
+                },
+                iam_resources=[arn],
+                credentials=credentials,
+                result_path=sfn.JsonPath.DISCARD,
+            )
+            for i, (name, arn) in enumerate(zip(target.released, ssm_arns, strict=True))
+        ]
+        update = tasks.CallAwsService(
+            self,
+            f"Update{env}",
+            service="cloudformation",
+            action="updateStack",
+            parameters={
+                "StackName": target.stack_name,
+                "UsePreviousTemplate": True,
+                "Capabilities": CAPABILITIES,
+                "Parameters": [{"ParameterKey": p, "UsePreviousValue": True} for p in target.parameters],
+            },
+            iam_resources=[stack_arn],
+            credentials=credentials,
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        wait = sfn.Wait(self, f"Wait{env}", time=sfn.WaitTime.duration(self._poll))
+        describe = tasks.CallAwsService(
+            self,
+            f"Describe{env}",
+            service="cloudformation",
+            action="describeStacks",
+            parameters={"StackName": target.stack_name},
+            iam_resources=[stack_arn],
+            credentials=credentials,
+            result_selector={"status": sfn.JsonPath.string_at("$.Stacks[0].StackStatus")},
+            result_path="$.stack",
+        )
+        for task in (*writes, update, describe):
+            task.add_catch(failed, result_path="$.error")
+        check = (
+            sfn.Choice(self, f"{env}Updated")
+            .when(sfn.Condition.string_equals("$.stack.status", "UPDATE_COMPLETE"), next_state)
+            .when(sfn.Condition.or_(*(sfn.Condition.string_equals("$.stack.status", s) for s in IN_PROGRESS)), wait)
+            .otherwise(failed)
+        )
+        chain = sfn.Chain.start(writes[0])
+        for write in writes[1:]:
+            chain = chain.next(write)
+        return chain.next(update).next(wait).next(describe).next(check)

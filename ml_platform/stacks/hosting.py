@@ -1,0 +1,101 @@
+"""Endpoints of a hosting account (test or prod), and the parameters releases update (book ch9, ch14)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from ..constructs import sagemaker_scope as platform_grants
+from ..constructs.hosted_endpoint import HostedEndpoint
+from ..constructs.ml_vpc import MlVpc
+from ..constructs.sagemaker_role import SageMakerRole
+from ..naming import partition_for
+from ..personas import MODEL_GRANTS, grants_for
+from ..release import released_parameter, released_ssm_parameter
+from ..schema.hosting import EndpointConfig, ModelConfig
+from .base import PlatformStack, StackContext
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+class HostingStack(PlatformStack):
+    """Stateless: endpoints serve models stored elsewhere (registry, artefacts bucket, ECR).
+
+    A model that follows releases is deployed from the ``ModelPackage<Model>`` parameter, which
+    resolves the released-model SSM parameter at every deploy (``cdk deploy``, the platform
+    pipeline or a release), so no deploy rolls a release back.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        context: StackContext,
+        *,
+        endpoints: Sequence[EndpointConfig],
+        models: Sequence[ModelConfig],
+        network: MlVpc,
+        key: kms.IKey,
+        bucket_name: str,
+        image_accounts: Sequence[str],
+        artefacts: platform_grants.ModelArtefacts,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            context,
+            stateful=False,
+            description=f"Model endpoints of the {context.naming.slug} account.",
+        )
+        by_name = {m.name: m for m in models}
+        used = sorted({v.model for e in endpoints for v in e.variants})
+        package_arns: dict[str, str] = {}
+        for name in used:
+            model = by_name[name]
+            if model.follow_releases:
+                parameter = cdk.CfnParameter(
+                    self,
+                    released_parameter(name),
+                    type="AWS::SSM::Parameter::Value<String>",
+                    default=released_ssm_parameter(name),
+                    description=f"Released model package of {name} (docs/model-release.md)",
+                )
+                package_arns[name] = parameter.value_as_string
+            elif model.model_package_arn:
+                package_arns[name] = model.model_package_arn
+        scope_values = platform_grants.SageMakerScope(
+            partition=partition_for(self.region),
+            region=self.region,
+            account=self.account,
+            bucket_name=bucket_name,
+            key_arns=[key.key_arn],
+            role_name_prefix=self.naming.resource("sm-"),
+            image_accounts=image_accounts,
+            artefacts=artefacts,
+        )
+        self.model_role = SageMakerRole(
+            self,
+            "ModelRole",
+            role_name=self.naming.resource("sm-models"),
+            description="Execution role of the hosted models: artefacts, images, logs",
+            grants=grants_for(MODEL_GRANTS, scope_values),
+        )
+        self.endpoints = {}
+        for endpoint in endpoints:
+            hosted = HostedEndpoint(
+                self,
+                f"Endpoint{_pascal(endpoint.name)}",
+                endpoint=endpoint,
+                models=by_name,
+                package_arns=package_arns,
+                role=self.model_role.role,
+                network=network,
+                key=key,
+            )
+            hosted.node.add_dependency(self.model_role)
+            self.endpoints[endpoint.name] = hosted

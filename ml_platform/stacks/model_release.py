@@ -1,0 +1,188 @@
+"""Shared services side of model release: the model events bus, one release state machine per
+released group, and notifications for rejections and failed releases (book ch12, ch14)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from ..compliance.acknowledgements import acknowledge
+from ..constructs.dead_letter_queue import DeadLetterQueue
+from ..constructs.release_state_machine import ReleaseStateMachine
+from ..cross_account import account_principals
+from ..release import MODEL_EVENTS_PURPOSE, RELEASE_ROLE_PURPOSE, ReleasedGroup
+from .base import PlatformStack, StackContext
+from .model_build import PACKAGE_STATE_CHANGE
+
+EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
+
+
+class ModelReleaseStack(PlatformStack):
+    """Stateless: the bus and state machines can be recreated; runs in flight would be lost."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        context: StackContext,
+        *,
+        team_accounts: Sequence[str],
+        groups: Sequence[ReleasedGroup],
+        deployer_roles: Mapping[str, str],
+        alerts_topic: sns.ITopic,
+        alerts_key: kms.IKey,
+        logs_key: kms.IKey,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            context,
+            stateful=False,
+            description="Model events bus and approval-driven release of models to test and prod.",
+        )
+        naming = self.naming
+        self.bus = events.EventBus(self, "ModelEvents", event_bus_name=naming.resource(MODEL_EVENTS_PURPOSE))
+        # Exactly the data science accounts may put events (XA-10).
+        self.bus.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DataScienceAccountsPutEvents",
+                principals=account_principals(team_accounts),
+                actions=["events:PutEvents"],
+                resources=[self.bus.event_bus_arn],
+            )
+        )
+        dead_letters = DeadLetterQueue(
+            self, "EventDeadLetters", queue_name=naming.resource("release-events-dlq", 80), encryption_key=alerts_key
+        )
+        self.role = iam.Role(
+            self,
+            "ReleaseRole",
+            role_name=naming.resource(RELEASE_ROLE_PURPOSE),
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
+            description="Release state machines: assume the deployer roles in test and prod, notify",
+        )
+        # Publishing to the encrypted alerts topic: exactly these two key actions.
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[alerts_key.key_arn])
+        )
+        acknowledge(
+            self.role,
+            {
+                "NIST.800.53.R5-IAMNoInlinePolicy": (
+                    "Step Functions task constructs write the state machine role's statements inline, one per "
+                    "task (publish to the alerts topic, assume the named deployer roles, X-Ray, log delivery)."
+                ),
+                "AwsSolutions-IAM5[Resource::*]": (
+                    "CDK's state machine logging and tracing: logs:*LogDelivery* and xray:Put* have no resource scope."
+                ),
+                **{
+                    f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:{t.account}:"
+                    f"stack/{t.stack_name}/*]": (
+                        "CallAwsService names the hosting stack it updates in the target account (suffix = stack "
+                        "ID); the call runs as the deployer role there, which is what grants it."
+                    )
+                    for g in groups
+                    for t in g.targets
+                },
+            },
+        )
+        log_group = logs.LogGroup(
+            self,
+            "ReleaseLogs",
+            log_group_name=f"/aws/vendedlogs/states/{naming.resource('model-release')}",
+            encryption_key=logs_key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        self.state_machines: dict[str, ReleaseStateMachine] = {}
+        for group in groups:
+            machine = ReleaseStateMachine(
+                self,
+                "Release" + "".join(p.capitalize() for p in f"{group.team}-{group.group}".split("-")),
+                state_machine_name=naming.resource(f"release-{group.team}-{group.group}", 80),
+                group=group,
+                role=self.role,
+                deployer_roles=deployer_roles,
+                topic=alerts_topic,
+                log_group=log_group,
+            )
+            events.Rule(
+                self,
+                f"{machine.node.id}Approved",
+                event_bus=self.bus,
+                description=f"Approved packages of {group.group} ({group.team}) start their release",
+                event_pattern=events.EventPattern(
+                    source=["aws.sagemaker"],
+                    detail_type=[PACKAGE_STATE_CHANGE],
+                    account=[group.account],
+                    detail={"ModelPackageGroupName": [group.group], "ModelApprovalStatus": ["Approved"]},
+                ),
+                targets=[targets.SfnStateMachine(machine.state_machine, dead_letter_queue=dead_letters.queue)],
+            )
+            acknowledge(
+                machine.state_machine,
+                {
+                    "NIST.800.53.R5-IAMNoInlinePolicy": (
+                        "CDK's Step Functions rule target writes its role's one statement (states:StartExecution "
+                        "on exactly this state machine) inline."
+                    )
+                },
+            )
+            self.state_machines[f"{group.team}/{group.group}"] = machine
+
+        events.Rule(
+            self,
+            "Rejections",
+            event_bus=self.bus,
+            description="Rejected model packages notify the platform team",
+            event_pattern=events.EventPattern(
+                source=["aws.sagemaker"],
+                detail_type=[PACKAGE_STATE_CHANGE],
+                account=sorted(set(team_accounts)),
+                detail={"ModelApprovalStatus": ["Rejected"]},
+            ),
+            targets=[
+                targets.SnsTopic(
+                    alerts_topic,
+                    dead_letter_queue=dead_letters.queue,
+                    message=events.RuleTargetInput.from_text(
+                        f"Model package {events.EventField.from_path('$.detail.ModelPackageArn')} was rejected."
+                    ),
+                )
+            ],
+        )
+        if self.state_machines:
+            # Timeouts and aborts end a run without passing its own failure notification.
+            events.Rule(
+                self,
+                "ReleaseFailures",
+                description="Release runs that fail, time out or are aborted notify the platform team",
+                event_pattern=events.EventPattern(
+                    source=["aws.states"],
+                    detail_type=[EXECUTION_STATUS_CHANGE],
+                    detail={
+                        "status": ["FAILED", "TIMED_OUT", "ABORTED"],
+                        "stateMachineArn": [
+                            m.state_machine.state_machine_arn for _, m in sorted(self.state_machines.items())
+                        ],
+                    },
+                ),
+                targets=[
+                    targets.SnsTopic(
+                        alerts_topic,
+                        dead_letter_queue=dead_letters.queue,
+                        message=events.RuleTargetInput.from_text(
+                            f"Release {events.EventField.from_path('$.detail.executionArn')} ended "
+                            f"{events.EventField.from_path('$.detail.status')}."
+                        ),
+                    )
+                ],
+            )

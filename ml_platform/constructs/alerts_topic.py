@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 
@@ -40,3 +43,10 @@ class AlertsTopic(Construct):
         )
         for address in email_subscribers:
             self.topic.add_subscription(subscriptions.EmailSubscription(address))
+
+
+def alert_target(topic: sns.ITopic, dead_letters: sqs.IQueue, text: str, *paths: str) -> targets.SnsTopic:
+    """An EventBridge target that posts ``text`` to the alerts topic, ``{0}``, ``{1}``... filled
+    from the event ``paths``; what cannot be delivered goes to ``dead_letters``."""
+    message = text.format(*(events.EventField.from_path(path) for path in paths))
+    return targets.SnsTopic(topic, dead_letter_queue=dead_letters, message=events.RuleTargetInput.from_text(message))

@@ -99,28 +99,9 @@ class PlatformKey(Construct):
         Used where a team account writes encrypted objects into this account (model artefacts,
         XA-4c); the writer account's IAM must allow it too.
         """
-        if not account_ids:
-            return
-        stack = cdk.Stack.of(self)
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid=sid,
-                principals=account_principals(account_ids),
-                actions=[
-                    "kms:Decrypt",
-                    "kms:DescribeKey",
-                    "kms:Encrypt",
-                    "kms:GenerateDataKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                ],
-                resources=["*"],
-                conditions={
-                    "StringEquals": {"kms:ViaService": [f"{s}.{stack.region}.amazonaws.com" for s in services]}
-                },
-            )
-        )
+        actions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+        actions += ["kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+        self._grant_via(account_ids, actions, services, sid)
 
     def grant_decrypt_via_service(self, account_ids: Sequence[str], service: str, sid: str) -> None:
         """Let other accounts decrypt, but only through ``service`` (e.g. ``s3``) in this region.
@@ -128,15 +109,19 @@ class PlatformKey(Construct):
         Used for cross-account reads of encrypted objects (book ch14, XA-4c): the reader
         account's IAM must allow it too, so this alone opens nothing.
         """
+        self._grant_via(account_ids, ["kms:Decrypt", "kms:DescribeKey"], [service], sid)
+
+    def _grant_via(self, account_ids: Sequence[str], actions: list[str], services: Sequence[str], sid: str) -> None:
         if not account_ids:
             return
-        stack = cdk.Stack.of(self)
+        region = cdk.Stack.of(self).region
+        via = [f"{service}.{region}.amazonaws.com" for service in services]
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid=sid,
                 principals=account_principals(account_ids),
-                actions=["kms:Decrypt", "kms:DescribeKey"],
+                actions=actions,
                 resources=["*"],
-                conditions={"StringEquals": {"kms:ViaService": f"{service}.{stack.region}.amazonaws.com"}},
+                conditions={"StringEquals": {"kms:ViaService": via[0] if len(via) == 1 else via}},
             )
         )

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ..constructs.alerts_topic import alert_target
 from ..constructs.dead_letter_queue import DeadLetterQueue
 from ..constructs.event_forwarder import EventForwarder
 from ..constructs.ml_vpc import MlVpc
@@ -132,13 +132,12 @@ class ModelBuildStack(PlatformStack):
                     },
                 ),
                 targets=[
-                    targets.SnsTopic(
+                    alert_target(
                         alerts_topic,
-                        dead_letter_queue=dead_letters.queue,
-                        message=events.RuleTargetInput.from_text(
-                            f"Model build pipeline {events.EventField.from_path('$.detail.pipelineArn')} failed "
-                            f"(execution {events.EventField.from_path('$.detail.pipelineExecutionArn')})."
-                        ),
+                        dead_letters.queue,
+                        "Model build pipeline {0} failed (execution {1}).",
+                        "$.detail.pipelineArn",
+                        "$.detail.pipelineExecutionArn",
                     )
                 ],
             )

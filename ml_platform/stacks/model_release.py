@@ -15,6 +15,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
+from ..constructs.alerts_topic import alert_target
 from ..constructs.dead_letter_queue import DeadLetterQueue
 from ..constructs.release_state_machine import ReleaseStateMachine
 from ..cross_account import account_principals
@@ -150,12 +151,8 @@ class ModelReleaseStack(PlatformStack):
                 detail={"ModelApprovalStatus": ["Rejected"]},
             ),
             targets=[
-                targets.SnsTopic(
-                    alerts_topic,
-                    dead_letter_queue=dead_letters.queue,
-                    message=events.RuleTargetInput.from_text(
-                        f"Model package {events.EventField.from_path('$.detail.ModelPackageArn')} was rejected."
-                    ),
+                alert_target(
+                    alerts_topic, dead_letters.queue, "Model package {0} was rejected.", "$.detail.ModelPackageArn"
                 )
             ],
         )
@@ -176,13 +173,12 @@ class ModelReleaseStack(PlatformStack):
                     },
                 ),
                 targets=[
-                    targets.SnsTopic(
+                    alert_target(
                         alerts_topic,
-                        dead_letter_queue=dead_letters.queue,
-                        message=events.RuleTargetInput.from_text(
-                            f"Release {events.EventField.from_path('$.detail.executionArn')} ended "
-                            f"{events.EventField.from_path('$.detail.status')}."
-                        ),
+                        dead_letters.queue,
+                        "Release {0} ended {1}.",
+                        "$.detail.executionArn",
+                        "$.detail.status",
                     )
                 ],
             )

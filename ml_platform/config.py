@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .config_build_checks import check_model_builds, check_released_models
 from .config_errors import ConfigError, parse_yaml, validate
+from .config_hosting_checks import check_endpoints
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, duplicates
@@ -89,11 +90,7 @@ class PlatformConfig(StrictModel):
         _check_data_lake(self)
         check_model_builds(self)
         check_released_models(self)
-        models = {m.name for m in self.models}
-        for i, endpoint in enumerate(self.endpoints):
-            for j, variant in enumerate(endpoint.variants):
-                if variant.model not in models:
-                    raise ValueError(f"endpoints[{i}].variants[{j}].model: '{variant.model}' is not in 'models'")
+        check_endpoints(self)
         endpoints = {e.name for e in self.endpoints}
         seen: set[tuple[str, str]] = set()
         for i, monitor in enumerate(self.monitors):

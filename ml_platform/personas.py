@@ -56,6 +56,7 @@ JOB_GRANTS: list[GrantSet] = [
     lambda s: g.pipelines(s, manage=False),
     g.observe,
     platform_grants.model_artefacts,
+    g.models_in_vpc,  # batch transform steps create a model first (book ch10)
 ]
 
 # Hosted models (test, prod): read artefacts and images, write capture data and logs (XA-4).

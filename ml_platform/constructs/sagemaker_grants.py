@@ -251,15 +251,22 @@ def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
     return [Grant("Pipelines", actions, s.sm("pipeline/*"), why=f"pipeline {RUNTIME_NAMES}")]
 
 
-def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
+def models_in_vpc(s: SageMakerScope) -> list[Grant]:
+    """Create models only with private subnets (batch transform in pipelines, test endpoints)."""
     return [
         Grant(
             "CreateModelsInVpc",
-            ["sagemaker:CreateModel", "sagemaker:AddTags"],
+            ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:AddTags"],
             s.sm("model/*"),
             why=f"model {RUNTIME_NAMES}",
             conditions={"Null": {"sagemaker:VpcSubnets": "false"}},
-        ),
+        )
+    ]
+
+
+def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
+    return [
+        *models_in_vpc(s),
         Grant(
             "TestEndpoints",
             [

@@ -22,6 +22,7 @@ from ml_platform.schema.model_build import (
     TuningConfig,
 )
 
+from .batch_transform import batch_transform_steps
 from .debugger_images import rule_evaluator_image
 from .definition import (
     Parameter,
@@ -78,7 +79,19 @@ def model_build_definition(build: ModelBuildConfig, target: BuildTarget) -> Json
         "RightValue": build.evaluation.threshold,
     }
     failed = fail_step(FAIL, f"{metric.value} did not meet {build.evaluation.threshold}; model not registered")
-    gate = condition_step(GATE, [condition], if_steps=[register], else_steps=[failed])
+    scoring = []
+    if build.batch_transform is not None:
+        scoring = batch_transform_steps(
+            build.batch_transform,
+            pipeline=build.name,
+            bucket=target.bucket,
+            image=target.image_registry + (build.registration.image or build.training.image),
+            model_data=model_data,
+            role_arn=target.role_arn,
+            volume_key=target.volume_key,
+            vpc=_vpc(target),
+        )
+    gate = condition_step(GATE, [condition], if_steps=[register, *scoring], else_steps=[failed])
     training = _training_arguments(build, target, paths, with_debugger=build.tuning is None)
     train = (
         Step(TUNE, "Tuning", _tuning_arguments(build.tuning, build, training), cache_minutes=build.cache_minutes)

@@ -1,19 +1,23 @@
-"""Models and endpoints hosted in the test and prod accounts (book ch9, ch10)."""
+"""Models and endpoints hosted in the test and prod accounts (book ch9, ch10).
+
+An endpoint has one deployment strategy (single, A/B test, blue/green, shadow) and may use the
+cost options (serverless variants, asynchronous inference, multi-model containers). Invalid
+combinations are refused here, with the reason, before anything is built.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from .base import InstanceType, SageMakerName, StrictModel, duplicates
+from .deployment import AsyncInferenceConfig, AutoscalingConfig, BlueGreenConfig, ServerlessConfig
+from .hosting_types import ModelPackageArn, S3Uri
 
-ModelPackageArn = Annotated[
-    str,
-    StringConstraints(pattern=r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9-]+/\d+$"),
-]
-S3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")]
+__all__ = ["EndpointConfig", "HostingAccount", "ModelConfig", "S3Uri", "Strategy", "VariantConfig"]
+
+DEFAULT_INSTANCE_TYPE = "ml.m5.xlarge"
 
 
 class ModelConfig(StrictModel):
@@ -22,7 +26,13 @@ class ModelConfig(StrictModel):
     name: SageMakerName = Field(description="Model name, referenced by endpoint variants.")
     model_package_arn: ModelPackageArn | None = Field(default=None, description="Registered model package.")
     image_uri: str | None = Field(default=None, description="Inference image (with model_data_url).")
-    model_data_url: S3Uri | None = Field(default=None, description="S3 URI of model.tar.gz (with image_uri).")
+    model_data_url: S3Uri | None = Field(
+        default=None, description="S3 URI of model.tar.gz (with image_uri); multi-model: the S3 prefix of the models."
+    )
+    multi_model: bool = Field(default=False, description="One container serving many models from an S3 prefix.")
+    network_isolation: bool = Field(
+        default=True, description="No network calls from the container (off only if the container needs them)."
+    )
     follow_releases: bool = Field(
         default=False,
         description="Approved versions of the package's group replace it (test, then prod after approval); "
@@ -38,6 +48,8 @@ class ModelConfig(StrictModel):
             raise ValueError("'image_uri' and 'model_data_url' go together")
         if self.follow_releases and self.model_package_arn is None:
             raise ValueError("'follow_releases' needs 'model_package_arn' (releases come from its package group)")
+        if self.multi_model and (self.model_data_url is None or not self.model_data_url.endswith("/")):
+            raise ValueError("a multi-model container needs image_uri and model_data_url as an S3 prefix ending in '/'")
         return self
 
     @property
@@ -54,27 +66,98 @@ class HostingAccount(StrEnum):
     PROD = "prod"
 
 
+class Strategy(StrEnum):
+    SINGLE = "single"  # one variant
+    AB_TEST = "ab_test"  # two or more weighted variants
+    BLUE_GREEN = "blue_green"  # one variant, native blue/green with rollback alarms
+    SHADOW = "shadow"  # one variant plus shadow variants receiving a copy of traffic
+
+
 class VariantConfig(StrictModel):
-    """A production variant of an endpoint."""
+    """A production variant of an endpoint: instances (optionally autoscaled) or serverless."""
 
     name: SageMakerName = Field(description="Variant name, e.g. VariantA.")
     model: SageMakerName = Field(description="Name of a model in the 'models' section.")
-    instance_type: InstanceType = Field(default="ml.m5.xlarge", description="ml.* instance type.")
-    initial_instance_count: int = Field(default=2, ge=1, le=100, description="Instances at start (prod: 2+).")
+    instance_type: InstanceType | None = Field(default=None, description=f"Default {DEFAULT_INSTANCE_TYPE}.")
+    initial_instance_count: int | None = Field(default=None, ge=1, le=100, description="Default 2 (prod: 2+).")
     initial_weight: float = Field(default=1.0, gt=0, description="Traffic weight relative to the others.")
+    autoscaling: AutoscalingConfig | None = Field(default=None, description="Scaling of an instance variant.")
+    serverless: ServerlessConfig | None = Field(default=None, description="Serverless instead of instances.")
+
+    @model_validator(mode="after")
+    def _compute(self) -> VariantConfig:
+        if self.serverless is not None:
+            if self.instance_type is not None or self.initial_instance_count is not None:
+                raise ValueError("a serverless variant has no instance_type or initial_instance_count")
+            if self.autoscaling is not None:
+                raise ValueError("a serverless variant scales itself; remove 'autoscaling' (use max_concurrency)")
+        if self.autoscaling is not None:
+            count = self.instance_count
+            if not self.autoscaling.min_capacity <= count <= self.autoscaling.max_capacity:
+                raise ValueError(
+                    f"initial_instance_count ({count}) is outside autoscaling min/max "
+                    f"({self.autoscaling.min_capacity}..{self.autoscaling.max_capacity})"
+                )
+        return self
+
+    @property
+    def instance_count(self) -> int:
+        return self.initial_instance_count if self.initial_instance_count is not None else 2
+
+    @property
+    def instance(self) -> str:
+        return self.instance_type or DEFAULT_INSTANCE_TYPE
+
+
+class ShadowVariantConfig(StrictModel):
+    """A shadow variant: receives a copy of live traffic; its responses are discarded (book ch9)."""
+
+    name: SageMakerName = Field(description="Variant name, e.g. ShadowB.")
+    model: SageMakerName = Field(description="Name of a model in the 'models' section.")
+    instance_type: InstanceType = Field(default=DEFAULT_INSTANCE_TYPE, description="ml.* instance type.")
+    initial_instance_count: int = Field(default=1, ge=1, le=100, description="Instances of the shadow.")
+    sampling_percentage: int = Field(ge=1, le=100, description="Share of requests copied to the shadow.")
 
 
 class EndpointConfig(StrictModel):
-    """A real-time endpoint in the test or prod account."""
+    """A real-time (or asynchronous) endpoint in the test or prod account."""
 
     name: SageMakerName = Field(description="Endpoint name.")
     account: HostingAccount = Field(description="Hosting account: test or prod.")
+    strategy: Strategy = Field(default=Strategy.SINGLE, description="single, ab_test, blue_green or shadow.")
     variants: tuple[VariantConfig, ...] = Field(min_length=1, description="Production variants.")
+    shadow_variants: tuple[ShadowVariantConfig, ...] = Field(default=(), description="Shadow strategy only.")
+    blue_green: BlueGreenConfig | None = Field(default=None, description="Blue/green strategy settings.")
+    async_inference: AsyncInferenceConfig | None = Field(default=None, description="Asynchronous endpoint.")
+    single_instance_reason: str | None = Field(
+        default=None, min_length=20, description="Why a prod variant may run on one instance (Security Hub)."
+    )
 
-    @field_validator("variants")
-    @classmethod
-    def _unique_variants(cls, variants: tuple[VariantConfig, ...]) -> tuple[VariantConfig, ...]:
-        dupes = duplicates([v.name for v in variants])
+    @model_validator(mode="after")
+    def _strategy(self) -> EndpointConfig:
+        names = [v.name for v in self.variants] + [s.name for s in self.shadow_variants]
+        dupes = duplicates(names)
         if dupes:
             raise ValueError(f"duplicate variant name(s): {', '.join(dupes)}")
-        return variants
+        count, strategy = len(self.variants), self.strategy.value
+        if self.strategy == Strategy.AB_TEST and count < 2:
+            raise ValueError("an ab_test endpoint needs two or more variants")
+        if self.strategy != Strategy.AB_TEST and count != 1:
+            raise ValueError(f"a {strategy} endpoint has exactly one variant (use ab_test for several)")
+        if (self.strategy == Strategy.BLUE_GREEN) != (self.blue_green is not None):
+            raise ValueError("'blue_green' settings go with strategy blue_green, and it needs them")
+        if (self.strategy == Strategy.SHADOW) != bool(self.shadow_variants):
+            raise ValueError("'shadow_variants' go with strategy shadow, and it needs at least one")
+        serverless = any(v.serverless for v in self.variants)
+        if serverless and self.strategy == Strategy.SHADOW:
+            raise ValueError("shadow variants need instance-backed production variants, not serverless")
+        if serverless and self.async_inference is not None:
+            raise ValueError("asynchronous inference runs on instances; a serverless variant cannot take it")
+        if self.async_inference is not None and self.strategy == Strategy.SHADOW:
+            raise ValueError("asynchronous endpoints do not support shadow variants")
+        for i, variant in enumerate(self.variants):
+            if variant.autoscaling and variant.autoscaling.min_capacity == 0 and self.async_inference is None:
+                raise ValueError(
+                    f"variants[{i}].autoscaling.min_capacity: 0 (scale to zero) is for async endpoints only"
+                )
+        return self

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from .base import InstanceType, SageMakerName, Slug, StrictModel, duplicates
-from .hosting import S3Uri
+from .hosting_types import S3Uri
 
 # ECR repository names below the organisation prefix, e.g. weather-training.
 RepositoryName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([._-][a-z0-9]+)*$", max_length=100)]
@@ -181,6 +181,15 @@ class RegistrationConfig(StrictModel):
     transform_instance_types: tuple[InstanceType, ...] = Field(default=("ml.m5.xlarge",), min_length=1)
 
 
+class BatchTransformConfig(StrictModel):
+    """Score a dataset with the registered model inside the pipeline (book ch10, XA-7)."""
+
+    input_data: S3Uri = Field(description="S3 prefix of the records to score (one per line).")
+    content_type: str = Field(default="text/csv", description="Content type of the records.")
+    instance_type: InstanceType = Field(default="ml.m5.xlarge", description="Transform instance type.")
+    instance_count: int = Field(default=1, ge=1, le=100, description="Transform instances.")
+
+
 class ModelBuildConfig(StrictModel):
     """A SageMaker model build pipeline in a team's data science account (WF-1..WF-6)."""
 
@@ -194,6 +203,9 @@ class ModelBuildConfig(StrictModel):
     evaluation: EvaluationConfig
     tuning: TuningConfig | None = Field(default=None, description="Tune instead of a single training job.")
     registration: RegistrationConfig = Field(default=RegistrationConfig())
+    batch_transform: BatchTransformConfig | None = Field(
+        default=None, description="Offline scoring with the new model after registration."
+    )
     cache_minutes: int = Field(default=360, ge=0, le=43200, description="Step cache expiry (WF-6); 0 disables.")
 
 

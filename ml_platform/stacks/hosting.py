@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..constructs import sagemaker_scope as platform_grants
-from ..constructs.hosted_endpoint import HostedEndpoint
+from ..constructs.endpoints_dashboard import EndpointsDashboard
+from ..constructs.hosted_endpoint import AsyncOutput, HostedEndpoint
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.sagemaker_role import SageMakerRole
+from ..constructs.scoped_policy import Grant
 from ..naming import partition_for
 from ..personas import MODEL_GRANTS, grants_for
 from ..release import released_parameter, released_ssm_parameter
@@ -44,6 +47,7 @@ class HostingStack(PlatformStack):
         bucket_name: str,
         image_accounts: Sequence[str],
         artefacts: platform_grants.ModelArtefacts,
+        alerts_topic: sns.ITopic,
     ) -> None:
         super().__init__(
             scope,
@@ -78,15 +82,32 @@ class HostingStack(PlatformStack):
             image_accounts=image_accounts,
             artefacts=artefacts,
         )
+        asynchronous = [e for e in endpoints if e.async_inference is not None]
+        topics = {e.name: self._async_topics(e.name, key) for e in asynchronous if e.async_inference.notifications}  # type: ignore[union-attr]
+        grants = grants_for(MODEL_GRANTS, scope_values)
+        if topics:
+            grants.append(
+                Grant("AsyncNotifications", ["sns:Publish"], [t.topic_arn for pair in topics.values() for t in pair])
+            )
         self.model_role = SageMakerRole(
             self,
             "ModelRole",
             role_name=self.naming.resource("sm-models"),
-            description="Execution role of the hosted models: artefacts, images, logs",
-            grants=grants_for(MODEL_GRANTS, scope_values),
+            description="Execution role of the hosted models: artefacts, images, logs, async results",
+            grants=grants,
         )
-        self.endpoints = {}
+        self.endpoints: dict[str, HostedEndpoint] = {}
         for endpoint in endpoints:
+            output = None
+            if endpoint.async_inference is not None:
+                settings, base = endpoint.async_inference, f"s3://{bucket_name}/async/{endpoint.name}"
+                success, error = topics.get(endpoint.name, (None, None))
+                output = AsyncOutput(
+                    output_path=settings.output_path or f"{base}/output/",
+                    failure_path=settings.failure_path or f"{base}/failures/",
+                    success_topic=success,
+                    error_topic=error,
+                )
             hosted = HostedEndpoint(
                 self,
                 f"Endpoint{_pascal(endpoint.name)}",
@@ -96,6 +117,25 @@ class HostingStack(PlatformStack):
                 role=self.model_role.role,
                 network=network,
                 key=key,
+                alarm_topic=alerts_topic,
+                async_output=output,
             )
             hosted.node.add_dependency(self.model_role)
             self.endpoints[endpoint.name] = hosted
+        self.dashboard = EndpointsDashboard(
+            self, "Dashboard", dashboard_name=self.naming.resource("endpoints", 255), endpoints=endpoints
+        )
+
+    def _async_topics(self, endpoint: str, key: kms.IKey) -> tuple[sns.Topic, sns.Topic]:
+        """Encrypted success and error topics of an asynchronous endpoint (book ch10)."""
+        pair = tuple(
+            sns.Topic(
+                self,
+                f"Async{_pascal(endpoint)}{outcome.capitalize()}",
+                topic_name=self.naming.resource(f"{endpoint}-async-{outcome}", 256),
+                master_key=key,
+                enforce_ssl=True,
+            )
+            for outcome in ("success", "error")
+        )
+        return pair[0], pair[1]

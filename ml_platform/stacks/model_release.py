@@ -18,7 +18,7 @@ from ..compliance.acknowledgements import acknowledge
 from ..constructs.alerts_topic import alert_target
 from ..constructs.dead_letter_queue import DeadLetterQueue
 from ..constructs.release_state_machine import ReleaseStateMachine
-from ..cross_account import account_principals
+from ..naming import partition_for
 from ..release import MODEL_EVENTS_PURPOSE, RELEASE_ROLE_PURPOSE, ReleasedGroup
 from .base import PlatformStack, StackContext
 from .model_build import PACKAGE_STATE_CHANGE
@@ -51,14 +51,25 @@ class ModelReleaseStack(PlatformStack):
         )
         naming = self.naming
         self.bus = events.EventBus(self, "ModelEvents", event_bus_name=naming.resource(MODEL_EVENTS_PURPOSE))
-        # Exactly the data science accounts may put events (XA-10).
-        self.bus.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="DataScienceAccountsPutEvents",
-                principals=account_principals(team_accounts),
-                actions=["events:PutEvents"],
-                resources=[self.bus.event_bus_arn],
-            )
+        # Exactly the data science accounts may put events (XA-10). A plain CfnResource: the L1
+        # class sets its deprecated 'principal' property and so warns on every synth.
+        cdk.CfnResource(
+            self,
+            "ModelEventsPolicy",
+            type="AWS::Events::EventBusPolicy",
+            properties={
+                "EventBusName": self.bus.event_bus_name,
+                "StatementId": "DataScienceAccountsPutEvents",
+                "Statement": {
+                    "Sid": "DataScienceAccountsPutEvents",
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": [f"arn:{partition_for(self.region)}:iam::{a}:root" for a in sorted(set(team_accounts))]
+                    },
+                    "Action": "events:PutEvents",
+                    "Resource": self.bus.event_bus_arn,
+                },
+            },
         )
         dead_letters = DeadLetterQueue(
             self, "EventDeadLetters", queue_name=naming.resource("release-events-dlq", 80), encryption_key=alerts_key

@@ -66,6 +66,7 @@ class WorkloadStage(AccountStage):
                     key_account=config.accounts.shared_services.account_id,
                     key_alias=release.artefacts_key_alias(config),
                 ),
+                alerts_topic=self.operations.alerts.topic,
             )
             if targets:
                 # The released-model parameters must exist before the stack resolves them.

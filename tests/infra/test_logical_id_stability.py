@@ -43,7 +43,7 @@ def _add_endpoint(data: dict[str, Any]) -> None:
 
 
 def _change_weights(data: dict[str, Any]) -> None:
-    variants = data["endpoints"][1]["variants"]
+    variants = data["endpoints"][3]["variants"]  # weather-prediction (A/B)
     variants[0]["initial_weight"], variants[1]["initial_weight"] = 0.5, 0.5
 
 

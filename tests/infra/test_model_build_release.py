@@ -108,8 +108,9 @@ def test_pipeline_has_the_five_steps_with_spot_and_the_configured_gate(
     steps = {s["Name"]: s for s in definition["Steps"]}
     assert [s["Type"] for s in definition["Steps"]] == ["Processing", "Training", "Processing", "Condition"]
     condition = steps["MetricCondition"]["Arguments"]
-    (register,) = condition["IfSteps"]
+    register, *scoring = condition["IfSteps"]
     assert register["Name"] == "RegisterModel" and register["Type"] == "RegisterModel"
+    assert [s["Type"] for s in scoring] == ["Model", "Transform"]  # batch transform after registration
     gate = example_config.model_builds[0].evaluation
     (check,) = condition["Conditions"]
     assert check["Type"] == "LessThanOrEqualTo" and check["RightValue"] == gate.threshold == 6.0
@@ -215,11 +216,11 @@ def test_hosting_resolves_released_models_from_ssm(synth: Synth) -> None:
     assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
     assert parameter["Default"] == released_ssm_parameter("weather-xgboost-v2")
     models = resources_of_type(template, "AWS::SageMaker::Model").values()
-    packages = sorted(json.dumps(m["Properties"]["Containers"][0]["ModelPackageName"]) for m in models)
-    assert packages == [
-        '"arn:aws:sagemaker:us-east-1:333333333333:model-package/weather-pollution/1"',
-        '{"Ref": "ModelPackageWeatherXgboostV2"}',
-    ]
+    packages = {json.dumps(m["Properties"]["Containers"][0]["ModelPackageName"]) for m in models}
+    assert packages == {
+        '"arn:aws:sagemaker:us-east-1:333333333333:model-package/weather-pollution/1"',  # pinned
+        '{"Ref": "ModelPackageWeatherXgboostV2"}',  # follows releases
+    }
     for model in models:
         assert model["Properties"]["EnableNetworkIsolation"] is True
         assert model["Properties"]["VpcConfig"]["Subnets"]

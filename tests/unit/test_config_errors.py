@@ -225,8 +225,8 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "variant weight zero",
-        _set("endpoints.1.variants.1.initial_weight", 0),
-        "endpoints[1].variants[1].initial_weight",
+        _set("endpoints.3.variants.1.initial_weight", 0),
+        "endpoints[3].variants[1].initial_weight",
         "greater than 0",
     ),
     (

@@ -85,12 +85,30 @@ def test_step_names_and_types(spot: dict[str, Any], tuned: dict[str, Any]) -> No
         ("MetricCondition", "Condition"),
     ]
     gate = spot["Steps"][3]["Arguments"]
-    assert [(s["Name"], s["Type"]) for s in gate["IfSteps"]] == [("RegisterModel", "RegisterModel")]
+    assert [(s["Name"], s["Type"]) for s in gate["IfSteps"]] == [
+        ("RegisterModel", "RegisterModel"),
+        ("CreateModel", "Model"),  # batch_transform configured: offline scoring after registration
+        ("BatchTransform", "Transform"),
+    ]
     assert [(s["Name"], s["Type"]) for s in gate["ElseSteps"]] == [("MetricBelowThreshold", "Fail")]
+    tuned_gate = tuned["Steps"][3]["Arguments"]
+    assert [s["Name"] for s in tuned_gate["IfSteps"]] == ["RegisterModel"]  # no batch_transform
     assert gate["ElseSteps"][0]["Arguments"]["ErrorMessage"] == "mse did not meet 6.0; model not registered"
     assert [(s["Name"], s["Type"]) for s in tuned["Steps"]][1] == ("ModelTune", "Tuning")
     assert spot["Version"] == "2020-12-01"
     assert spot["PipelineExperimentConfig"]["TrialName"] == {"Get": "Execution.PipelineExecutionId"}
+
+
+def test_batch_transform_scores_with_the_new_model_in_the_vpc(spot: dict[str, Any]) -> None:
+    steps = {s["Name"]: s for s in spot["Steps"][3]["Arguments"]["IfSteps"]}
+    model = steps["CreateModel"]["Arguments"]
+    assert model["PrimaryContainer"]["ModelDataUrl"] == step_property("ModelTrain", "ModelArtifacts.S3ModelArtifacts")
+    assert model["VpcConfig"]["Subnets"] and model["EnableNetworkIsolation"] is True
+    transform = steps["BatchTransform"]["Arguments"]
+    assert transform["ModelName"] == step_property("CreateModel", "ModelName")
+    assert transform["TransformResources"]["VolumeKmsKeyId"] == TARGET.volume_key
+    assert transform["TransformOutput"]["KmsKeyId"] == TARGET.volume_key
+    assert transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"].endswith("/score/")
 
 
 def test_parameters(spot: dict[str, Any]) -> None:

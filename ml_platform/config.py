@@ -16,6 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from .config_build_checks import check_model_builds, check_released_models
 from .config_errors import ConfigError, parse_yaml, validate
 from .config_hosting_checks import check_endpoints
+from .config_monitoring_checks import check_monitoring
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, duplicates
@@ -24,7 +25,7 @@ from .schema.datalake import DataLakeConfig
 from .schema.features import FeatureGroupConfig, RealtimePredictionConfig
 from .schema.hosting import EndpointConfig, ModelConfig
 from .schema.model_build import ArtifactsConfig, ModelBuildConfig, PlatformPipelineConfig
-from .schema.monitoring import MonitorConfig
+from .schema.monitoring import MonitorConfig, ObservabilityConfig, RetrainingConfig
 from .schema.network import NetworkConfig
 
 __all__ = ["ConfigError", "PlatformConfig", "load_config"]
@@ -48,6 +49,12 @@ class PlatformConfig(StrictModel):
     models: tuple[ModelConfig, ...] = Field(default=(), description="Models hosted by endpoints.")
     endpoints: tuple[EndpointConfig, ...] = Field(default=(), description="Endpoints in test/prod.")
     monitors: tuple[MonitorConfig, ...] = Field(default=(), description="Monitors on endpoints.")
+    retraining: tuple[RetrainingConfig, ...] = Field(
+        default=(), description="Model build pipelines started by monitor violations."
+    )
+    observability: ObservabilityConfig = Field(
+        default=ObservabilityConfig(), description="Cross-account CloudWatch observability."
+    )
     data_lake: DataLakeConfig = Field(default=DataLakeConfig(), description="Lake Formation and curated tables.")
     realtime_predictions: tuple[RealtimePredictionConfig, ...] = Field(
         default=(), description="Feature-store-backed prediction functions."
@@ -91,15 +98,7 @@ class PlatformConfig(StrictModel):
         check_model_builds(self)
         check_released_models(self)
         check_endpoints(self)
-        endpoints = {e.name for e in self.endpoints}
-        seen: set[tuple[str, str]] = set()
-        for i, monitor in enumerate(self.monitors):
-            if monitor.endpoint not in endpoints:
-                raise ValueError(f"monitors[{i}].endpoint: '{monitor.endpoint}' is not in 'endpoints'")
-            key = (monitor.endpoint, monitor.type.value)
-            if key in seen:
-                raise ValueError(f"monitors[{i}]: a {key[1]} monitor for '{key[0]}' already exists")
-            seen.add(key)
+        check_monitoring(self)
         return self
 
     def naming(self, slug: str, account_id: str) -> Naming:

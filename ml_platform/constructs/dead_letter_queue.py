@@ -16,9 +16,18 @@ class DeadLetterQueue(Construct):
     Props:
         queue_name: physical name from the naming helper.
         encryption_key: must let the sending service use it (EventBridge: the alerts key).
+        function_dead_letters: a Lambda function's dead-letter queue (cdk-nag then needs no acknowledgement).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, queue_name: str, encryption_key: kms.IKey) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        queue_name: str,
+        encryption_key: kms.IKey,
+        function_dead_letters: bool = False,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.queue = sqs.Queue(
             self,
@@ -29,7 +38,8 @@ class DeadLetterQueue(Construct):
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),
         )
-        acknowledge(
-            self.queue,
-            {"AwsSolutions-SQS3": "This queue is itself the dead-letter queue; what fails here stays here 14 days."},
-        )
+        if not function_dead_letters:  # cdk-nag recognises a function's DeadLetterConfig by itself
+            acknowledge(
+                self.queue,
+                {"AwsSolutions-SQS3": "This queue is itself the dead-letter queue; what fails here stays 14 days."},
+            )

@@ -44,6 +44,7 @@ class HostedEndpoint(Construct):
     key: encrypts the endpoint's storage volumes and async results.
     alarm_topic: where rollback alarms also notify (encrypted alerts topic).
     async_output: result locations and topics (asynchronous endpoints only).
+    capture_uri: S3 prefix of captured requests/responses (endpoints that capture, book ch11).
 
     Serverless variants run outside the VPC (a SageMaker limitation): their models get no
     VPC config and no network isolation; config validation keeps them out of prod.
@@ -62,6 +63,7 @@ class HostedEndpoint(Construct):
         key: kms.IKey,
         alarm_topic: sns.ITopic,
         async_output: AsyncOutput | None = None,
+        capture_uri: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._models, self._package_arns, self._role, self._network = models, package_arns, role, network
@@ -103,6 +105,7 @@ class HostedEndpoint(Construct):
             production_variants=variants,
             shadow_production_variants=shadows or None,
             async_inference_config=self._async_config(endpoint, key, async_output),
+            data_capture_config=self._capture(endpoint, key, capture_uri),
         )
         self.alarms: EndpointAlarms | None = None
         if endpoint.blue_green is not None:
@@ -124,7 +127,10 @@ class HostedEndpoint(Construct):
             # Keep autoscaled instance counts through updates; weights still come from config.
             retain_all_variant_properties=True if scaled else None,
             exclude_retained_variant_properties=(
-                [sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type="DesiredWeight")]
+                [
+                    sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=kind)
+                    for kind in ("DesiredWeight", "DataCaptureConfig")
+                ]
                 if scaled
                 else None
             ),
@@ -186,6 +192,29 @@ class HostedEndpoint(Construct):
             ),
             auto_rollback_configuration=sagemaker.CfnEndpoint.AutoRollbackConfigProperty(
                 alarms=[sagemaker.CfnEndpoint.AlarmProperty(alarm_name=a.alarm_name) for a in self.alarms.alarms]
+            ),
+        )
+
+    @staticmethod
+    def _capture(
+        endpoint: EndpointConfig, key: kms.IKey, uri: str | None
+    ) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:
+        capture = endpoint.capture
+        if capture is None:
+            return None
+        assert uri is not None, "an endpoint that captures needs its capture location"
+        return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
+            enable_capture=True,
+            initial_sampling_percentage=capture.sampling_percentage,
+            destination_s3_uri=uri,
+            kms_key_id=key.key_arn,
+            capture_options=[
+                sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode=mode.capitalize())
+                for mode in capture.capture
+            ],
+            capture_content_type_header=sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
+                csv_content_types=list(capture.csv_content_types) or None,
+                json_content_types=list(capture.json_content_types) or None,
             ),
         )
 

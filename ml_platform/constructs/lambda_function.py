@@ -42,6 +42,8 @@ class PlatformFunction(Construct):
     logs_key: customer key of the log group.
     environment, timeout_seconds, memory_mb, reserved_concurrency: runtime settings.
     vpc, subnets, security_groups: private subnets to run in (None: outside a VPC).
+    dead_letter_queue_arn: where failed asynchronous invocations go (after Lambda's retries);
+        the caller grants ``sqs:SendMessage`` on it in ``grants`` (kept in the scoped policy).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class PlatformFunction(Construct):
         vpc: ec2.IVpc | None = None,
         subnets: Sequence[ec2.ISubnet] = (),
         security_groups: Sequence[ec2.ISecurityGroup] = (),
+        dead_letter_queue_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -111,3 +114,8 @@ class PlatformFunction(Construct):
             security_groups=list(security_groups) if vpc is not None else None,
         )
         self.function.node.add_dependency(self.policy)
+        if dead_letter_queue_arn is not None:
+            # On the L1: the L2 option would add an inline policy next to the scoped one.
+            cfn = self.function.node.default_child
+            assert isinstance(cfn, lambda_.CfnFunction)
+            cfn.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=dead_letter_queue_arn)

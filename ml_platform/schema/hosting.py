@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 from .base import InstanceType, SageMakerName, StrictModel, duplicates
 from .deployment import AsyncInferenceConfig, AutoscalingConfig, BlueGreenConfig, ServerlessConfig
 from .hosting_types import ModelPackageArn, S3Uri
+from .monitoring import DataCaptureConfig
 
 __all__ = ["EndpointConfig", "HostingAccount", "ModelConfig", "S3Uri", "Strategy", "VariantConfig"]
 
@@ -132,6 +133,16 @@ class EndpointConfig(StrictModel):
     single_instance_reason: str | None = Field(
         default=None, min_length=20, description="Why a prod variant may run on one instance (Security Hub)."
     )
+    data_capture: DataCaptureConfig | None = Field(
+        default=None, description="Default: on (20 % of requests) for instance endpoints; serverless cannot capture."
+    )
+
+    @property
+    def capture(self) -> DataCaptureConfig | None:
+        """The effective data capture: config, or the default for instance-backed endpoints."""
+        if self.data_capture is not None:
+            return self.data_capture if self.data_capture.enabled else None
+        return None if any(v.serverless for v in self.variants) else DataCaptureConfig()
 
     @model_validator(mode="after")
     def _strategy(self) -> EndpointConfig:
@@ -153,6 +164,8 @@ class EndpointConfig(StrictModel):
             raise ValueError("shadow variants need instance-backed production variants, not serverless")
         if serverless and self.async_inference is not None:
             raise ValueError("asynchronous inference runs on instances; a serverless variant cannot take it")
+        if serverless and self.data_capture is not None and self.data_capture.enabled:
+            raise ValueError("serverless endpoints cannot capture data; set data_capture.enabled: false")
         if self.async_inference is not None and self.strategy == Strategy.SHADOW:
             raise ValueError("asynchronous endpoints do not support shadow variants")
         for i, variant in enumerate(self.variants):

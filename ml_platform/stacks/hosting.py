@@ -10,7 +10,6 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..constructs import sagemaker_scope as platform_grants
-from ..constructs.endpoints_dashboard import EndpointsDashboard
 from ..constructs.hosted_endpoint import AsyncOutput, HostedEndpoint
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.sagemaker_role import SageMakerRole
@@ -48,6 +47,7 @@ class HostingStack(PlatformStack):
         image_accounts: Sequence[str],
         artefacts: platform_grants.ModelArtefacts,
         alerts_topic: sns.ITopic,
+        monitoring_bucket: str,
     ) -> None:
         super().__init__(
             scope,
@@ -85,6 +85,18 @@ class HostingStack(PlatformStack):
         asynchronous = [e for e in endpoints if e.async_inference is not None]
         topics = {e.name: self._async_topics(e.name, key) for e in asynchronous if e.async_inference.notifications}  # type: ignore[union-attr]
         grants = grants_for(MODEL_GRANTS, scope_values)
+        if any(e.capture for e in endpoints):  # SageMaker writes captured data as the model role
+            grants.append(
+                Grant(
+                    "WriteCapturedData",
+                    ["s3:PutObject", "s3:GetBucketLocation"],
+                    [
+                        f"arn:{scope_values.partition}:s3:::{monitoring_bucket}",
+                        f"arn:{scope_values.partition}:s3:::{monitoring_bucket}/capture/*",
+                    ],
+                    why="captured requests and responses, named by SageMaker per endpoint, variant and hour",
+                )
+            )
         if topics:
             grants.append(
                 Grant("AsyncNotifications", ["sns:Publish"], [t.topic_arn for pair in topics.values() for t in pair])
@@ -119,12 +131,10 @@ class HostingStack(PlatformStack):
                 key=key,
                 alarm_topic=alerts_topic,
                 async_output=output,
+                capture_uri=f"s3://{monitoring_bucket}/capture/" if endpoint.capture else None,
             )
             hosted.node.add_dependency(self.model_role)
             self.endpoints[endpoint.name] = hosted
-        self.dashboard = EndpointsDashboard(
-            self, "Dashboard", dashboard_name=self.naming.resource("endpoints", 255), endpoints=endpoints
-        )
 
     def _async_topics(self, endpoint: str, key: kms.IKey) -> tuple[sns.Topic, sns.Topic]:
         """Encrypted success and error topics of an asynchronous endpoint (book ch10)."""

@@ -3,7 +3,7 @@ the events that start a release (book ch8, ch12, ch14; REG-1, WF-1..WF-8, XA-10)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -17,7 +17,10 @@ from ..constructs.dead_letter_queue import DeadLetterQueue
 from ..constructs.event_forwarder import EventForwarder
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.model_package_group import ModelPackageGroup
+from ..constructs.scoped_policy import Grant, ScopedPolicy
+from ..naming import partition_for
 from ..pipelines.model_build import BuildTarget, model_build_definition
+from ..retraining import TRIGGER_ROLE_PURPOSE
 from ..schema.model_build import ModelBuildConfig
 from .base import PlatformStack, StackContext
 
@@ -50,6 +53,7 @@ class ModelBuildStack(PlatformStack):
         model_events_bus_arn: str,
         alerts_topic: sns.ITopic,
         alerts_key: kms.IKey,
+        retraining_callers: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -94,6 +98,8 @@ class ModelBuildStack(PlatformStack):
             pipeline.node.add_dependency(self.groups[build.model_package_group])
             self.pipelines[build.name] = pipeline
 
+        if retraining_callers:
+            self._trigger_role(retraining_callers)
         dead_letters = DeadLetterQueue(
             self, "EventDeadLetters", queue_name=self.naming.resource("model-events-dlq", 80), encryption_key=alerts_key
         )
@@ -141,3 +147,37 @@ class ModelBuildStack(PlatformStack):
                     )
                 ],
             )
+
+    def _trigger_role(self, callers: Mapping[str, Sequence[str]]) -> None:
+        """XA-11: the hosting accounts' retraining functions may start exactly these pipelines."""
+        functions = sorted({arn for arns in callers.values() for arn in arns})
+        accounts = sorted({arn.split(":")[4] for arn in functions})
+        self.trigger_role = iam.Role(
+            self,
+            "RetrainingTriggerRole",
+            role_name=self.naming.resource(TRIGGER_ROLE_PURPOSE),
+            description="Assumed by the hosting accounts' retraining functions to start model build pipelines",
+            assumed_by=iam.CompositePrincipal(*(iam.AccountPrincipal(a) for a in accounts)).with_conditions(
+                {"ArnEquals": {"aws:PrincipalArn": functions}}
+            ),
+        )
+        partition = partition_for(self.region)
+        policy = ScopedPolicy(
+            self,
+            "RetrainingTriggerPolicy",
+            name=None,
+            description="Start the pipelines that monitors retrain",
+            grants=[
+                Grant(
+                    "StartRetraining",
+                    ["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
+                    [
+                        f"arn:{partition}:sagemaker:{self.region}:{self.account}:pipeline/{name.lower()}{suffix}"
+                        for name in sorted(callers)
+                        for suffix in ("", "/execution/*")
+                    ],
+                    why="executions of exactly these pipelines, named at run time",
+                )
+            ],
+        )
+        self.trigger_role.add_managed_policy(policy.policy)

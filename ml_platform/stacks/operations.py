@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_oam as oam
 from constructs import Construct
 
 from ..constructs.alerts_topic import AlertsTopic
@@ -12,7 +13,7 @@ from .base import PlatformStack, StackContext
 
 
 class OperationsStack(PlatformStack):
-    """The encrypted alerts topic of the account."""
+    """The encrypted alerts topic of the account, and its link to the shared observability sink."""
 
     def __init__(
         self,
@@ -22,6 +23,8 @@ class OperationsStack(PlatformStack):
         *,
         alerts_key: kms.IKey,
         alert_emails: Sequence[str] = (),
+        observability_sink_arn: str | None = None,
+        observability_resource_types: Sequence[str] = (),
     ) -> None:
         naming = context.naming
         super().__init__(
@@ -38,3 +41,12 @@ class OperationsStack(PlatformStack):
             encryption_key=alerts_key,
             email_subscribers=alert_emails,
         )
+        if observability_sink_arn is not None:
+            # Book ch14: this account's metrics and logs show in the shared services dashboards.
+            self.observability_link = oam.CfnLink(
+                self,
+                "ObservabilityLink",
+                resource_types=list(observability_resource_types),
+                sink_identifier=observability_sink_arn,
+                label_template="$AccountName",
+            )

@@ -48,7 +48,13 @@ class AccountStage(cdk.Stage):
             self.stack_context,
             alerts_key=self.data.alerts_key.key,
             alert_emails=config.organisation.alert_emails,
+            observability_sink_arn=config.observability.sink_arn if self.links_observability() else None,
+            observability_resource_types=config.observability.resource_types,
         )
+
+    def links_observability(self) -> bool:
+        """Whether this account links to the shared services sink (data science, test, prod)."""
+        return False
 
     def bucket_specs(self) -> list[BucketSpec]:
         """The platform buckets of this account role (besides the access log bucket)."""

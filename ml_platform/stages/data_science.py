@@ -6,7 +6,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .. import platform_parameters as params
-from .. import release
+from .. import release, retraining
 from ..config import PlatformConfig
 from ..constructs.sagemaker_scope import ModelArtefacts
 from ..cross_account import role_arn
@@ -131,7 +131,20 @@ class DataScienceStage(AccountStage):
                 model_events_bus_arn=release.model_events_bus_arn(config),
                 alerts_topic=self.operations.alerts.topic,
                 alerts_key=self.data.alerts_key.key,
+                retraining_callers=self._retraining_callers(),
             )
+
+    def _retraining_callers(self) -> dict[str, list[str]]:
+        """Pipeline name -> the hosting accounts' retraining functions that may start it."""
+        callers: dict[str, list[str]] = {}
+        for environment, account in (("test", self.config.accounts.test), ("prod", self.config.accounts.prod)):
+            for target in retraining.targets_for(self.config, environment):
+                if target.team == self.team.name:
+                    pipeline = target.pipeline_arn.rsplit("/", 1)[1]
+                    callers.setdefault(pipeline, []).append(
+                        retraining.function_role_arn(self.config, environment, account.account_id)
+                    )
+        return callers
 
     def _publish_for_products(self, bucket_name: str) -> None:
         """What Service Catalog products launched in this account look up (platform_parameters)."""
@@ -175,6 +188,9 @@ class DataScienceStage(AccountStage):
                 )
             )
         return keys
+
+    def links_observability(self) -> bool:
+        return True
 
     def bucket_specs(self) -> list[BucketSpec]:
         # Team data, Studio sharing and the SageMaker default bucket of the account's jobs.

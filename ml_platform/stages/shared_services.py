@@ -12,6 +12,7 @@ from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.catalog_hub import ServiceCatalogHubStack
 from ..stacks.image_registry import ImageRegistryStack
 from ..stacks.model_release import ModelReleaseStack
+from ..stacks.observability import ObservabilityStack
 from ..topology import AccountRole
 from .account_stage import AccountStage
 
@@ -51,6 +52,18 @@ class SharedServicesStage(AccountStage):
             alerts_topic=self.operations.alerts.topic,
             alerts_key=self.data.alerts_key.key,
             logs_key=self.data.logs_key.key,
+        )
+        self.observability = ObservabilityStack(
+            self,
+            "Observability",
+            self.stack_context,
+            source_accounts=teams + hosting,
+            resource_types=config.observability.resource_types,
+            endpoints={
+                account.account_id: [e for e in config.endpoints if e.account.value == env]
+                for env, account in (("test", config.accounts.test), ("prod", config.accounts.prod))
+            },
+            alerts_topic=self.operations.alerts.topic,
         )
 
     def bucket_specs(self) -> list[BucketSpec]:

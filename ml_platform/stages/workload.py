@@ -7,16 +7,21 @@ from constructs import Construct
 from .. import release
 from ..config import PlatformConfig
 from ..constructs.sagemaker_scope import ModelArtefacts
+from ..constructs.secure_bucket import LifecycleProps
 from ..cross_account import role_arn
+from ..retraining import targets_for
 from ..schema.network import HOSTING_INTERFACE_ENDPOINTS
 from ..stacks.account_data import BucketSpec
 from ..stacks.feature_store import feature_store_role_name
 from ..stacks.hosting import HostingStack
+from ..stacks.monitoring import MonitoringStack
 from ..stacks.network import NetworkStack
 from ..stacks.prediction import PredictionStack
 from ..stacks.release_access import ReleaseAccessStack
 from ..topology import AccountKind, AccountRole
 from .account_stage import AccountStage
+
+MONITORING_PURPOSE = "monitoring"
 
 
 class WorkloadStage(AccountStage):
@@ -67,10 +72,29 @@ class WorkloadStage(AccountStage):
                     key_alias=release.artefacts_key_alias(config),
                 ),
                 alerts_topic=self.operations.alerts.topic,
+                monitoring_bucket=self.naming.bucket(MONITORING_PURPOSE),
             )
             if targets:
                 # The released-model parameters must exist before the stack resolves them.
                 self.hosting.add_stack_dependency(self.release_access, "resolves the released-model parameters")
+
+        if endpoints:
+            self.monitoring = MonitoringStack(
+                self,
+                "Monitoring",
+                self.stack_context,
+                endpoints=endpoints,
+                monitors=[m for m in config.monitors if m.endpoint in {e.name for e in endpoints}],
+                retraining=targets_for(config, role.slug),
+                network=self.network.network,
+                key=self.data.data_key.key,
+                bucket_name=self.naming.bucket(MONITORING_PURPOSE),
+                alerts_topic=self.operations.alerts.topic,
+                alerts_key=self.data.alerts_key.key,
+                logs_key=self.data.logs_key.key,
+            )
+            # Schedules and alarms name the endpoints: they must exist first.
+            self.monitoring.add_stack_dependency(self.hosting, "monitors the endpoints")
 
         hosted = {e.name for e in endpoints}
         predictions = [p for p in config.realtime_predictions if p.endpoint in hosted]
@@ -88,6 +112,14 @@ class WorkloadStage(AccountStage):
                 logs_key=self.data.logs_key.key,
             )
 
+    def links_observability(self) -> bool:
+        return True
+
     def bucket_specs(self) -> list[BucketSpec]:
-        # Captured requests, async and batch outputs land here (book ch9-ch11).
-        return [BucketSpec("Inference", "inference")]
+        # Async and batch outputs (book ch10); captured data, baselines, labels and monitor
+        # reports, cheaper as they age (book ch11).
+        monitoring = LifecycleProps(infrequent_access_days=30, glacier_days=90, noncurrent_version_days=30)
+        return [
+            BucketSpec("Inference", "inference"),
+            BucketSpec("Monitoring", MONITORING_PURPOSE, lifecycle=monitoring),
+        ]

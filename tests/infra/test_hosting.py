@@ -35,7 +35,10 @@ def test_ab_endpoint_has_weighted_variants(synth: Synth) -> None:
     endpoint = only(parts["AWS::SageMaker::Endpoint"])
     assert endpoint["EndpointName"] == "weather-prediction"
     assert endpoint["RetainAllVariantProperties"] is True  # autoscaled capacity survives updates
-    assert endpoint["ExcludeRetainedVariantProperties"] == [{"VariantPropertyType": "DesiredWeight"}]
+    assert endpoint["ExcludeRetainedVariantProperties"] == [
+        {"VariantPropertyType": "DesiredWeight"},  # config weights still apply
+        {"VariantPropertyType": "DataCaptureConfig"},  # and capture settings
+    ]
 
 
 def test_ab_variants_scale_with_target_tracking_and_schedules(synth: Synth) -> None:
@@ -149,9 +152,10 @@ def test_instance_models_are_private_and_isolated(synth: Synth) -> None:
 
 
 def test_dashboard_shows_every_variant_including_shadows(synth: Synth) -> None:
-    dashboard = only(resources_of_type(synth.template("Production", "Hosting"), "AWS::CloudWatch::Dashboard"))
+    """cdk-monitoring-constructs builds the account dashboard in the Monitoring stack (issue #9)."""
+    dashboard = only(resources_of_type(synth.template("Production", "Monitoring"), "AWS::CloudWatch::Dashboard"))
     body = "".join(p if isinstance(p, str) else "" for p in dashboard["DashboardBody"]["Fn::Join"][1])
-    for metric in ("Invocations", "ModelLatency", "Invocation4XXErrors", "Invocation5XXErrors"):
+    for metric in ("Invocations", "ModelLatency", "Invocation4XXErrors", "Invocation5XXErrors", "CPUUtilization"):
         assert metric in body
     assert '"VariantName","ShadowB"' in body and '"VariantName","VariantB"' in body
 

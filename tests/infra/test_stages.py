@@ -34,11 +34,11 @@ def test_stage_env_is_explicit_from_config(synth: Synth, example_config: Platfor
 
 STACKS = {"Data", "Operations"}
 STACKS_BY_KIND = {
-    "SharedServices": STACKS | {"ServiceCatalog", "Images", "ModelRelease"},
+    "SharedServices": STACKS | {"ServiceCatalog", "Images", "ModelRelease", "Observability"},
     "DataLake": STACKS | {"Catalog", "FeatureStore", "Ingestion"},
     "DataScience": STACKS | {"Network", "Access", "Studio", "ServiceCatalog", "DataAccess", "ModelBuild"},
-    "Test": STACKS | {"Network", "Hosting", "ReleaseAccess"},
-    "Production": STACKS | {"Network", "Prediction", "Hosting", "ReleaseAccess"},
+    "Test": STACKS | {"Network", "Hosting", "ReleaseAccess", "Monitoring"},
+    "Production": STACKS | {"Network", "Prediction", "Hosting", "ReleaseAccess", "Monitoring"},
 }
 
 

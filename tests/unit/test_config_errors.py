@@ -240,7 +240,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "monitor cron invalid",
         _set("monitors.0.schedule", "every hour"),
         "monitors[0].schedule",
-        "not a 6-field cron",
+        "is not a Model Monitor schedule",
     ),
     (
         "monitor on unknown endpoint",

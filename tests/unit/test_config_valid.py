@@ -36,8 +36,13 @@ def test_minimal_config_gets_secure_defaults() -> None:
         "models",
         "endpoints",
         "monitors",
+        "retraining",
+        "observability",
         "realtime_predictions",
         "data_lake",
+        "artifacts",
+        "model_builds",
+        "platform_pipeline",
     ):
         data.pop(optional)
     del data["accounts"]["data_science"][0]["studio"]
@@ -45,6 +50,7 @@ def test_minimal_config_gets_secure_defaults() -> None:
     assert config.network.interface_endpoints == DEFAULT_INTERFACE_ENDPOINTS
     assert InterfaceEndpoint.SAGEMAKER_API in config.network.interface_endpoints
     assert config.accounts.data_science[0].studio.idle_timeout_minutes == 60
+    assert config.platform_pipeline is None and config.observability.sink_arn is None
 
 
 def test_existing_vpc_is_accepted() -> None:

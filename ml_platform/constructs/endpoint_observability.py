@@ -1,0 +1,178 @@
+"""Dashboard and alarms of an account's endpoints and monitors, with cdk-monitoring-constructs (book ch9, ch11).
+
+Per endpoint and variant (shadows included): invocations, p99 model latency, 4XX/5XX errors,
+CPU and memory; 5XX alarms per variant; an alarm per monitor metric configured in
+``monitors[].alarm``. Every alarm notifies the account's encrypted alerts topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+import cdk_monitoring_constructs as cmc
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from ..schema.hosting import EndpointConfig
+from ..schema.monitoring import MonitorConfig, MonitorType
+
+INVOCATION_NAMESPACE = "AWS/SageMaker"
+INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
+# Where Model Monitor and Clarify publish their metrics (dimensions Endpoint, MonitoringSchedule).
+MONITOR_NAMESPACES = {
+    MonitorType.DATA_QUALITY: "aws/sagemaker/Endpoints/data-metrics",
+    MonitorType.MODEL_QUALITY: "aws/sagemaker/Endpoints/model-metrics",
+    MonitorType.MODEL_BIAS: "aws/sagemaker/Endpoints/bias-metrics",
+    MonitorType.MODEL_EXPLAINABILITY: "aws/sagemaker/Endpoints/explainability-metrics",
+}
+FIVE_MINUTES = cdk.Duration.minutes(5)
+
+
+def violation_alarm_name(monitor: MonitorConfig) -> str:
+    """Deterministic: the retraining function maps alarm names back to endpoints."""
+    return f"{monitor.schedule_name}-violation"
+
+
+class EndpointObservability(Construct):
+    """Props:
+    dashboard_name: prefix of the account's dashboard (from the naming helper).
+    topic: the encrypted alerts topic every alarm notifies.
+    endpoints: the account's endpoints.
+    monitors: the account's monitors (those with ``alarm`` get one).
+    error_threshold: 5XX errors per variant in five minutes that alarm.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        dashboard_name: str,
+        topic: sns.ITopic,
+        endpoints: Sequence[EndpointConfig],
+        monitors: Sequence[MonitorConfig],
+        error_threshold: int = 5,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.facade = cmc.MonitoringFacade(
+            self,
+            "Facade",
+            alarm_factory_defaults=cmc.AlarmFactoryDefaults(
+                actions_enabled=True,
+                alarm_name_prefix=dashboard_name,
+                action=cmc.SnsAlarmActionStrategy(on_alarm_topic=topic),
+                datapoints_to_alarm=1,
+            ),
+            dashboard_factory=cmc.DefaultDashboardFactory(
+                self,
+                "Dashboards",
+                dashboard_name_prefix=dashboard_name,
+                create_dashboard=True,
+                create_summary_dashboard=False,
+                create_alarm_dashboard=False,
+            ),
+        )
+        for endpoint in endpoints:
+            self._endpoint(endpoint, error_threshold)
+        alarmed = [m for m in monitors if m.alarm is not None]
+        if alarmed:
+            self.facade.add_large_header("Model Monitor and Clarify")
+            for monitor in alarmed:
+                self._violation(monitor)
+
+    def _endpoint(self, endpoint: EndpointConfig, error_threshold: int) -> None:
+        variants = [v.name for v in endpoint.variants] + [s.name for s in endpoint.shadow_variants]
+        instances = all(v.serverless is None for v in endpoint.variants)
+
+        def metric(name: str, statistic: str, variant: str, namespace: str = INVOCATION_NAMESPACE) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace=namespace,
+                metric_name=name,
+                dimensions_map={"EndpointName": endpoint.name, "VariantName": variant},
+                statistic=statistic,
+                period=FIVE_MINUTES,
+                label=variant,
+            )
+
+        errors: list[object] = [
+            cmc.CustomMetricWithAlarm(
+                metric=metric("Invocation5XXErrors", "Sum", v),
+                alarm_friendly_name=f"{v}-5xx",
+                add_alarm={
+                    "Critical": cmc.CustomThreshold(
+                        threshold=error_threshold,
+                        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                        treat_missing_data_override=cloudwatch.TreatMissingData.NOT_BREACHING,
+                    )
+                },
+            )
+            for v in variants
+        ]
+        groups = [
+            cmc.CustomMetricGroup(title="Invocations", metrics=[metric("Invocations", "Sum", v) for v in variants]),
+            cmc.CustomMetricGroup(
+                title="Model latency p99 (µs)", metrics=[metric("ModelLatency", "p99", v) for v in variants]
+            ),
+            cmc.CustomMetricGroup(title="5XX errors", metrics=errors),  # type: ignore[arg-type]
+            cmc.CustomMetricGroup(
+                title="4XX errors", metrics=[metric("Invocation4XXErrors", "Sum", v) for v in variants]
+            ),
+        ]
+        if instances:
+            groups.append(
+                cmc.CustomMetricGroup(
+                    title="CPU and memory (%)",
+                    metrics=[
+                        metric(name, "Average", v, INSTANCE_NAMESPACE)
+                        for v in variants
+                        for name in ("CPUUtilization", "MemoryUtilization")
+                    ],
+                )
+            )
+        self.facade.monitor_custom(
+            metric_groups=groups,
+            human_readable_name=f"Endpoint {endpoint.name} ({endpoint.strategy.value})",
+            alarm_friendly_name=endpoint.name,
+        )
+
+    def _violation(self, monitor: MonitorConfig) -> None:
+        assert monitor.alarm is not None
+        alarm = monitor.alarm
+        violation = cloudwatch.Metric(
+            namespace=MONITOR_NAMESPACES[monitor.type],
+            metric_name=alarm.metric,
+            dimensions_map={"Endpoint": monitor.endpoint, "MonitoringSchedule": monitor.schedule_name},
+            statistic="Maximum",
+            period=cdk.Duration.hours(1),
+            label=alarm.metric,
+        )
+        operator = (
+            cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+            if alarm.comparison == "greater"
+            else cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+        )
+        self.facade.monitor_custom(
+            metric_groups=[
+                cmc.CustomMetricGroup(
+                    title=f"{monitor.endpoint}: {alarm.metric}",
+                    metrics=[
+                        cmc.CustomMetricWithAlarm(
+                            metric=violation,
+                            alarm_friendly_name=monitor.schedule_name,
+                            add_alarm={
+                                "Violation": cmc.CustomThreshold(
+                                    threshold=alarm.threshold,
+                                    comparison_operator=operator,
+                                    alarm_name_override=violation_alarm_name(monitor),
+                                    treat_missing_data_override=cloudwatch.TreatMissingData.NOT_BREACHING,
+                                )
+                            },
+                        )
+                    ],
+                )
+            ],
+            human_readable_name=f"{monitor.schedule_name} ({monitor.type.value})",
+            alarm_friendly_name=monitor.schedule_name,
+        )

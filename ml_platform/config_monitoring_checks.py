@@ -1,4 +1,4 @@
-"""Cross-reference checks of monitoring, retraining and observability (issue #9).
+"""Cross-reference checks of monitoring, retraining, observability (issue #9) and budgets (issue #11).
 
 Messages start with the field path, like every config error.
 """
@@ -47,3 +47,7 @@ def check_monitoring(config: PlatformConfig) -> None:
         raise ValueError(
             f"observability.sink_arn: the sink lives in shared services ({shared}), not {sink.split(':')[4]}"
         )
+    slugs = {"shared", "datalake", "test", "prod", *(t.name for t in config.accounts.data_science)}
+    unknown = sorted(set(config.budgets.monthly_usd) - slugs)
+    if unknown:
+        raise ValueError(f"budgets.monthly_usd: {', '.join(unknown)} is not an account ({', '.join(sorted(slugs))})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 
 from .compliance.rule_packs import register_rule_packs
-from .config import PlatformConfig
+from .config import REQUIRED_TAGS, STAGE_TAGS, PlatformConfig
 from .stacks.platform_pipeline import ARTIFACT_LOGS_PREFIX, PIPELINE_STACK_ID, PlatformPipelineStack
 from .stages.account_stage import AccountStage
 from .stages.data_lake import DataLakeStage
@@ -21,6 +21,11 @@ STAGE_CLASSES: dict[AccountKind, type[AccountStage]] = {
     AccountKind.TEST: WorkloadStage,
     AccountKind.PROD: WorkloadStage,
 }
+
+
+def mandatory_tags(config: PlatformConfig) -> list[str]:
+    """The cost-allocation tags every taggable resource must carry (XC-3)."""
+    return sorted({*REQUIRED_TAGS, *STAGE_TAGS, *config.tags})
 
 
 def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = True) -> list[AccountStage]:
@@ -42,5 +47,5 @@ def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = T
             cdk.Tags.of(pipeline).add(key, value)
         cdk.Tags.of(pipeline).add("Team", shared.role.team)
     if rule_packs:
-        register_rule_packs(app)
+        register_rule_packs(app, required_tags=mandatory_tags(config))
     return stages

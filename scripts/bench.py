@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml_platform.context import prefer_venv_node  # noqa: E402
+from ml_platform.cost.estimate import estimate, load_prices, templates_in  # noqa: E402
 
 EXAMPLE = ROOT / "config" / "example.yaml"
 
@@ -86,6 +87,8 @@ def main() -> int:
             for _ in range(args.runs)
         )
         example_s, example_r = _synth(EXAMPLE, work / "example", args.runs)
+        prices = load_prices()
+        idle = sum(sum(c.values()) for c in estimate(templates_in(work / "example"), prices).values())
         double_s, double_r = _synth(doubled_config(work / "double.yaml"), work / "double", args.runs)
         tests = None if args.no_tests else _timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], env)
     rows = [
@@ -112,6 +115,13 @@ def main() -> int:
             "<= 1 means no worse than linear",
         ),
     ]
+    rows.append(
+        (
+            "example config idle cost (scripts/estimate_cost.py)",
+            f"{idle:,.0f} {prices['currency']}/month",
+            "list prices recorded 2026-11; per class: python scripts/estimate_cost.py",
+        )
+    )
     ingestion = _ingestion_bench(args.runs)
     rows.append(
         (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,7 @@ class Synth:
     template_files: dict[str, str]  # "Stage/Stack" -> path relative to outdir
     validation_error: str | None = None  # set when the rule packs failed the first synth
     products: dict[str, dict[str, Any]] = field(default_factory=dict)  # product stack file stem -> template
+    checkov: subprocess.Popen[str] | None = None  # started on the templates by the session fixture
 
     def product(self, name: str) -> dict[str, Any]:
         """The Service Catalog product template whose file name contains ``name`` (e.g. NotebookProduct)."""
@@ -58,6 +60,15 @@ class Synth:
 
 
 APP_LEVEL = "App"  # pseudo stage of the stacks directly under the App
+CHECKOV = PROJECT_ROOT / ".venv-checkov" / "bin" / "checkov"
+
+
+def start_checkov(outdir: Path) -> subprocess.Popen[str] | None:
+    """checkov over every template under ``outdir``, JSON on stdout; None when not installed."""
+    if not CHECKOV.exists():
+        return None
+    command = [str(CHECKOV), "-d", str(outdir), "--framework", "cloudformation", "--quiet", "--compact", "-o", "json"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def new_app(outdir: Path) -> cdk.App:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, NagPack, NIST80053R5Checks
+
+from .sagemaker_pack import PlatformSageMakerChecks
 
 
 def rule_packs() -> list[NagPack]:
@@ -11,6 +15,9 @@ def rule_packs() -> list[NagPack]:
     return [AwsSolutionsChecks(), NIST80053R5Checks()]
 
 
-def register_rule_packs(app: cdk.App) -> None:
-    """Once on the App: the plugins walk every Stage's templates after synthesis."""
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app))
+def register_rule_packs(app: cdk.App, required_tags: Sequence[str] = ()) -> None:
+    """Once on the App: the plugins walk every Stage's templates after synthesis. The
+    platform's own pack (issue #11) also checks the config's cost-allocation tags."""
+    cdk.Validations.of(app).add_plugins(
+        AwsSolutionsChecks(app), NIST80053R5Checks(app), PlatformSageMakerChecks(required_tags)
+    )

@@ -15,6 +15,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ..compliance.acknowledgements import acknowledge
 from ..schema.deployment import BlueGreenConfig, TrafficShift
 from ..schema.hosting import EndpointConfig, ModelConfig
 from .endpoint_alarms import EndpointAlarms
@@ -172,6 +173,16 @@ class HostedEndpoint(Construct):
             ),
             enable_network_isolation=model.network_isolation and not serverless,
         )
+        if serverless:
+            acknowledge(
+                cfn_model,
+                {
+                    "PlatformSageMaker::SM-ModelIsolated": (
+                        "Serverless inference supports neither VPC config nor network isolation; config "
+                        "validation keeps serverless endpoints out of prod (docs/hosting.md)."
+                    )
+                },
+            )
         return cfn_model.attr_model_name
 
     def _deployment(self, settings: BlueGreenConfig) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:

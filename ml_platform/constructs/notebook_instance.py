@@ -48,4 +48,10 @@ class NotebookInstance(Construct):
             root_access="Disabled",
             lifecycle_config_name=lifecycle_config_name,
             volume_size_in_gb=volume_size_gb,
+            # IMDSv2 only: session tokens for the instance metadata (checkov CKV_AWS_371).
+            instance_metadata_service_configuration=(
+                sagemaker.CfnNotebookInstance.InstanceMetadataServiceConfigurationProperty(
+                    minimum_instance_metadata_service_version="2"
+                )
+            ),
         )

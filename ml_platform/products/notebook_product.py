@@ -19,9 +19,11 @@ from .launch_parameters import PlatformProduct, platform_value, product_scope_va
 
 PRODUCT_NAME = "Basic SageMaker Notebook Instance Environment"
 # Bump when the template changes (synth fails otherwise); list the old ones to keep them.
-CURRENT_VERSION = "release-1.0"
+CURRENT_VERSION = "release-1.1"
+# Release notes: 1.0 initial; 1.1 instance metadata through IMDSv2 only (docs/service-catalog.md).
+VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (1.1: IMDSv2 only)"
 LOGS_PREFIX = "notebook-products/"
-PREVIOUS_VERSIONS: tuple[str, ...] = ()
+PREVIOUS_VERSIONS: tuple[str, ...] = ("release-1.0",)
 
 
 class NotebookProduct(PlatformProduct):

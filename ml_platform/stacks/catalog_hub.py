@@ -136,7 +136,8 @@ class ServiceCatalogHubStack(PlatformStack):
             current_version_name=module.CURRENT_VERSION,
             current_version_locked=True,
             directory=str(VERSIONS_DIR),
-            description="Initial product release",
+            # One description for every version of a product (ProductStackHistory applies it to all).
+            description=getattr(module, "VERSION_DESCRIPTION", "Initial product release"),
         )
         versions = [history.current_version()]
         versions += [history.version_from_snapshot(name) for name in module.PREVIOUS_VERSIONS]

@@ -11,6 +11,7 @@ from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
 from .. import platform_parameters as params
+from ..compliance.acknowledgements import acknowledge
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.portfolio_lookup import PortfolioLookup
 from ..constructs.scoped_policy import ScopedPolicy
@@ -52,6 +53,15 @@ class ServiceCatalogSpokeStack(PlatformStack):
             name=naming.resource("sc-product-boundary"),
             description="Permissions boundary of every role a Service Catalog product creates",
             grants=product_boundary_grants(),
+        )
+        acknowledge(
+            boundary.policy,
+            {
+                "PlatformSageMaker::SM-NoWildcardPassRole": (
+                    "A permissions boundary grants nothing: it caps product roles, whose own policies scope "
+                    "iam:PassRole to the platform's role prefix (docs/service-catalog.md)."
+                )
+            },
         )
         self.publish(
             params.PRODUCT_PERMISSIONS_BOUNDARY,

@@ -8,6 +8,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ..compliance.acknowledgements import acknowledge
 from ..constructs.ml_vpc import MlVpc
 from ..schema.network import LOG_RETENTION_DAYS, VpcConfig
 from .base import PlatformStack, StackContext
@@ -52,3 +53,16 @@ class NetworkStack(PlatformStack):
             existing_vpc_id=vpc.existing_vpc_id,
             existing_subnet_ids=vpc.existing_subnet_ids,
         )
+        # CDK's singleton provider that removes the default security group's rules: a generic
+        # CfnResource, which the Tags aspect cannot tag.
+        provider = self.node.try_find_child("Custom::VpcRestrictDefaultSGCustomResourceProvider")
+        if provider is not None:
+            acknowledge(
+                provider,
+                {
+                    "PlatformSageMaker::SM-CostAllocationTags": (
+                        "CDK's default-security-group cleanup provider is a plain CfnResource the Tags aspect "
+                        "cannot reach; it costs nothing while idle."
+                    )
+                },
+            )

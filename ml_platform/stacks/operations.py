@@ -8,7 +8,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_oam as oam
 from constructs import Construct
 
+from ..constructs.account_budget import AccountBudget
 from ..constructs.alerts_topic import AlertsTopic
+from ..schema.cost import BudgetsConfig
 from .base import PlatformStack, StackContext
 
 
@@ -25,6 +27,7 @@ class OperationsStack(PlatformStack):
         alert_emails: Sequence[str] = (),
         observability_sink_arn: str | None = None,
         observability_resource_types: Sequence[str] = (),
+        budget: BudgetsConfig | None = None,
     ) -> None:
         naming = context.naming
         super().__init__(
@@ -41,6 +44,16 @@ class OperationsStack(PlatformStack):
             encryption_key=alerts_key,
             email_subscribers=alert_emails,
         )
+        if budget is not None:
+            AccountBudget(
+                self,
+                "Budget",
+                budget_name=naming.resource("monthly", 100),
+                limit_usd=budget.limit_for(naming.slug),
+                thresholds_percent=budget.thresholds_percent,
+                forecast_alert=budget.forecast_alert,
+                topic=self.alerts.topic,
+            )
         if observability_sink_arn is not None:
             # Book ch14: this account's metrics and logs show in the shared services dashboards.
             self.observability_link = oam.CfnLink(

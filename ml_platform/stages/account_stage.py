@@ -50,6 +50,7 @@ class AccountStage(cdk.Stage):
             alert_emails=config.organisation.alert_emails,
             observability_sink_arn=config.observability.sink_arn if self.links_observability() else None,
             observability_resource_types=config.observability.resource_types,
+            budget=config.budgets,
         )
 
     def links_observability(self) -> bool:

@@ -89,6 +89,7 @@ def test_the_check_catches_a_breaking_edit(synth: Synth, tmp_path: Path) -> None
     data["service_catalog"]["share_with"] = ["weatherproduct", "weatherlab"]
     data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherproduct", "weatherlab"]
     data["model_builds"][1]["team"] = "weatherlab"
+    data["budgets"]["monthly_usd"]["weatherlab"] = data["budgets"]["monthly_usd"].pop("weatherresearch")
     edited = synthesize(config_from(data), tmp_path, rule_packs=False).templates
     missing = _stateful_ids(synth.templates) - _stateful_ids(edited)
     assert (

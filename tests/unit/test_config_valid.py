@@ -102,6 +102,7 @@ def test_every_example_field_is_documented() -> None:
     walk({k: v for k, v in data.items() if k != "tags"})
     features = {f for group in data["feature_groups"] for f in group["features"]}
     features |= {c for table in data["data_lake"]["curated_tables"] for c in table["columns"]}  # data, not schema
+    features |= set(data["budgets"]["monthly_usd"])  # account slugs, data
     for build in data["model_builds"]:  # hyperparameter names are the algorithm's, not the schema's
         features |= set(build["training"].get("hyperparameters", {}))
         features |= set(build.get("tuning", {}).get("ranges", {}))

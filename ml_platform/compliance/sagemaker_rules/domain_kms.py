@@ -1,0 +1,18 @@
+"""Studio home directories (EFS) and app volumes use a customer key (book ch13, XC-4)."""
+
+from __future__ import annotations
+
+from .base import Resource, Rule, props
+
+
+def _check(resource: Resource) -> str | None:
+    return None if props(resource).get("KmsKeyId") else "no KmsKeyId"
+
+
+RULE = Rule(
+    "SM-DomainKms",
+    ("AWS::SageMaker::Domain",),
+    "book ch13 (encryption at rest)",
+    "Studio domains encrypt with a customer-managed KMS key",
+    _check,
+)

@@ -21,7 +21,7 @@ from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, duplicates
 from .schema.catalog import ServiceCatalogConfig
-from .schema.cost import BudgetsConfig
+from .schema.cost import BudgetsConfig, LayoutConfig
 from .schema.datalake import DataLakeConfig
 from .schema.features import FeatureGroupConfig, RealtimePredictionConfig
 from .schema.hosting import EndpointConfig, ModelConfig
@@ -54,6 +54,7 @@ class PlatformConfig(StrictModel):
         default=(), description="Model build pipelines started by monitor violations."
     )
     budgets: BudgetsConfig = Field(default=BudgetsConfig(), description="Monthly AWS Budget per account.")
+    layout: LayoutConfig = Field(default=LayoutConfig(), description="Stacks per hosting account (large configs).")
     observability: ObservabilityConfig = Field(
         default=ObservabilityConfig(), description="Cross-account CloudWatch observability."
     )

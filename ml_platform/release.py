@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from .config import PlatformConfig
 from .naming import Naming, partition_for
 from .platform_parameters import NAMESPACE
+from .scale import shard_of, shard_stack_id
 
 ARTEFACTS_PURPOSE = "artefacts"  # bucket and key purpose in shared services
 MODEL_EVENTS_PURPOSE = "model-events"  # shared services event bus
@@ -87,6 +88,7 @@ class ReleaseTarget:
     environment: str  # "test" or "prod" (HostingAccount value)
     account: str
     stack_name: str
+    label: str  # unique per release: "Test", "Prod", "Prod3" (the stack's shard)
     released: tuple[str, ...]  # SSM parameters set to the approved package ARN
     parameters: tuple[str, ...]  # every parameter of the stack (re-resolved, values kept)
 
@@ -101,11 +103,21 @@ class ReleasedGroup:
     targets: tuple[ReleaseTarget, ...]
 
 
-def released_models(config: PlatformConfig, environment: str) -> tuple[str, ...]:
-    """Models hosted in one environment that follow releases, sorted."""
+def hosting_stack_id(config: PlatformConfig, environment: str, endpoint: str) -> str:
+    """The hosting stack (construct ID) that holds an endpoint (issue #13, ``scale``)."""
+    return shard_stack_id(HOSTING_STACK_ID, shard_of(endpoint, config.layout.hosting_stacks(environment)))
+
+
+def released_models(config: PlatformConfig, environment: str, stack_id: str | None = None) -> tuple[str, ...]:
+    """Models hosted in one environment (or one of its stacks) that follow releases, sorted."""
     following = {m.name for m in config.models if m.follow_releases}
     used = {
-        v.model for e in config.endpoints if e.account.value == environment for v in e.variants if v.model in following
+        v.model
+        for e in config.endpoints
+        if e.account.value == environment
+        and (stack_id is None or hosting_stack_id(config, environment, e.name) == stack_id)
+        for v in e.variants
+        if v.model in following
     }
     return tuple(sorted(used))
 
@@ -124,15 +136,23 @@ def released_groups(config: PlatformConfig) -> list[ReleasedGroup]:
         }
         targets = []
         for environment, hosting in (("test", config.accounts.test), ("prod", config.accounts.prod)):
-            hosted = released_models(config, environment)
-            released = tuple(released_ssm_parameter(m) for m in hosted if m in models)
-            if not released:
-                continue
             naming = config.naming(environment, hosting.account_id)
-            parameters = (BOOTSTRAP_PARAMETER, *(released_parameter(m) for m in hosted))
-            targets.append(
-                ReleaseTarget(environment, hosting.account_id, naming.stack(HOSTING_STACK_ID), released, parameters)
+            stack_ids = sorted(
+                {
+                    hosting_stack_id(config, environment, e.name)
+                    for e in config.endpoints
+                    if e.account.value == environment
+                }
             )
+            for stack_id in stack_ids:
+                hosted = released_models(config, environment, stack_id)
+                released = tuple(released_ssm_parameter(m) for m in hosted if m in models)
+                if not released:
+                    continue
+                parameters = (BOOTSTRAP_PARAMETER, *(released_parameter(m) for m in hosted))
+                label = environment.capitalize() + stack_id.removeprefix(HOSTING_STACK_ID)
+                stack = naming.stack(stack_id)
+                targets.append(ReleaseTarget(environment, hosting.account_id, stack, label, released, parameters))
         if targets:
             groups.append(ReleasedGroup(teams[account], account, group, tuple(targets)))
     return groups

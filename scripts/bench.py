@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from ml_platform.context import prefer_venv_node  # noqa: E402
 from ml_platform.cost.estimate import estimate, load_prices, templates_in  # noqa: E402
+from ml_platform.large_config import large_config  # noqa: E402
 
 EXAMPLE = ROOT / "config" / "example.yaml"
 
@@ -90,6 +91,21 @@ def main() -> int:
         prices = load_prices()
         idle = sum(sum(c.values()) for c in estimate(templates_in(work / "example"), prices).values())
         double_s, double_r = _synth(doubled_config(work / "double.yaml"), work / "double", args.runs)
+        large_file = work / "large.yaml"
+        large_file.write_text(yaml.safe_dump(large_config(yaml.safe_load(EXAMPLE.read_text()))))
+        large_s, large_r = _synth(large_file, work / "large", args.runs)
+        profile = json.loads(
+            subprocess.run(
+                [sys.executable, "scripts/profile_synth.py", str(large_file), str(work / "profile")],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         tests = None if args.no_tests else _timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], env)
     rows = [
         ("trivial one-bucket app synth", f"{trivial:.2f} s", ""),
@@ -113,6 +129,17 @@ def main() -> int:
             "growth: time ratio / resource ratio",
             f"{(double_s / example_s) / (double_r / example_r):.2f}",
             "<= 1 means no worse than linear",
+        ),
+        (
+            "large config synth (20 teams, 100 endpoints)",
+            f"{large_s:.2f} s",
+            f"{large_r} resources, {1000 * large_s / large_r:.1f} ms/resource",
+        ),
+        (
+            "large config: where the time goes",
+            f"build {profile['build_seconds']} s (jsii {profile['build_jsii_seconds']} s), "
+            f"synth {profile['synth_seconds']} s",
+            "build = Python constructs and their jsii calls; synth = Node: templates, rule packs",
         ),
     ]
     rows.append(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +35,41 @@ def synth(example_config: PlatformConfig, tmp_path_factory: pytest.TempPathFacto
     yield result
     if result.checkov is not None and result.checkov.poll() is None:
         result.checkov.kill()
+
+
+_LARGE: dict[str, object] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the scale synths (issue #13) in the background at once: they take ~30 s of one core."""
+    if any("test_scale" in str(arg) or arg in ("tests", "tests/infra") for arg in session.config.args) or not any(
+        str(arg).startswith("tests/") for arg in session.config.args
+    ):
+        out = Path(tempfile.mkdtemp(prefix="scale-"))
+        script = Path(__file__).resolve().parent.parent / "scripts" / "synth_large.py"
+        _LARGE["out"] = out
+        _LARGE["process"] = subprocess.Popen(
+            [sys.executable, str(script), str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+
+@pytest.fixture(scope="session")
+def large_synth() -> Callable[[], dict[str, object]]:
+    """Waits for the background scale synths and returns their summary."""
+
+    def wait() -> dict[str, object]:
+        process = _LARGE.get("process")
+        if process is None:  # e.g. a single test file run: synthesize now
+            out = Path(tempfile.mkdtemp(prefix="scale-"))
+            script = Path(__file__).resolve().parent.parent / "scripts" / "synth_large.py"
+            process = subprocess.Popen(
+                [sys.executable, str(script), str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            _LARGE.update(out=out, process=process)
+        assert isinstance(process, subprocess.Popen)
+        _, stderr = process.communicate(timeout=900)
+        assert process.returncode == 0, stderr[-3000:]
+        summary: dict[str, object] = json.loads((Path(str(_LARGE["out"])) / "summary.json").read_text())
+        return summary
+
+    return wait

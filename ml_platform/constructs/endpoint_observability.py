@@ -1,8 +1,9 @@
-"""Dashboard and alarms of an account's endpoints and monitors, with cdk-monitoring-constructs (book ch9, ch11).
+"""Alarms of the endpoints and monitors of one hosting stack, with cdk-monitoring-constructs (book ch9, ch11).
 
-Per endpoint and variant (shadows included): invocations, p99 model latency, 4XX/5XX errors,
-CPU and memory; 5XX alarms per variant; an alarm per monitor metric configured in
-``monitors[].alarm``. Every alarm notifies the account's encrypted alerts topic.
+5XX alarms per variant (shadows included) and an alarm per monitor metric configured in
+``monitors[].alarm``; every alarm notifies the account's encrypted alerts topic. They live
+with their endpoint (issue #13); the account's dashboard (``AccountDashboard``) shows all
+endpoints through metric searches.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from ..schema.hosting import EndpointConfig
 from ..schema.monitoring import MonitorConfig, MonitorType
 
 INVOCATION_NAMESPACE = "AWS/SageMaker"
-INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
 # Where Model Monitor and Clarify publish their metrics (dimensions Endpoint, MonitoringSchedule).
 MONITOR_NAMESPACES = {
     MonitorType.DATA_QUALITY: "aws/sagemaker/Endpoints/data-metrics",
@@ -37,7 +37,7 @@ def violation_alarm_name(monitor: MonitorConfig) -> str:
 
 class EndpointObservability(Construct):
     """Props:
-    dashboard_name: prefix of the account's dashboard (from the naming helper).
+    alarm_prefix: prefix of the alarm names (from the naming helper).
     topic: the encrypted alerts topic every alarm notifies.
     endpoints: the account's endpoints.
     monitors: the account's monitors (those with ``alarm`` get one).
@@ -49,7 +49,7 @@ class EndpointObservability(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        dashboard_name: str,
+        alarm_prefix: str,
         topic: sns.ITopic,
         endpoints: Sequence[EndpointConfig],
         monitors: Sequence[MonitorConfig],
@@ -61,15 +61,15 @@ class EndpointObservability(Construct):
             "Facade",
             alarm_factory_defaults=cmc.AlarmFactoryDefaults(
                 actions_enabled=True,
-                alarm_name_prefix=dashboard_name,
+                alarm_name_prefix=alarm_prefix,
                 action=cmc.SnsAlarmActionStrategy(on_alarm_topic=topic),
                 datapoints_to_alarm=1,
             ),
             dashboard_factory=cmc.DefaultDashboardFactory(
                 self,
                 "Dashboards",
-                dashboard_name_prefix=dashboard_name,
-                create_dashboard=True,
+                dashboard_name_prefix=alarm_prefix,
+                create_dashboard=False,
                 create_summary_dashboard=False,
                 create_alarm_dashboard=False,
             ),
@@ -78,17 +78,15 @@ class EndpointObservability(Construct):
             self._endpoint(endpoint, error_threshold)
         alarmed = [m for m in monitors if m.alarm is not None]
         if alarmed:
-            self.facade.add_large_header("Model Monitor and Clarify")
             for monitor in alarmed:
                 self._violation(monitor)
 
     def _endpoint(self, endpoint: EndpointConfig, error_threshold: int) -> None:
         variants = [v.name for v in endpoint.variants] + [s.name for s in endpoint.shadow_variants]
-        instances = all(v.serverless is None for v in endpoint.variants)
 
-        def metric(name: str, statistic: str, variant: str, namespace: str = INVOCATION_NAMESPACE) -> cloudwatch.Metric:
+        def metric(name: str, statistic: str, variant: str) -> cloudwatch.Metric:
             return cloudwatch.Metric(
-                namespace=namespace,
+                namespace=INVOCATION_NAMESPACE,
                 metric_name=name,
                 dimensions_map={"EndpointName": endpoint.name, "VariantName": variant},
                 statistic=statistic,
@@ -110,27 +108,7 @@ class EndpointObservability(Construct):
             )
             for v in variants
         ]
-        groups = [
-            cmc.CustomMetricGroup(title="Invocations", metrics=[metric("Invocations", "Sum", v) for v in variants]),
-            cmc.CustomMetricGroup(
-                title="Model latency p99 (µs)", metrics=[metric("ModelLatency", "p99", v) for v in variants]
-            ),
-            cmc.CustomMetricGroup(title="5XX errors", metrics=errors),  # type: ignore[arg-type]
-            cmc.CustomMetricGroup(
-                title="4XX errors", metrics=[metric("Invocation4XXErrors", "Sum", v) for v in variants]
-            ),
-        ]
-        if instances:
-            groups.append(
-                cmc.CustomMetricGroup(
-                    title="CPU and memory (%)",
-                    metrics=[
-                        metric(name, "Average", v, INSTANCE_NAMESPACE)
-                        for v in variants
-                        for name in ("CPUUtilization", "MemoryUtilization")
-                    ],
-                )
-            )
+        groups = [cmc.CustomMetricGroup(title="5XX errors", metrics=errors)]  # type: ignore[arg-type]
         self.facade.monitor_custom(
             metric_groups=groups,
             human_readable_name=f"Endpoint {endpoint.name} ({endpoint.strategy.value})",

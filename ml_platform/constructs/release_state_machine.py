@@ -61,13 +61,18 @@ class ReleaseStateMachine(Construct):
         done = self._notify("NotifyReleased", f"Released {group.group}").next(sfn.Succeed(self, "Released"))
 
         chain: sfn.IChainable = done
-        for target in reversed(group.targets):
-            deployer = iam.Role.from_role_arn(
-                self, f"Deployer{target.environment.capitalize()}", deployer_roles[target.account], mutable=False
+        first_prod = next((t for t in group.targets if t.environment == "prod"), None)
+        deployers = {
+            account: sfn.Credentials(
+                role=sfn.TaskRole.from_role(
+                    iam.Role.from_role_arn(self, f"Deployer{account}", deployer_roles[account], mutable=False)
+                )
             )
-            credentials = sfn.Credentials(role=sfn.TaskRole.from_role(deployer))
-            chain = self._deploy(target, credentials, failed, chain)
-            if target.environment == "prod":
+            for account in sorted({t.account for t in group.targets})
+        }
+        for target in reversed(group.targets):
+            chain = self._deploy(target, deployers[target.account], failed, chain)
+            if target is first_prod:  # one approval before the first prod stack
                 chain = self._approval(group, approval_days, failed).next(chain)
 
         self.state_machine = sfn.StateMachine(
@@ -118,7 +123,7 @@ class ReleaseStateMachine(Construct):
     def _deploy(
         self, target: ReleaseTarget, credentials: sfn.Credentials, failed: sfn.IChainable, next_state: sfn.IChainable
     ) -> sfn.IChainable:
-        env = target.environment.capitalize()
+        env = target.label
         stack_arn = (
             f"arn:{cdk.Aws.PARTITION}:cloudformation:{cdk.Aws.REGION}:{target.account}:stack/{target.stack_name}/*"
         )

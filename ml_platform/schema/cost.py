@@ -1,4 +1,4 @@
-"""Cost guardrails: a monthly AWS Budget per account, alerts to its encrypted topic (book ch10, ch13)."""
+"""Cost guardrails (book ch10, ch13) and the stack layout that keeps large configs deployable (issue #13)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,18 @@ class BudgetsConfig(StrictModel):
 
     def limit_for(self, slug: str) -> float:
         return self.monthly_usd.get(slug, self.default_monthly_usd)
+
+
+class LayoutConfig(StrictModel):
+    """How many stacks hold each hosting account's endpoints (issue #13, docs/scale.md).
+
+    An endpoint's stack is a hash of its name modulo this number: adding endpoints never moves
+    others, but changing the number does. Set it before the first deploy (about 30 endpoints per
+    stack keep every template well inside CloudFormation's limits).
+    """
+
+    test_hosting_stacks: int = Field(default=1, ge=1, le=50, description="Stacks for test's endpoints.")
+    prod_hosting_stacks: int = Field(default=1, ge=1, le=50, description="Stacks for prod's endpoints.")
+
+    def hosting_stacks(self, environment: str) -> int:
+        return self.test_hosting_stacks if environment == "test" else self.prod_hosting_stacks

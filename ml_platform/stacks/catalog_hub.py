@@ -4,6 +4,7 @@ to the data science accounts (book ch2, ch14; SC-1..SC-6, AS-1, AS-2)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 
@@ -135,7 +136,10 @@ class ServiceCatalogHubStack(PlatformStack):
             product_stack=product_class(self, f"{construct_id}Product", stage_tag_keys=stage_tag_keys),
             current_version_name=module.CURRENT_VERSION,
             current_version_locked=True,
-            directory=str(VERSIONS_DIR),
+            # Relative to the project root (where synth runs): CDK Pipelines names the asset
+            # actions of old versions after this path, and an absolute path would rename them in
+            # every checkout (a self-mutation loop in CodeBuild, whose paths change per build).
+            directory=os.path.relpath(VERSIONS_DIR, PROJECT_ROOT),
             # One description for every version of a product (ProductStackHistory applies it to all).
             description=getattr(module, "VERSION_DESCRIPTION", "Initial product release"),
         )

@@ -10,6 +10,8 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..constructs import sagemaker_scope as platform_grants
+from ..constructs.endpoint_monitors import EndpointMonitors
+from ..constructs.endpoint_observability import EndpointObservability
 from ..constructs.hosted_endpoint import AsyncOutput, HostedEndpoint
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.sagemaker_role import SageMakerRole
@@ -18,6 +20,7 @@ from ..naming import partition_for
 from ..personas import MODEL_GRANTS, grants_for
 from ..release import released_parameter, released_ssm_parameter
 from ..schema.hosting import EndpointConfig, ModelConfig
+from ..schema.monitoring import MonitorConfig
 from .base import PlatformStack, StackContext
 
 
@@ -48,6 +51,8 @@ class HostingStack(PlatformStack):
         artefacts: platform_grants.ModelArtefacts,
         alerts_topic: sns.ITopic,
         monitoring_bucket: str,
+        monitors: Sequence[MonitorConfig] = (),
+        role_suffix: str = "",
     ) -> None:
         super().__init__(
             scope,
@@ -104,7 +109,7 @@ class HostingStack(PlatformStack):
         self.model_role = SageMakerRole(
             self,
             "ModelRole",
-            role_name=self.naming.resource("sm-models"),
+            role_name=self.naming.resource(f"sm-models{role_suffix}"),
             description="Execution role of the hosted models: artefacts, images, logs, async results",
             grants=grants,
         )
@@ -135,6 +140,27 @@ class HostingStack(PlatformStack):
             )
             hosted.node.add_dependency(self.model_role)
             self.endpoints[endpoint.name] = hosted
+        # Everything of an endpoint lives in its stack (issue #13): monitors and alarms too.
+        if monitors:
+            self.monitors = EndpointMonitors(
+                self,
+                "Monitors",
+                monitors=monitors,
+                role_name=self.naming.resource(f"sm-monitoring{role_suffix}"),
+                bucket_name=monitoring_bucket,
+                key=key,
+                network=network,
+            )
+            for monitor in monitors:  # a schedule names its endpoint: the endpoint comes first
+                self.monitors.monitors[monitor.schedule_name].node.add_dependency(self.endpoints[monitor.endpoint])
+        self.alarms = EndpointObservability(
+            self,
+            "Alarms",
+            alarm_prefix=self.naming.resource("endpoints", 200),
+            topic=alerts_topic,
+            endpoints=endpoints,
+            monitors=monitors,
+        )
 
     def _async_topics(self, endpoint: str, key: kms.IKey) -> tuple[sns.Topic, sns.Topic]:
         """Encrypted success and error topics of an asynchronous endpoint (book ch10)."""

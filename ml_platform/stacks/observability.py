@@ -3,17 +3,14 @@ and an overview dashboard of every endpoint across accounts (book ch14; XA-1).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import aws_cdk as cdk
-import cdk_monitoring_constructs as cmc
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_oam as oam
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ..constructs.account_dashboard import AccountDashboard
 from ..naming import partition_for
-from ..schema.hosting import EndpointConfig
 from .base import PlatformStack, StackContext
 
 
@@ -28,8 +25,7 @@ class ObservabilityStack(PlatformStack):
         *,
         source_accounts: Sequence[str],
         resource_types: Sequence[str],
-        endpoints: Mapping[str, Sequence[EndpointConfig]],
-        alerts_topic: sns.ITopic,
+        hosting_accounts: Sequence[tuple[str, str]],
     ) -> None:
         super().__init__(
             scope,
@@ -58,52 +54,11 @@ class ObservabilityStack(PlatformStack):
             },
         )
         cdk.CfnOutput(self, "SinkArn", value=self.sink.attr_arn, description="Put into observability.sink_arn")
-        facade = cmc.MonitoringFacade(
+        # Metric searches per account: the overview lists every endpoint without naming any, so
+        # adding endpoints does not change this stack (issue #13).
+        self.overview = AccountDashboard(
             self,
             "Overview",
-            alarm_factory_defaults=cmc.AlarmFactoryDefaults(
-                actions_enabled=True,
-                alarm_name_prefix=self.naming.resource("overview"),
-                action=cmc.SnsAlarmActionStrategy(on_alarm_topic=alerts_topic),
-            ),
-            dashboard_factory=cmc.DefaultDashboardFactory(
-                self,
-                "Dashboards",
-                dashboard_name_prefix=self.naming.resource("overview"),
-                create_dashboard=True,
-                create_summary_dashboard=False,
-                create_alarm_dashboard=False,
-            ),
+            dashboard_name=self.naming.resource("overview"),
+            accounts=[(f"Endpoints of {label} ({account})", account) for label, account in hosting_accounts],
         )
-        for account, hosted in sorted(endpoints.items()):
-            if not hosted:
-                continue
-            facade.add_large_header(f"Endpoints of account {account}")
-            for endpoint in hosted:
-                facade.monitor_custom(
-                    metric_groups=[
-                        cmc.CustomMetricGroup(
-                            title=title,
-                            metrics=[
-                                cloudwatch.Metric(
-                                    namespace="AWS/SageMaker",
-                                    metric_name=metric,
-                                    dimensions_map={"EndpointName": endpoint.name, "VariantName": variant.name},
-                                    statistic=statistic,
-                                    period=cdk.Duration.minutes(5),
-                                    account=account,
-                                    region=self.region,
-                                    label=variant.name,
-                                )
-                                for variant in endpoint.variants
-                            ],
-                        )
-                        for title, metric, statistic in (
-                            ("Invocations", "Invocations", "Sum"),
-                            ("Model latency p99 (µs)", "ModelLatency", "p99"),
-                            ("5XX errors", "Invocation5XXErrors", "Sum"),
-                        )
-                    ],
-                    human_readable_name=f"{endpoint.name} ({account})",
-                    alarm_friendly_name=endpoint.name,
-                )

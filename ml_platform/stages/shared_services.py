@@ -59,11 +59,7 @@ class SharedServicesStage(AccountStage):
             self.stack_context,
             source_accounts=teams + hosting,
             resource_types=config.observability.resource_types,
-            endpoints={
-                account.account_id: [e for e in config.endpoints if e.account.value == env]
-                for env, account in (("test", config.accounts.test), ("prod", config.accounts.prod))
-            },
-            alerts_topic=self.operations.alerts.topic,
+            hosting_accounts=[("test", config.accounts.test.account_id), ("prod", config.accounts.prod.account_id)],
         )
 
     def bucket_specs(self) -> list[BucketSpec]:

@@ -6,10 +6,12 @@ from constructs import Construct
 
 from .. import release
 from ..config import PlatformConfig
+from ..constructs.endpoint_observability import violation_alarm_name
 from ..constructs.sagemaker_scope import ModelArtefacts
 from ..constructs.secure_bucket import LifecycleProps
 from ..cross_account import role_arn
 from ..retraining import targets_for
+from ..schema.hosting import EndpointConfig
 from ..schema.network import HOSTING_INTERFACE_ENDPOINTS
 from ..stacks.account_data import BucketSpec
 from ..stacks.feature_store import feature_store_role_name
@@ -55,46 +57,20 @@ class WorkloadStage(AccountStage):
                 released_models={m: initial[m] for m in release.released_models(config, role.slug)},
             )
         if endpoints:
-            self.hosting = HostingStack(
-                self,
-                release.HOSTING_STACK_ID,
-                self.stack_context,
-                endpoints=endpoints,
-                models=config.models,
-                network=self.network.network,
-                key=self.data.data_key.key,
-                bucket_name=self.naming.bucket("inference"),
-                image_accounts=[config.accounts.shared_services.account_id],
-                artefacts=ModelArtefacts(
-                    bucket=release.artefacts_bucket(config),
-                    prefix="*",
-                    key_account=config.accounts.shared_services.account_id,
-                    key_alias=release.artefacts_key_alias(config),
-                ),
-                alerts_topic=self.operations.alerts.topic,
-                monitoring_bucket=self.naming.bucket(MONITORING_PURPOSE),
-            )
-            if targets:
-                # The released-model parameters must exist before the stack resolves them.
-                self.hosting.add_stack_dependency(self.release_access, "resolves the released-model parameters")
-
-        if endpoints:
+            self._hosting(config, role, endpoints, depends_on_release=bool(targets))
+            retrained = {t.endpoint for t in targets_for(config, role.slug)}
+            monitors = [m for m in config.monitors if m.endpoint in retrained]
             self.monitoring = MonitoringStack(
                 self,
                 "Monitoring",
                 self.stack_context,
-                endpoints=endpoints,
-                monitors=[m for m in config.monitors if m.endpoint in {e.name for e in endpoints}],
                 retraining=targets_for(config, role.slug),
-                network=self.network.network,
+                schedules={m.schedule_name: m.endpoint for m in monitors},
+                alarms={violation_alarm_name(m): m.endpoint for m in monitors if m.alarm},
                 key=self.data.data_key.key,
-                bucket_name=self.naming.bucket(MONITORING_PURPOSE),
-                alerts_topic=self.operations.alerts.topic,
                 alerts_key=self.data.alerts_key.key,
                 logs_key=self.data.logs_key.key,
             )
-            # Schedules and alarms name the endpoints: they must exist first.
-            self.monitoring.add_stack_dependency(self.hosting, "monitors the endpoints")
 
         hosted = {e.name for e in endpoints}
         predictions = [p for p in config.realtime_predictions if p.endpoint in hosted]
@@ -111,6 +87,42 @@ class WorkloadStage(AccountStage):
                 network=self.network.network,
                 logs_key=self.data.logs_key.key,
             )
+
+    def _hosting(
+        self, config: PlatformConfig, role: AccountRole, endpoints: list[EndpointConfig], *, depends_on_release: bool
+    ) -> None:
+        """One stack per shard of the endpoints (issue #13): each endpoint with its monitors."""
+        shards: dict[str, list[EndpointConfig]] = {}
+        for endpoint in endpoints:
+            shards.setdefault(release.hosting_stack_id(config, role.slug, endpoint.name), []).append(endpoint)
+        self.hosting_stacks: dict[str, HostingStack] = {}
+        for stack_id, members in sorted(shards.items()):
+            names = {e.name for e in members}
+            stack = HostingStack(
+                self,
+                stack_id,
+                self.stack_context,
+                endpoints=members,
+                models=config.models,
+                network=self.network.network,
+                key=self.data.data_key.key,
+                bucket_name=self.naming.bucket("inference"),
+                image_accounts=[config.accounts.shared_services.account_id],
+                artefacts=ModelArtefacts(
+                    bucket=release.artefacts_bucket(config),
+                    prefix="*",
+                    key_account=config.accounts.shared_services.account_id,
+                    key_alias=release.artefacts_key_alias(config),
+                ),
+                alerts_topic=self.operations.alerts.topic,
+                monitoring_bucket=self.naming.bucket(MONITORING_PURPOSE),
+                monitors=[m for m in config.monitors if m.endpoint in names],
+                role_suffix=f"-{shard}" if (shard := stack_id.removeprefix(release.HOSTING_STACK_ID)) else "",
+            )
+            if depends_on_release:
+                # The released-model parameters must exist before the stack resolves them.
+                stack.add_stack_dependency(self.release_access, "resolves the released-model parameters")
+            self.hosting_stacks[stack_id] = stack
 
     def links_observability(self) -> bool:
         return True

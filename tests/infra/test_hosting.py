@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -151,13 +152,18 @@ def test_instance_models_are_private_and_isolated(synth: Synth) -> None:
                 assert stage == "Test"
 
 
-def test_dashboard_shows_every_variant_including_shadows(synth: Synth) -> None:
-    """cdk-monitoring-constructs builds the account dashboard in the Monitoring stack (issue #9)."""
+def test_dashboard_searches_every_endpoint_and_variant(synth: Synth) -> None:
+    """cdk-monitoring-constructs dashboard of metric searches: every endpoint and variant, shadows
+    included, without naming them, so adding an endpoint does not change it (issues #9, #13)."""
     dashboard = only(resources_of_type(synth.template("Production", "Monitoring"), "AWS::CloudWatch::Dashboard"))
-    body = "".join(p if isinstance(p, str) else "" for p in dashboard["DashboardBody"]["Fn::Join"][1])
+    body = "".join(p for p in dashboard["DashboardBody"]["Fn::Join"][1] if isinstance(p, str))
+    widgets = json.loads(body)["widgets"]
+    expressions = [m[0]["expression"] for w in widgets for m in w.get("properties", {}).get("metrics", [])]
     for metric in ("Invocations", "ModelLatency", "Invocation4XXErrors", "Invocation5XXErrors", "CPUUtilization"):
-        assert metric in body
-    assert '"VariantName","ShadowB"' in body and '"VariantName","VariantB"' in body
+        assert any(f'MetricName="{metric}"' in e for e in expressions), metric
+    assert all(e.startswith("SEARCH(") for e in expressions)
+    assert any('"EndpointName","VariantName"' in e for e in expressions)
+    assert "weather-prediction" not in body  # no endpoint is named
 
 
 def test_endpoint_config_change_makes_a_new_config_and_keeps_the_endpoint(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_serverless_endpoint_does_not_capture(synth: Synth) -> None:
 def test_each_configured_monitor_has_a_schedule_and_job_definition(
     synth: Synth, example_config: PlatformConfig
 ) -> None:
-    template = synth.template("Production", "Monitoring")
+    template = synth.template("Production", "Hosting")  # monitors live with their endpoint (issue #13)
     schedules = {s["MonitoringScheduleName"]: s for s in props(template, "AWS::SageMaker::MonitoringSchedule")}
     assert set(schedules) == {m.schedule_name for m in example_config.monitors}
     for monitor in example_config.monitors:
@@ -63,7 +63,7 @@ def test_each_configured_monitor_has_a_schedule_and_job_definition(
 
 
 def test_job_definitions_are_encrypted_isolated_and_private(synth: Synth) -> None:
-    template = synth.template("Production", "Monitoring")
+    template = synth.template("Production", "Hosting")
     definitions = [r["Properties"] for r in template["Resources"].values() if r["Type"] in JOB_DEFINITIONS]
     assert len(definitions) == 4
     for definition in definitions:
@@ -78,7 +78,7 @@ def test_job_definitions_are_encrypted_isolated_and_private(synth: Synth) -> Non
 
 
 def test_clarify_monitors_read_their_analysis_config_and_quality_reads_labels(synth: Synth) -> None:
-    template = synth.template("Production", "Monitoring")
+    template = synth.template("Production", "Hosting")
     bias = props(template, "AWS::SageMaker::ModelBiasJobDefinition")[0]
     assert "sagemaker-clarify-processing" in bias["ModelBiasAppSpecification"]["ImageUri"]
     assert "cdk-hnb659fds-assets-666666666666-us-east-1" in json.dumps(bias["ModelBiasAppSpecification"]["ConfigUri"])
@@ -96,19 +96,20 @@ def test_clarify_monitors_read_their_analysis_config_and_quality_reads_labels(sy
 
 def test_alarms_notify_the_alerts_topic(synth: Synth) -> None:
     for stage in ("Test", "Production"):
-        alarms = props(synth.template(stage, "Monitoring"), "AWS::CloudWatch::Alarm")
+        alarms = props(synth.template(stage, "Hosting"), "AWS::CloudWatch::Alarm")
         assert alarms
         for alarm in alarms:
             (action,) = alarm["AlarmActions"]
             assert action["Fn::GetStackOutput"]["StackName"] == f"openaq-{stage.lower()[:4]}-operations"
             assert action["Fn::GetStackOutput"]["OutputName"].startswith("PublishOutputRefAlertsTopic")
-    names = {a["AlarmName"] for a in props(synth.template("Production", "Monitoring"), "AWS::CloudWatch::Alarm")}
+    names = {a["AlarmName"] for a in props(synth.template("Production", "Hosting"), "AWS::CloudWatch::Alarm")}
     assert {"weather-prediction-data-quality-violation", "weather-prediction-model-quality-violation"} <= names
 
 
 def test_one_dashboard_per_hosting_account_and_an_overview(synth: Synth) -> None:
     for stage in ("Test", "Production"):
         assert len(props(synth.template(stage, "Monitoring"), "AWS::CloudWatch::Dashboard")) == 1
+        assert not props(synth.template(stage, "Hosting"), "AWS::CloudWatch::Dashboard")
     overview = props(synth.template("SharedServices", "Observability"), "AWS::CloudWatch::Dashboard")
     (dashboard,) = overview
     body = json.dumps(dashboard["DashboardBody"])

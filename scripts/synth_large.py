@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Synthesize the large config (and the same plus one endpoint) for the scale tests (issue #13).
+
+Usage: python scripts/synth_large.py OUTDIR
+Writes OUTDIR/large and OUTDIR/grown cloud assemblies and OUTDIR/summary.json with, per
+assembly, "Stage/Stack" -> template file and the synth seconds. The test session starts this in
+the background (tests/conftest.py) so it runs on the second core while the other tests run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ml_platform.context import prefer_venv_node  # noqa: E402
+
+prefer_venv_node()
+
+from ml_platform.large_config import large_config, with_one_more_endpoint  # noqa: E402
+from tests.helpers import config_from, example_data, synthesize  # noqa: E402
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    large = large_config(example_data())
+    summary = {}
+    for name, data, packs in (("large", large, True), ("grown", with_one_more_endpoint(large), False)):
+        started = time.perf_counter()
+        result = synthesize(config_from(data), out / name, rule_packs=packs)
+        summary[name] = {
+            "seconds": time.perf_counter() - started,
+            "validation_error": result.validation_error,
+            "templates": {key: str(out / name / path) for key, path in result.template_files.items()},
+        }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

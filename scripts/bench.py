@@ -136,6 +136,11 @@ def main() -> int:
             f"{large_r} resources, {1000 * large_s / large_r:.1f} ms/resource",
         ),
         (
+            "marginal cost doubled -> large",
+            f"{1000 * (large_s - double_s) / (large_r - double_r):.1f} ms/resource",
+            "vs the example -> doubled marginal cost: within +-30% means linear growth",
+        ),
+        (
             "large config: where the time goes",
             f"build {profile['build_seconds']} s (jsii {profile['build_jsii_seconds']} s), "
             f"synth {profile['synth_seconds']} s",

@@ -10,16 +10,14 @@ change needs no redeploy and the template stays small.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ml_platform.schema.model_build import (
     DebuggerRule,
-    HyperparameterValue,
     ModelBuildConfig,
     ProcessingEngine,
-    TuningConfig,
 )
 
 from .batch_transform import batch_transform_steps
@@ -29,7 +27,6 @@ from .definition import (
     PipelineDefinition,
     PropertyFile,
     Step,
-    check_definition,
     condition_step,
     execution,
     fail_step,
@@ -38,6 +35,8 @@ from .definition import (
     parameter,
     step_property,
 )
+from .tuning import hyperparameters, tuning_arguments
+from .validate import check_definition
 
 Json = dict[str, Any]
 Cluster = tuple[Any, Any, int]  # instance type, instance count (values or parameters), volume GB
@@ -94,7 +93,7 @@ def model_build_definition(build: ModelBuildConfig, target: BuildTarget) -> Json
     gate = condition_step(GATE, [condition], if_steps=[register, *scoring], else_steps=[failed])
     training = _training_arguments(build, target, paths, with_debugger=build.tuning is None)
     train = (
-        Step(TUNE, "Tuning", _tuning_arguments(build.tuning, build, training), cache_minutes=build.cache_minutes)
+        Step(TUNE, "Tuning", tuning_arguments(build.tuning, build, training), cache_minutes=build.cache_minutes)
         if build.tuning
         else Step(TRAIN, "Training", training, cache_minutes=build.cache_minutes)
     )
@@ -233,7 +232,7 @@ def _training_arguments(build: ModelBuildConfig, target: BuildTarget, paths: _Pa
         "StoppingCondition": stopping,
         "EnableManagedSpotTraining": training.spot,
         "RoleArn": target.role_arn,
-        "HyperParameters": _hyperparameters(training.hyperparameters),
+        "HyperParameters": hyperparameters(training.hyperparameters),
         "InputDataConfig": [_channel(split) for split in ("train", "validation")],
         "VpcConfig": _vpc(target),
         "EnableNetworkIsolation": True,
@@ -264,67 +263,6 @@ def _rule(rule: DebuggerRule, region: str) -> Json:
 def _channel(split: str) -> Json:
     source = {"S3DataType": "S3Prefix", "S3Uri": _split_uri(split), "S3DataDistributionType": "FullyReplicated"}
     return {"ChannelName": split, "DataSource": {"S3DataSource": source}, "ContentType": "text/csv"}
-
-
-def _hyperparameters(values: Mapping[str, HyperparameterValue]) -> dict[str, str]:
-    """The API takes strings only; repr keeps floats exact (0.2 -> "0.2"), booleans as XGBoost spells them."""
-    return {name: _hyperparameter(value) for name, value in values.items()}
-
-
-def _hyperparameter(value: HyperparameterValue) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _number(value: float | None) -> str:
-    assert value is not None  # ParameterRange guarantees bounds for continuous/integer ranges
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _tuning_arguments(tuning: TuningConfig, build: ModelBuildConfig, training: Json) -> Json:
-    """A CreateHyperParameterTuningJob request without the name (TR-7).
-
-    The job template is the training request minus what the tuner owns: hyperparameters split into static and
-    ranged, and no Debugger/Profiler configuration, which tuning jobs do not accept.
-    """
-    ranges: dict[str, list[Json]] = {f"{kind}ParameterRanges": [] for kind in ("Continuous", "Integer", "Categorical")}
-    for name, spec in tuning.ranges.items():
-        if spec.type == "categorical":
-            ranges["CategoricalParameterRanges"].append({"Name": name, "Values": list(spec.values)})
-        else:
-            bounds = {"MinValue": _number(spec.min_value), "MaxValue": _number(spec.max_value)}
-            key = "ContinuousParameterRanges" if spec.type == "continuous" else "IntegerParameterRanges"
-            ranges[key].append({"Name": name, **bounds, "ScalingType": spec.scaling})
-    algorithm = {
-        "TrainingImage": training["AlgorithmSpecification"]["TrainingImage"],
-        "TrainingInputMode": "File",
-        # A private copy of the XGBoost image is not recognised as a built-in algorithm, so the tuner needs the
-        # objective's regex; XGBoost logs "validation:rmse" as "#011validation-rmse:<value>".
-        "MetricDefinitions": [{"Name": tuning.objective_metric, "Regex": _xgboost_regex(tuning.objective_metric)}],
-    }
-    job = {key: value for key, value in training.items() if key not in ("AlgorithmSpecification", "HyperParameters")}
-    job["AlgorithmSpecification"] = algorithm
-    job["StaticHyperParameters"] = {
-        k: v for k, v in _hyperparameters(build.training.hyperparameters).items() if k not in tuning.ranges
-    }
-    limits = {"MaxNumberOfTrainingJobs": tuning.max_jobs, "MaxParallelTrainingJobs": tuning.max_parallel_jobs}
-    return {
-        "HyperParameterTuningJobConfig": {
-            "Strategy": tuning.strategy,
-            "ResourceLimits": limits,
-            # Hyperband stops jobs itself and refuses TrainingJobEarlyStoppingType other than Off.
-            "TrainingJobEarlyStoppingType": "Off" if tuning.strategy == "Hyperband" else "Auto",
-            "HyperParameterTuningJobObjective": {"Type": tuning.objective_type, "MetricName": tuning.objective_metric},
-            "ParameterRanges": ranges,
-        },
-        "TrainingJobDefinition": job,
-    }
-
-
-def _xgboost_regex(metric: str) -> str:
-    token = metric.replace(":", "-")
-    return rf".*\[[0-9]+\].*#011{token}:([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*"
 
 
 def _register_step(build: ModelBuildConfig, target: BuildTarget, model_data: Any) -> Step:

@@ -8,7 +8,7 @@ from typing import Any
 from aws_cdk.assertions import Match, Template
 
 from ml_platform.config import PlatformConfig
-from ml_platform.pipelines.definition import validate_definition
+from ml_platform.pipelines.validate import validate_definition
 from ml_platform.release import released_ssm_parameter
 
 from ..helpers import APP_LEVEL, Synth, resources_of_type

@@ -15,20 +15,18 @@ from ml_platform.config import load_config
 from ml_platform.pipelines import definition as definition_module
 from ml_platform.pipelines import model_build as model_build_module
 from ml_platform.pipelines.definition import (
-    DefinitionError,
     Parameter,
     PipelineDefinition,
     PropertyFile,
     Step,
-    check_definition,
     condition_step,
     fail_step,
     json_get,
     parameter,
     step_property,
-    validate_definition,
 )
 from ml_platform.pipelines.model_build import BuildTarget, model_build_definition
+from ml_platform.pipelines.validate import DefinitionError, check_definition, validate_definition
 from ml_platform.schema.model_build import Metric, ModelBuildConfig
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -75,3 +75,18 @@ def test_endpoints_spread_over_the_configured_stacks(scale: dict[str, Any]) -> N
     stacks = set(scale["large"]["templates"])
     assert {f"Production/Hosting{s}" for s in ("", "2", "3", "4")} <= stacks
     assert {"Test/Hosting", "Test/Hosting2"} <= stacks
+
+
+def test_a_release_updates_every_shard_that_hosts_the_model_with_one_approval(scale: dict[str, Any]) -> None:
+    template = _templates(scale["large"])["SharedServices/ModelRelease"]
+    (machine,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine"]
+    text = "".join(
+        p if isinstance(p, str) else "TOKEN" for p in machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    )
+    states = json.loads(text)["States"]
+    updates = sorted(name for name in states if name.startswith("UpdateProd"))
+    assert len(updates) >= 2  # the challenger model is hosted in several prod shards
+    stacks = {states[u]["Parameters"]["StackName"] for u in updates}
+    assert len(stacks) == len(updates) and all(s.startswith("openaq-prod-hosting") for s in stacks)
+    assert sum(1 for name in states if name.startswith("ApprovePromotion")) == 1
+    assert states["ApprovePromotion"]["Next"].startswith("RecordProd")

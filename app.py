@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from ml_platform.config import ConfigError, load_config
 from ml_platform.context import cdk_json_context, prefer_venv_node, resolve_config_path
@@ -26,6 +27,7 @@ def main() -> int:
     import aws_cdk as cdk  # imported only for a valid config: jsii start-up costs ~1 s
 
     from ml_platform.platform import build_platform
+    from ml_platform.validation_report import validation_failures
 
     app = cdk.App(context=context, analytics_reporting=False)
     build_platform(app, config)
@@ -33,8 +35,11 @@ def main() -> int:
         app.synth()
     except RuntimeError as err:
         if "ValidationFailed" in str(err):
-            # The rule-pack report above lists each finding and its acknowledgement ID.
-            print("synth failed: unacknowledged rule-pack findings (see the report above)", file=sys.stderr)
+            # One line per finding; the report above has each one's acknowledgement ID.
+            failures = validation_failures(Path(app.outdir))
+            print(f"synth failed: {len(failures)} validation finding(s):", file=sys.stderr)
+            for line in failures:
+                print(f"  {line}", file=sys.stderr)
             return 1
         if "TemplateChangedForLockedVersion" in str(err):
             print(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, NagPack, NIST80053R5Checks
 
+from .policy_limits_plugin import IamPolicyLimits
 from .sagemaker_pack import PlatformSageMakerChecks
 
 
@@ -17,7 +18,8 @@ def rule_packs() -> list[NagPack]:
 
 def register_rule_packs(app: cdk.App, required_tags: Sequence[str] = ()) -> None:
     """Once on the App: the plugins walk every Stage's templates after synthesis. The
-    platform's own pack (issue #11) also checks the config's cost-allocation tags."""
+    platform's own pack (issue #11) also checks the config's cost-allocation tags; the IAM
+    size guard (issue #17) fails a policy AWS would refuse to create."""
     cdk.Validations.of(app).add_plugins(
-        AwsSolutionsChecks(app), NIST80053R5Checks(app), PlatformSageMakerChecks(required_tags)
+        AwsSolutionsChecks(app), NIST80053R5Checks(app), PlatformSageMakerChecks(required_tags), IamPolicyLimits()
     )

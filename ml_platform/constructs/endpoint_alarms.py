@@ -19,14 +19,20 @@ _OPERATORS = {
 }
 
 
+def rollback_alarm_name(prefix: str, endpoint_name: str, what: str) -> str:
+    return f"{prefix}-{endpoint_name}-{what}"
+
+
 class EndpointAlarms(Construct):
     """Props:
     endpoint_name, variant_name: the metrics' dimensions (the variant keeps its name across
         blue and green fleets, so the alarms watch the new fleet as traffic shifts).
     settings: thresholds and custom alarms from config.
     topic: alarms also notify the account's alerts topic.
+    name_prefix: start of every alarm name (the account's alarm prefix, which its alerts topic
+        admits CloudWatch for).
 
-    Alarm names are ``<endpoint>-<what>``; the endpoint's deployment config lists them.
+    Alarm names are ``<prefix>-<endpoint>-<what>``; the endpoint's deployment config lists them.
     Missing data is not breaching: an idle endpoint must not roll back.
     """
 
@@ -39,6 +45,7 @@ class EndpointAlarms(Construct):
         variant_name: str,
         settings: BlueGreenConfig,
         topic: sns.ITopic,
+        name_prefix: str,
     ) -> None:
         super().__init__(scope, construct_id)
         dimensions = {"EndpointName": endpoint_name, "VariantName": variant_name}
@@ -47,7 +54,7 @@ class EndpointAlarms(Construct):
             created = cloudwatch.Alarm(
                 self,
                 "".join(p.capitalize() for p in what.split("-")),
-                alarm_name=f"{endpoint_name}-{what}",
+                alarm_name=rollback_alarm_name(name_prefix, endpoint_name, what),
                 alarm_description=description,
                 metric=cloudwatch.Metric(
                     namespace=NAMESPACE,

@@ -89,7 +89,7 @@ class EndpointMonitors(Construct):
             role_name_prefix=name,
             image_accounts=[],
         )
-        basics = [g for g in platform_grants.runtime_basics(scope) if g.sid != "PassPlatformSageMakerRoles"]
+        basics = platform_grants.runtime_basics(scope)
         endpoints = sorted({m.endpoint.lower() for m in monitors if m.type in CLARIFY_TYPES})
         grants = [
             *platform_grants.data_access(scope),

@@ -30,9 +30,9 @@ MONITOR_NAMESPACES = {
 FIVE_MINUTES = cdk.Duration.minutes(5)
 
 
-def violation_alarm_name(monitor: MonitorConfig) -> str:
+def violation_alarm_name(prefix: str, monitor: MonitorConfig) -> str:
     """Deterministic: the retraining function maps alarm names back to endpoints."""
-    return f"{monitor.schedule_name}-violation"
+    return f"{prefix}-{monitor.schedule_name}-violation"
 
 
 class EndpointObservability(Construct):
@@ -56,6 +56,7 @@ class EndpointObservability(Construct):
         error_threshold: int = 5,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.alarm_prefix = alarm_prefix
         self.facade = cmc.MonitoringFacade(
             self,
             "Facade",
@@ -143,7 +144,7 @@ class EndpointObservability(Construct):
                                 "Violation": cmc.CustomThreshold(
                                     threshold=alarm.threshold,
                                     comparison_operator=operator,
-                                    alarm_name_override=violation_alarm_name(monitor),
+                                    alarm_name_override=violation_alarm_name(self.alarm_prefix, monitor),
                                     treat_missing_data_override=cloudwatch.TreatMissingData.NOT_BREACHING,
                                 )
                             },

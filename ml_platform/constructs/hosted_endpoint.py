@@ -44,6 +44,7 @@ class HostedEndpoint(Construct):
     network: private subnets and the SageMaker security group (no internet path).
     key: encrypts the endpoint's storage volumes and async results.
     alarm_topic: where rollback alarms also notify (encrypted alerts topic).
+    alarm_prefix: start of the rollback alarms' names.
     async_output: result locations and topics (asynchronous endpoints only).
     capture_uri: S3 prefix of captured requests/responses (endpoints that capture, book ch11).
 
@@ -63,6 +64,7 @@ class HostedEndpoint(Construct):
         network: MlVpc,
         key: kms.IKey,
         alarm_topic: sns.ITopic,
+        alarm_prefix: str,
         async_output: AsyncOutput | None = None,
         capture_uri: str | None = None,
     ) -> None:
@@ -117,6 +119,7 @@ class HostedEndpoint(Construct):
                 variant_name=endpoint.variants[0].name,
                 settings=endpoint.blue_green,
                 topic=alarm_topic,
+                name_prefix=alarm_prefix,
             )
         scaled = any(v.autoscaling for v in endpoint.variants)
         self.endpoint = sagemaker.CfnEndpoint(

@@ -11,6 +11,9 @@ from constructs import Construct
 
 from ..cross_account import account_principals
 
+# Services whose KMS requests for an encrypted topic carry no source account or ARN.
+NO_SOURCE_CONTEXT = frozenset({"events.amazonaws.com"})
+
 
 class PlatformKey(Construct):
     """One key per purpose (data, alerts, ...), so a grant on one never opens another.
@@ -51,13 +54,23 @@ class PlatformKey(Construct):
             pending_window=cdk.Duration.days(30),
         )
         for service in service_principals:
+            # EventBridge's requests to KMS for an encrypted topic carry no aws:SourceAccount or
+            # aws:SourceArn ("Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy
+            # is not supported for EventBridge-to-encrypted topics", Amazon SNS Developer Guide:
+            # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html): that condition
+            # would drop every event. The topic policy keeps EventBridge to this account instead.
+            source = (
+                {}
+                if service in NO_SOURCE_CONTEXT
+                else {"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}}
+            )
             self.key.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid=f"Allow{service.split('.')[0].capitalize()}Use",
                     principals=[iam.ServicePrincipal(service)],
                     actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                     resources=["*"],  # in a key policy "*" means this key
-                    conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
+                    conditions=source or None,
                 )
             )
 

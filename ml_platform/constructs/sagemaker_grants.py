@@ -211,22 +211,29 @@ def feature_store(s: SageMakerScope) -> list[Grant]:
 
 
 def registry(s: SageMakerScope, *, approve: bool) -> list[Grant]:
+    """Register model versions; only deployment approvers (book ch8) approve them, because an
+    approval starts the release to test. ``CreateModelPackage`` in status ``Approved`` would
+    approve as well, so registering is limited to the other statuses for everyone else."""
+    resources = s.sm("model-package/*", "model-package-group/*")
+    why = f"model package {RUNTIME_NAMES}"
     actions = [
         "sagemaker:DescribeModelPackage",
         "sagemaker:DescribeModelPackageGroup",
-        "sagemaker:CreateModelPackage",
         "sagemaker:CreateModelPackageGroup",
         "sagemaker:AddTags",
     ]
-    if approve:  # deployment approvers (book ch8): approval triggers the release path
-        actions.append("sagemaker:UpdateModelPackage")
+    if approve:
+        actions += ["sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"]
+        return [Grant("ModelRegistry", actions, resources, why=why)]
     return [
+        Grant("ModelRegistry", actions, resources, why=why),
         Grant(
-            "ModelRegistry",
-            actions,
-            s.sm("model-package/*", "model-package-group/*"),
-            why=f"model package {RUNTIME_NAMES}",
-        )
+            "RegisterUnapprovedModels",
+            ["sagemaker:CreateModelPackage"],
+            s.sm("model-package/*"),
+            why=why,
+            conditions={"StringNotEquals": {"sagemaker:ModelApprovalStatus": "Approved"}},
+        ),
     ]
 
 
@@ -252,21 +259,31 @@ def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
 
 
 def models_in_vpc(s: SageMakerScope) -> list[Grant]:
-    """Create models only with private subnets (batch transform in pipelines, test endpoints)."""
+    """Create models only with private subnets (batch transform in pipelines, test endpoints).
+
+    ``sagemaker:VpcSubnets`` exists only on ``CreateModel`` (Service Authorization Reference,
+    Amazon SageMaker AI): under that condition ``DescribeModel`` and ``AddTags`` would never
+    be granted (issue #17), so they have their own statement."""
     return [
         Grant(
             "CreateModelsInVpc",
-            ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:AddTags"],
+            ["sagemaker:CreateModel"],
             s.sm("model/*"),
             why=f"model {RUNTIME_NAMES}",
             conditions={"Null": {"sagemaker:VpcSubnets": "false"}},
-        )
+        ),
+        Grant(
+            "DescribeAndTagModels",
+            ["sagemaker:DescribeModel", "sagemaker:AddTags"],
+            s.sm("model/*"),
+            why=f"model {RUNTIME_NAMES}",
+        ),
     ]
 
 
 def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
     return [
-        *models_in_vpc(s),
+        *(g for g in models_in_vpc(s) if g.sid == "CreateModelsInVpc"),
         Grant(
             "TestEndpoints",
             [

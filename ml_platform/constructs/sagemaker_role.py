@@ -1,8 +1,8 @@
-"""A role SageMaker assumes (Studio user, job, pipeline) with one scoped managed policy."""
+"""A role SageMaker assumes (Studio user, job, pipeline) with scoped managed policies."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -10,6 +10,8 @@ from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
 from .scoped_policy import Grant, ScopedPolicy
+
+MAX_MANAGED_POLICIES = 10  # managed policies per role, IAM's default quota
 
 
 class SageMakerRole(Construct):
@@ -20,7 +22,10 @@ class SageMakerRole(Construct):
         role_name: physical name (PassRole grants match the platform's name prefix), or None
             for a CloudFormation-generated name (Service Catalog products launched many times).
         description: what the role is for.
-        grants: the statements of its managed policy (see ``sagemaker_grants``).
+        grants: the statements of its managed policy (see ``sagemaker_grants``), or
+        policies: the statements by capability, one managed policy each (named
+            ``<role_name>-<capability>``). IAM caps a managed policy at 6,144 characters and a
+            role at 10 managed policies; a persona's grants do not fit one policy (issue #17).
         permissions_boundary: boundary the role must carry (roles created by product launches).
         pass_own_role: also allow passing this role to SageMaker (``get_execution_role()`` in a
             notebook passes the notebook's own role to the jobs it starts).
@@ -33,7 +38,8 @@ class SageMakerRole(Construct):
         *,
         role_name: str | None,
         description: str,
-        grants: Sequence[Grant],
+        grants: Sequence[Grant] = (),
+        policies: Mapping[str, Sequence[Grant]] | None = None,
         permissions_boundary: iam.IManagedPolicy | None = None,
         pass_own_role: bool = False,
     ) -> None:
@@ -53,27 +59,39 @@ class SageMakerRole(Construct):
         )
         if permissions_boundary is not None:
             iam.PermissionsBoundary.of(self.role).apply(permissions_boundary)
+        if (policies is None) == (not grants):
+            raise ValueError(f"{construct_id}: give either grants or policies")
+        groups: dict[str, list[Grant]] = (
+            {"": list(grants)} if policies is None else {k: list(v) for k, v in policies.items()}
+        )
+        if len(groups) > MAX_MANAGED_POLICIES:
+            raise ValueError(f"{construct_id}: {len(groups)} policies; IAM attaches at most {MAX_MANAGED_POLICIES}")
         if pass_own_role:
-            grants = [
-                *grants,
+            first = next(iter(groups))
+            groups[first].append(
                 Grant(
                     "PassOwnRole",
                     ["iam:PassRole"],
                     [self.role.role_arn],
                     conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-                ),
-            ]
-        self.policy = ScopedPolicy(
-            self,
-            "Permissions",
-            name=role_name,
-            description=f"Least-privilege permissions of {role_name or description}",
-            grants=grants,
-        )
-        if pass_own_role:  # the policy names the role: attach from the policy side (no cycle)
-            self.policy.policy.attach_to_role(self.role)
-        else:
-            self.role.add_managed_policy(self.policy.policy)
+                )
+            )
+        self.policies: list[ScopedPolicy] = []
+        for capability, statements in groups.items():
+            suffix = "".join(part.title() for part in capability.split("-"))
+            policy = ScopedPolicy(
+                self,
+                f"Permissions{suffix}",
+                name=f"{role_name}-{capability}" if role_name and capability else role_name,
+                description=f"{capability or 'Least-privilege'} permissions of {role_name or description}"[:1000],
+                grants=statements,
+            )
+            if pass_own_role:  # the policy names the role: attach from the policy side (no cycle)
+                policy.policy.attach_to_role(self.role)
+            else:
+                self.role.add_managed_policy(policy.policy)
+            self.policies.append(policy)
+        self.policy = self.policies[0]
 
     @property
     def role_arn(self) -> str:

@@ -30,11 +30,13 @@ class SageMakerScope:
     account: str
     bucket_name: str
     key_arns: Sequence[str]
-    role_name_prefix: str  # e.g. openaq-weatherproduct-sm- : the roles PassRole may pass
+    role_name_prefix: str  # e.g. openaq-weatherproduct-sm- : the platform's SageMaker role names
     image_accounts: Sequence[str]  # accounts whose ECR repositories jobs may pull from
     data_lake_account: str | None = None  # shares curated tables through Lake Formation
     assumable_role_arns: Sequence[str] = ()  # e.g. the central feature store's roles
     artefacts: ModelArtefacts | None = None  # where pipelines write models (shared services)
+    labeling: bool = False  # the team has a Ground Truth job role (<prefix>labeling)
+    athena_workgroup: str | None = None  # where the team queries shared curated tables
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
@@ -111,24 +113,71 @@ def data_lake_access(s: SageMakerScope) -> list[Grant]:
                 why="catalog metadata of this account and the data lake; table access is Lake Formation's",
             ),
         ]
+    if s.athena_workgroup:
+        # Query the shared tables from Studio and Data Wrangler (docs/data-lake.md): Athena runs
+        # as the caller, reads the catalog and Lake Formation data access above, and writes
+        # results to the team bucket (TeamBucketObjects) with the data key (issue #17).
+        athena = f"arn:{s.partition}:athena:{s.region}:{s.account}"
+        grants += [
+            Grant(
+                "AthenaQueries",
+                [
+                    "athena:StartQueryExecution",
+                    "athena:StopQueryExecution",
+                    "athena:GetQueryExecution",
+                    "athena:BatchGetQueryExecution",
+                    "athena:ListQueryExecutions",
+                    "athena:GetQueryResults",
+                    "athena:GetQueryResultsStream",
+                    "athena:GetWorkGroup",
+                ],
+                [f"{athena}:workgroup/{s.athena_workgroup}"],
+            ),
+            Grant(
+                "AthenaCatalog",
+                [
+                    "athena:GetDataCatalog",
+                    "athena:ListDatabases",
+                    "athena:GetDatabase",
+                    "athena:ListTableMetadata",
+                    "athena:GetTableMetadata",
+                ],
+                [f"{athena}:datacatalog/AwsDataCatalog"],
+            ),
+            Grant(
+                "AthenaListings",
+                ["athena:ListWorkGroups", "athena:ListDataCatalogs"],
+                ["*"],
+                why="Athena's list actions support no resource scoping",
+            ),
+        ]
     if s.assumable_role_arns:
         grants.append(Grant("CentralFeatureStore", ["sts:AssumeRole"], list(s.assumable_role_arns)))
     return grants
 
 
+def pass_roles(s: SageMakerScope, suffixes: Sequence[str]) -> list[Grant]:
+    """``iam:PassRole`` of exactly the named platform roles (``<prefix><suffix>``), to SageMaker
+    only. Each persona passes only the roles its own work needs (issue #17): a prefix wildcard
+    let a data scientist run a job as the ML engineer and approve a model."""
+    names = [x for x in suffixes if x != "labeling" or s.labeling]
+    if not names:
+        return []
+    return [
+        Grant(
+            "PassRoles",
+            ["iam:PassRole"],
+            [f"arn:{s.partition}:iam::{s.account}:role/{s.role_name_prefix}{name}" for name in names],
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        )
+    ]
+
+
 def runtime_basics(s: SageMakerScope) -> list[Grant]:
-    """Pass platform roles, pull images, write logs and metrics, use ENIs in the private VPC."""
-    role_pattern = f"arn:{s.partition}:iam::{s.account}:role/{s.role_name_prefix}*"
+    """Pull images, write logs and metrics, use ENIs in the private VPC."""
     repos = [f"arn:{s.partition}:ecr:{s.region}:{a}:repository/*" for a in sorted({s.account, *s.image_accounts})]
     log_groups = s.arn("logs", "log-group:/aws/sagemaker/*")
     return [
-        Grant(
-            "PassPlatformSageMakerRoles",
-            ["iam:PassRole"],
-            [role_pattern],
-            why="only the platform's own SageMaker roles (name prefix), only to SageMaker",
-            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-        ),
         Grant(
             "PullImages",
             ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],

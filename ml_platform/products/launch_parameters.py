@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypedDict
 
 import aws_cdk as cdk
@@ -57,7 +57,9 @@ class PlatformProduct(servicecatalog.ProductStack):
         cdk.Tags.of(self).add("Team", self.team.value_as_string, priority=1001)
         cdk.Tags.of(self).add("Environment", "Development", priority=1001)
 
-    def execution_role(self, *, description: str, grants: Sequence[Grant], boundary_arn: str) -> SageMakerRole:
+    def execution_role(
+        self, *, description: str, policies: Mapping[str, Sequence[Grant]], boundary_arn: str
+    ) -> SageMakerRole:
         """The product's SageMaker role: under the spoke's permissions boundary, allowed to pass
         itself (``get_execution_role()`` in a notebook passes it to the jobs it starts)."""
         boundary = iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary_arn)
@@ -66,7 +68,7 @@ class PlatformProduct(servicecatalog.ProductStack):
             "ExecutionRole",
             role_name=None,
             description=description,
-            grants=grants,
+            policies=policies,
             pass_own_role=True,
             permissions_boundary=boundary,
         )

@@ -14,16 +14,19 @@ from ..compliance.acknowledgements import acknowledge
 from ..constructs.notebook_instance import NotebookInstance
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.secure_bucket import SecureBucket
-from ..personas import NOTEBOOK_GRANTS, grants_for
+from ..personas import NOTEBOOK_GRANTS, policies_for
 from .launch_parameters import PlatformProduct, platform_value, product_scope_values
 
 PRODUCT_NAME = "Basic SageMaker Notebook Instance Environment"
 # Bump when the template changes (synth fails otherwise); list the old ones to keep them.
-CURRENT_VERSION = "release-1.1"
-# Release notes: 1.0 initial; 1.1 instance metadata through IMDSv2 only (docs/service-catalog.md).
-VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (1.1: IMDSv2 only)"
+CURRENT_VERSION = "release-2.0"
+# Release notes: 1.0 initial; 1.1 instance metadata through IMDSv2 only; 2.0 the role's
+# permissions split into managed policies IAM accepts (docs/service-catalog.md).
+VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (2.0: role policies IAM accepts)"
 LOGS_PREFIX = "notebook-products/"
-PREVIOUS_VERSIONS: tuple[str, ...] = ("release-1.0",)
+# 1.0 and 1.1 are no longer offered: their role policy is over IAM's 6,144-character limit, so
+# no launch of them can succeed (issue #17). Their snapshots stay in the repository as history.
+PREVIOUS_VERSIONS: tuple[str, ...] = ()
 
 
 class NotebookProduct(PlatformProduct):
@@ -96,7 +99,7 @@ class NotebookProduct(PlatformProduct):
         )
         role = self.execution_role(
             description="Execution role of a notebook product",
-            grants=grants_for(NOTEBOOK_GRANTS, scope_values),
+            policies=policies_for(NOTEBOOK_GRANTS, scope_values),
             boundary_arn=boundary.value_as_string,
         )
         notebook = NotebookInstance(
@@ -111,6 +114,6 @@ class NotebookProduct(PlatformProduct):
             lifecycle_config_name=lifecycle.value_as_string,
             volume_size_gb=volume.value_as_number,
         )
-        notebook.node.add_dependency(role.policy)  # the instance starts with its permissions in place
+        notebook.node.add_dependency(*role.policies)  # the instance starts with its permissions in place
         cdk.CfnOutput(self, "NotebookInstanceNameOutput", value=name.value_as_string)
         cdk.CfnOutput(self, "BucketName", value=bucket.bucket_name)

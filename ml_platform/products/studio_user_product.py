@@ -11,11 +11,15 @@ from .. import platform_parameters as params
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
 from ..constructs.studio_user import StudioUser
-from ..personas import STUDIO_PRODUCT_GRANTS, grants_for
+from ..personas import STUDIO_PRODUCT_GRANTS, policies_for
 from .launch_parameters import PlatformProduct, platform_value, product_scope_values
 
 PRODUCT_NAME = "Basic SageMaker Studio Environment"
-CURRENT_VERSION = "release-1.0"
+CURRENT_VERSION = "release-2.0"
+# Release notes: 1.0 initial; 2.0 the role's permissions split into managed policies IAM
+# accepts (docs/service-catalog.md). 1.0 is no longer offered: its role policy is over IAM's
+# 6,144-character limit, so no launch of it can succeed (issue #17).
+VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (2.0: role policies IAM accepts)"
 PREVIOUS_VERSIONS: tuple[str, ...] = ()
 USER_PROFILE_PATTERN = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 
@@ -70,10 +74,12 @@ class StudioUserProduct(PlatformProduct):
             role_name_prefix=role_prefix.value_as_string,
             image_accounts=[image_account.value_as_string],
         )
-        grants = grants_for(STUDIO_PRODUCT_GRANTS, values)
-        grants += personal_prefix_grants(bucket.value_as_string, user.value_as_string, cdk.Aws.PARTITION)
+        policies = policies_for(STUDIO_PRODUCT_GRANTS, values)
+        policies["data"] += personal_prefix_grants(bucket.value_as_string, user.value_as_string, cdk.Aws.PARTITION)
         role = self.execution_role(
-            description="Execution role of a Studio product user", grants=grants, boundary_arn=boundary.value_as_string
+            description="Execution role of a Studio product user",
+            policies=policies,
+            boundary_arn=boundary.value_as_string,
         )
         profile = StudioUser(
             self,
@@ -83,5 +89,5 @@ class StudioUserProduct(PlatformProduct):
             execution_role_arn=role.role_arn,
             security_group_ids=[group.value_as_string],
         )
-        profile.node.add_dependency(role.policy)
+        profile.node.add_dependency(*role.policies)
         cdk.CfnOutput(self, "UserProfileNameOutput", value=user.value_as_string)

@@ -163,15 +163,13 @@ class ServiceCatalogHubStack(PlatformStack):
     def _portfolio_reader(self, spokes: Mapping[str, str]) -> None:
         """Role the spokes assume to find the shared portfolio's ID (it is known only here)."""
         prefix = self.naming.prefix
-        # Account principals plus the exact lookup role ARNs: IAM rejects trust in roles that do
-        # not exist yet, and the spokes deploy after the hub.
-        spoke_roles = [
-            f"arn:{self.partition}:iam::{account}:role/{lookup_role_name(prefix, team)}"
-            for team, account in sorted(spokes.items())
-        ]
+        # Account principals plus the lookup roles' name pattern: IAM rejects trust in roles that
+        # do not exist yet (the spokes deploy after the hub), and one pattern keeps the trust
+        # policy within IAM's 2,048 characters however many teams there are (issue #17).
+        spoke_roles = f"arn:{self.partition}:iam::*:role/{lookup_role_name(prefix, '*')}"
         principal: iam.IPrincipal = (
             iam.CompositePrincipal(*account_principals(list(spokes.values()))).with_conditions(
-                {"ArnEquals": {"aws:PrincipalArn": spoke_roles}}
+                {"ArnLike": {"aws:PrincipalArn": spoke_roles}}
             )
             if spokes
             else iam.AccountPrincipal(self.account)

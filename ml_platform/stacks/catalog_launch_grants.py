@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
-from ..personas import NOTEBOOK_GRANTS, STUDIO_PRODUCT_GRANTS, grants_for
+from ..personas import JOB_ROLE_SUFFIX, NOTEBOOK_GRANTS, STUDIO_PRODUCT_GRANTS, grants_for
 from ..platform_parameters import NAMESPACE
 
 # Service Catalog names provisioned stacks SC-<account>-pp-<id>; CloudFormation names their
@@ -185,9 +185,11 @@ def launch_role_grants(
     ]
 
 
-def product_boundary_grants() -> list[Grant]:
+def product_boundary_grants(partition: str, account: str, role_prefix: str) -> list[Grant]:
     """At most what product roles' own policies grant: the union of their actions on any
-    resource (each role's own policy scopes the resources)."""
+    resource (each role's own policy scopes the resources), except ``iam:PassRole``, which the
+    boundary itself caps (issue #17): only the products' own roles and the team's jobs role,
+    only to SageMaker."""
     placeholder = SageMakerScope(
         partition="aws",
         region="r",
@@ -197,18 +199,24 @@ def product_boundary_grants() -> list[Grant]:
         role_name_prefix="p",
         image_accounts=["i"],
     )
-    actions = sorted(
-        {
-            action
-            for grant in grants_for([*NOTEBOOK_GRANTS, *STUDIO_PRODUCT_GRANTS], placeholder)
-            for action in grant.actions
-        }
-    )
+    products = [*NOTEBOOK_GRANTS.values(), *STUDIO_PRODUCT_GRANTS.values()]
+    actions = {
+        action for builders in products for grant in grants_for(builders, placeholder) for action in grant.actions
+    }
+    actions.discard("iam:PassRole")
+    roles = f"arn:{partition}:iam::{account}:role"
     return [
         Grant(
             "ProductRoleCeiling",
-            actions,
+            sorted(actions),
             ["*"],
             why="a permissions boundary caps actions; each product role's own policy scopes resources",
-        )
+        ),
+        Grant(
+            "PassRoleCeiling",
+            ["iam:PassRole"],
+            [f"{roles}/{SC_STACKS}", f"{roles}/{role_prefix}{JOB_ROLE_SUFFIX}"],
+            why="product roles (named after their Service Catalog stack) pass themselves and the jobs role",
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        ),
     ]

@@ -11,7 +11,6 @@ from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
 from .. import platform_parameters as params
-from ..compliance.acknowledgements import acknowledge
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.portfolio_lookup import PortfolioLookup
 from ..constructs.scoped_policy import ScopedPolicy
@@ -52,16 +51,7 @@ class ServiceCatalogSpokeStack(PlatformStack):
             "ProductBoundary",
             name=naming.resource("sc-product-boundary"),
             description="Permissions boundary of every role a Service Catalog product creates",
-            grants=product_boundary_grants(),
-        )
-        acknowledge(
-            boundary.policy,
-            {
-                "PlatformSageMaker::SM-NoWildcardPassRole": (
-                    "A permissions boundary grants nothing: it caps product roles, whose own policies scope "
-                    "iam:PassRole to the platform's role prefix (docs/service-catalog.md)."
-                )
-            },
+            grants=product_boundary_grants(partition, self.account, naming.resource("sm-")),
         )
         self.publish(
             params.PRODUCT_PERMISSIONS_BOUNDARY,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aws_cdk import aws_athena as athena
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_lakeformation as lakeformation
 from constructs import Construct
@@ -17,6 +18,9 @@ from .data_catalog import cdk_execution_role
 
 def resource_link_name(curated_database: str) -> str:
     return f"{curated_database}_shared"
+
+
+ATHENA_RESULTS_PREFIX = "athena-results/"
 
 
 class DataAccessStack(PlatformStack):
@@ -33,6 +37,9 @@ class DataAccessStack(PlatformStack):
         team: str,
         data_lake_account: str,
         reader_role_arns: Sequence[str],
+        workgroup_name: str,
+        results_bucket: str,
+        results_key_arn: str,
     ) -> None:
         super().__init__(
             scope,
@@ -52,6 +59,25 @@ class DataAccessStack(PlatformStack):
                     data_lake_principal_identifier=cdk_execution_role(partition, self.account, self.region)
                 )
             ],
+        )
+        # Where the team's Athena queries of the shared tables run (Studio, Data Wrangler): results
+        # in the team bucket, encrypted with the data key; users cannot override it (issue #17).
+        athena.CfnWorkGroup(
+            self,
+            "QueryWorkGroup",
+            name=workgroup_name,
+            description=f"Queries of the curated tables shared with {team}",
+            recursive_delete_option=True,
+            work_group_configuration=athena.CfnWorkGroup.WorkGroupConfigurationProperty(
+                enforce_work_group_configuration=True,
+                publish_cloud_watch_metrics_enabled=True,
+                result_configuration=athena.CfnWorkGroup.ResultConfigurationProperty(
+                    output_location=f"s3://{results_bucket}/{ATHENA_RESULTS_PREFIX}",
+                    encryption_configuration=athena.CfnWorkGroup.EncryptionConfigurationProperty(
+                        encryption_option="SSE_KMS", kms_key=results_key_arn
+                    ),
+                ),
+            ),
         )
         link_name = resource_link_name(data_lake.curated_database)
         link = glue.CfnDatabase(

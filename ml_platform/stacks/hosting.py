@@ -10,18 +10,25 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..constructs import sagemaker_scope as platform_grants
+from ..constructs.endpoint_alarms import rollback_alarm_name
 from ..constructs.endpoint_monitors import EndpointMonitors
 from ..constructs.endpoint_observability import EndpointObservability
 from ..constructs.hosted_endpoint import AsyncOutput, HostedEndpoint
 from ..constructs.ml_vpc import MlVpc
 from ..constructs.sagemaker_role import SageMakerRole
 from ..constructs.scoped_policy import Grant
-from ..naming import partition_for
+from ..naming import Naming, partition_for
 from ..personas import MODEL_GRANTS, grants_for
 from ..release import released_parameter, released_ssm_parameter
 from ..schema.hosting import EndpointConfig, ModelConfig
 from ..schema.monitoring import MonitorConfig
 from .base import PlatformStack, StackContext
+
+
+def endpoint_alarm_prefix(naming: Naming) -> str:
+    """Every endpoint alarm's name starts here: under the account's alarm prefix, which the
+    alerts topic admits CloudWatch for (``OperationsStack``)."""
+    return naming.resource("endpoints", 200)
 
 
 def _pascal(name: str) -> str:
@@ -106,6 +113,23 @@ class HostingStack(PlatformStack):
             grants.append(
                 Grant("AsyncNotifications", ["sns:Publish"], [t.topic_arn for pair in topics.values() for t in pair])
             )
+        alarm_prefix = endpoint_alarm_prefix(self.naming)
+        blue_green = [e.name for e in endpoints if e.blue_green is not None]
+        if blue_green:
+            # Auto-rollback reads its alarms through the endpoint's execution role ("Auto-Rollback
+            # Configuration and Monitoring", SageMaker Developer Guide:
+            # https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+            grants.append(
+                Grant(
+                    "ReadRollbackAlarms",
+                    ["cloudwatch:DescribeAlarms"],
+                    [
+                        scope_values.arn("cloudwatch", f"alarm:{rollback_alarm_name(alarm_prefix, name, '*')}")
+                        for name in blue_green
+                    ],
+                    why="the rollback alarms of each blue/green endpoint (named <prefix>-<endpoint>-<what>)",
+                )
+            )
         self.model_role = SageMakerRole(
             self,
             "ModelRole",
@@ -135,6 +159,7 @@ class HostingStack(PlatformStack):
                 network=network,
                 key=key,
                 alarm_topic=alerts_topic,
+                alarm_prefix=alarm_prefix,
                 async_output=output,
                 capture_uri=f"s3://{monitoring_bucket}/capture/" if endpoint.capture else None,
             )
@@ -156,7 +181,7 @@ class HostingStack(PlatformStack):
         self.alarms = EndpointObservability(
             self,
             "Alarms",
-            alarm_prefix=self.naming.resource("endpoints", 200),
+            alarm_prefix=alarm_prefix,
             topic=alerts_topic,
             endpoints=endpoints,
             monitors=monitors,

@@ -43,6 +43,7 @@ class OperationsStack(PlatformStack):
             topic_name=naming.resource("alerts", max_length=256),
             encryption_key=alerts_key,
             email_subscribers=alert_emails,
+            alarm_name_prefix=naming.resource(""),
         )
         if budget is not None:
             AccountBudget(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_codebuild as codebuild
 from aws_cdk import aws_codecommit as codecommit
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import pipelines
 from constructs import Construct
@@ -98,8 +99,27 @@ class PlatformPipelineStack(PlatformStack):
             else:
                 self.pipeline.add_stage(stage)
         self.pipeline.build_pipeline()
+        if source.connection_arn is not None:
+            self._allow_both_connection_prefixes(source.connection_arn)
         self._harden_artifact_bucket(access_logs_bucket)
         acknowledge(self, _acknowledgements(self.account, self.region))
+
+    def _allow_both_connection_prefixes(self, connection_arn: str) -> None:
+        """CDK grants ``codestar-connections:UseConnection`` only. Since the rename to AWS
+        CodeConnections, a connection whose ARN is ``arn:aws:codeconnections:...`` is authorized
+        under the ``codeconnections:`` prefix ("the service prefix needs to match that of the
+        resource": https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html), so the
+        source action would be denied: grant both prefixes."""
+        [source_stage] = [s for s in self.pipeline.pipeline.stages if s.stage_name == "Source"]
+        for action in source_stage.actions:
+            role = action.action_properties.role
+            if role is not None:
+                role.add_to_principal_policy(
+                    iam.PolicyStatement(
+                        actions=["codeconnections:UseConnection", "codestar-connections:UseConnection"],
+                        resources=[connection_arn],
+                    )
+                )
 
     def _harden_artifact_bucket(self, access_logs_bucket: str) -> None:
         """CDK Pipelines' own bucket: give it the platform bucket baseline (XC-4) it lacks."""

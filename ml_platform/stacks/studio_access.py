@@ -9,13 +9,13 @@ from constructs import Construct
 from ..constructs import sagemaker_scope as platform_grants
 from ..constructs.sagemaker_role import SageMakerRole
 from ..naming import partition_for
-from ..personas import JOB_GRANTS, PERSONA_GRANTS, grants_for
+from ..personas import JOB_GRANTS, JOB_ROLE_SUFFIX, PERSONA_GRANTS, persona_role_suffix, policies_for
 from ..schema.studio import Persona
 from .base import PlatformStack, StackContext
 
 
 def persona_role_name(prefix: str, persona: Persona) -> str:
-    return f"{prefix}{persona.value.replace('_', '-')}"
+    return f"{prefix}{persona_role_suffix(persona)}"
 
 
 class StudioAccessStack(PlatformStack):
@@ -33,6 +33,8 @@ class StudioAccessStack(PlatformStack):
         data_lake_account: str | None = None,
         assumable_role_arns: Sequence[str] = (),
         artefacts: platform_grants.ModelArtefacts | None = None,
+        labeling: bool = False,
+        athena_workgroup: str | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -53,6 +55,8 @@ class StudioAccessStack(PlatformStack):
             data_lake_account=data_lake_account,
             assumable_role_arns=assumable_role_arns,
             artefacts=artefacts,
+            labeling=labeling,
+            athena_workgroup=athena_workgroup,
         )
         self.persona_roles = {
             persona: SageMakerRole(
@@ -60,14 +64,14 @@ class StudioAccessStack(PlatformStack):
                 f"{persona.value.title().replace('_', '')}Role",
                 role_name=persona_role_name(prefix, persona),
                 description=f"Studio execution role of {persona.value.replace('_', ' ')}s",
-                grants=grants_for(builders, self.sagemaker_scope),
+                policies=policies_for(capabilities, self.sagemaker_scope),
             )
-            for persona, builders in PERSONA_GRANTS.items()
+            for persona, capabilities in PERSONA_GRANTS.items()
         }
         self.job_role = SageMakerRole(
             self,
             "JobRole",
-            role_name=f"{prefix}jobs",
+            role_name=f"{prefix}{JOB_ROLE_SUFFIX}",
             description="Execution role of processing, training and tuning jobs and pipelines",
-            grants=grants_for(JOB_GRANTS, self.sagemaker_scope),
+            policies=policies_for(JOB_GRANTS, self.sagemaker_scope),
         )

@@ -11,6 +11,7 @@ from ..config import PlatformConfig
 from ..constructs.sagemaker_scope import ModelArtefacts
 from ..cross_account import role_arn
 from ..products import notebook_product
+from ..schema.network import InterfaceEndpoint
 from ..schema.studio import Persona
 from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
@@ -35,7 +36,7 @@ class DataScienceStage(AccountStage):
             "Network",
             self.stack_context,
             vpc=self.team.vpc,
-            interface_endpoints=[e.value for e in config.network.interface_endpoints],
+            interface_endpoints=self._interface_endpoints(config),
             logs_key=self.data.logs_key.key,
             flow_log_retention_days=config.network.flow_log_retention_days,
         )
@@ -60,6 +61,8 @@ class DataScienceStage(AccountStage):
                 key_account=config.accounts.shared_services.account_id,
                 key_alias=release.artefacts_key_alias(config),
             ),
+            labeling=self.team.labeling is not None,
+            athena_workgroup=self.athena_workgroup,
         )
         self.data_access = DataAccessStack(
             self,
@@ -72,6 +75,9 @@ class DataScienceStage(AccountStage):
                 self.access.persona_roles[p].role_arn for p in (Persona.DATA_SCIENTIST, Persona.ML_ENGINEER)
             ]
             + [self.access.job_role.role_arn],
+            workgroup_name=self.athena_workgroup,
+            results_bucket=bucket_name,
+            results_key_arn=self.data.data_key.key_arn,
         )
         self.studio = StudioStack(
             self,
@@ -133,6 +139,20 @@ class DataScienceStage(AccountStage):
                 alerts_key=self.data.alerts_key.key,
                 retraining_callers=self._retraining_callers(),
             )
+
+    @property
+    def athena_workgroup(self) -> str:
+        """The team's Athena workgroup for the shared curated tables (``DataAccessStack``)."""
+        return self.naming.resource("curated-queries", 128)
+
+    def _interface_endpoints(self, config: PlatformConfig) -> list[str]:
+        """The configured endpoints, plus Glue and Athena when curated tables are shared with the
+        team: Studio queries them through Athena, which a VPC-only domain reaches only through
+        those endpoints (issue #17; docs/data-lake.md)."""
+        configured = [e.value for e in config.network.interface_endpoints]
+        shared = any(t.share_with is None or self.team.name in t.share_with for t in config.data_lake.curated_tables)
+        extra = [InterfaceEndpoint.GLUE.value, InterfaceEndpoint.ATHENA.value] if shared else []
+        return configured + [e for e in extra if e not in configured]
 
     def _retraining_callers(self) -> dict[str, list[str]]:
         """Pipeline name -> the hosting accounts' retraining functions that may start it."""

@@ -15,7 +15,7 @@ from ..schema.hosting import EndpointConfig
 from ..schema.network import HOSTING_INTERFACE_ENDPOINTS
 from ..stacks.account_data import BucketSpec
 from ..stacks.feature_store import feature_store_role_name
-from ..stacks.hosting import HostingStack
+from ..stacks.hosting import HostingStack, endpoint_alarm_prefix
 from ..stacks.monitoring import MonitoringStack
 from ..stacks.network import NetworkStack
 from ..stacks.prediction import PredictionStack
@@ -66,7 +66,9 @@ class WorkloadStage(AccountStage):
                 self.stack_context,
                 retraining=targets_for(config, role.slug),
                 schedules={m.schedule_name: m.endpoint for m in monitors},
-                alarms={violation_alarm_name(m): m.endpoint for m in monitors if m.alarm},
+                alarms={
+                    violation_alarm_name(endpoint_alarm_prefix(self.naming), m): m.endpoint for m in monitors if m.alarm
+                },
                 key=self.data.data_key.key,
                 alerts_key=self.data.alerts_key.key,
                 logs_key=self.data.logs_key.key,

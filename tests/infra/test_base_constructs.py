@@ -225,8 +225,30 @@ def test_alerts_topic_is_encrypted_and_tls_only(synth: Synth) -> None:
 
 
 def test_alert_publishers_may_use_the_alerts_key_only_from_this_account(synth: Synth) -> None:
+    """EventBridge is the exception: its KMS requests for an encrypted topic carry no source
+    account ("not supported for EventBridge-to-encrypted topics",
+    https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); the topic policy keeps
+    it to this account instead (runtime flows prove both)."""
     template = Template.from_json(synth.template("Test", "Data"))
-    for service in ("cloudwatch", "events", "budgets"):
+    template.has_resource_properties(
+        "AWS::KMS::Key",
+        {
+            "KeyPolicy": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Sid": "AllowEventsUse",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "events.amazonaws.com"},
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            "Resource": "*",
+                        }
+                    ]
+                )
+            }
+        },
+    )
+    for service in ("cloudwatch", "budgets"):
         template.has_resource_properties(
             "AWS::KMS::Key",
             {

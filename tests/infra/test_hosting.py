@@ -82,8 +82,9 @@ def test_blue_green_canary_rolls_back_on_alarms_of_the_same_template(synth: Synt
     alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
     assert set(refs) <= set(alarms)  # each rollback alarm is a resource of this template
     by_name = {alarms[r]["Properties"]["AlarmName"]: alarms[r]["Properties"] for r in refs}
-    assert set(by_name) == {"weather-alerts-5xx-errors", "weather-alerts-latency-p99", "weather-alerts-overhead"}
-    latency = by_name["weather-alerts-latency-p99"]
+    prefix = "openaq-prod-endpoints-weather-alerts"  # under the account's alarm prefix (alerts topic policy)
+    assert set(by_name) == {f"{prefix}-5xx-errors", f"{prefix}-latency-p99", f"{prefix}-overhead"}
+    latency = by_name[f"{prefix}-latency-p99"]
     assert (latency["MetricName"], latency["ExtendedStatistic"], latency["Threshold"]) == (
         "ModelLatency",
         "p99",
@@ -93,7 +94,7 @@ def test_blue_green_canary_rolls_back_on_alarms_of_the_same_template(synth: Synt
         {"Name": "EndpointName", "Value": "weather-alerts"},
         {"Name": "VariantName", "Value": "VariantA"},
     ]
-    assert by_name["weather-alerts-5xx-errors"]["Threshold"] == 5
+    assert by_name[f"{prefix}-5xx-errors"]["Threshold"] == 5
     assert all(a["AlarmActions"] and a["TreatMissingData"] == "notBreaching" for a in by_name.values())
 
 

@@ -103,7 +103,11 @@ def test_alarms_notify_the_alerts_topic(synth: Synth) -> None:
             assert action["Fn::GetStackOutput"]["StackName"] == f"openaq-{stage.lower()[:4]}-operations"
             assert action["Fn::GetStackOutput"]["OutputName"].startswith("PublishOutputRefAlertsTopic")
     names = {a["AlarmName"] for a in props(synth.template("Production", "Hosting"), "AWS::CloudWatch::Alarm")}
-    assert {"weather-prediction-data-quality-violation", "weather-prediction-model-quality-violation"} <= names
+    assert {
+        "openaq-prod-endpoints-weather-prediction-data-quality-violation",
+        "openaq-prod-endpoints-weather-prediction-model-quality-violation",
+    } <= names
+    assert all(n.startswith("openaq-prod-") for n in names)  # the alerts topic admits only these
 
 
 def test_one_dashboard_per_hosting_account_and_an_overview(synth: Synth) -> None:
@@ -149,8 +153,8 @@ def test_retraining_function_knows_its_pipeline_and_has_a_dead_letter_queue(synt
         }
     }
     assert set(json.loads(env["ALARMS"])) == {
-        "weather-prediction-data-quality-violation",
-        "weather-prediction-model-quality-violation",
+        "openaq-prod-endpoints-weather-prediction-data-quality-violation",
+        "openaq-prod-endpoints-weather-prediction-model-quality-violation",
     }
     assert function["DeadLetterConfig"]["TargetArn"]
     rules = {r["Description"]: r for r in props(template, "AWS::Events::Rule")}

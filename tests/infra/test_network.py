@@ -69,8 +69,10 @@ def _endpoint_services(template: dict[str, Any]) -> set[str]:
 
 
 def test_data_science_vpc_has_every_configured_endpoint(synth: Synth) -> None:
+    """Plus Glue and Athena: curated tables are shared with the team, and Studio queries them."""
     services = _endpoint_services(synth.template("DataScience-weatherproduct", "Network"))
-    assert services == {_service(e.value) for e in DEFAULT_INTERFACE_ENDPOINTS} | {"s3-gateway"}
+    curated = {_service("glue"), _service("athena")}
+    assert services == {_service(e.value) for e in DEFAULT_INTERFACE_ENDPOINTS} | {"s3-gateway"} | curated
     template = Template.from_json(synth.template("DataScience-weatherproduct", "Network"))
     template.has_resource_properties(
         "AWS::EC2::VPCEndpoint",
@@ -91,6 +93,7 @@ def test_endpoints_follow_config(tmp_path: Path) -> None:
     data = example_data()
     data["network"]["interface_endpoints"] = ["sagemaker.api", "sagemaker.runtime", "sts"]
     data["service_catalog"]["share_with"] = []  # the catalog spoke would need servicecatalog too
+    data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherresearch"]  # no Glue/Athena then
     stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
     assert _endpoint_services(stacks["Network"]) == {
         _service(n) for n in ("sagemaker.api", "sagemaker.runtime", "sts")

@@ -144,10 +144,12 @@ def test_roles_have_no_wildcard_admin_and_scoped_pass_role(synth: Synth) -> None
                 assert not ("*" in actions and "*" in resources), statement
                 assert not [a for a in actions if a.endswith(":*")], statement  # no service-wide wildcards
                 if "iam:PassRole" in actions:
-                    assert "*" not in resources
+                    # Exact roles, no prefix wildcard (issue #17): which ones each persona passes is
+                    # proven by the runtime flows (tests/flows).
+                    assert not [r for r in resources if "*" in r], statement
                     assert statement["Condition"]["StringEquals"]["iam:PassedToService"] == "sagemaker.amazonaws.com"
                     account = {PRODUCT: "333333333333", RESEARCH: "444444444444"}[stage]
-                    assert resources == [f"arn:aws:iam::{account}:role/openaq-{stage.split('-')[1]}-sm-*"]
+                    assert all(r.startswith(f"arn:aws:iam::{account}:role/openaq-") for r in resources)
 
 
 def test_sagemaker_roles_trust_only_sagemaker_and_use_no_managed_policies(synth: Synth) -> None:
@@ -158,8 +160,9 @@ def test_sagemaker_roles_trust_only_sagemaker_and_use_no_managed_policies(synth:
         [trust] = props["AssumeRolePolicyDocument"]["Statement"]
         assert trust["Principal"] == {"Service": "sagemaker.amazonaws.com"}
         assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "333333333333"}}
-        [managed] = props["ManagedPolicyArns"]
-        assert set(managed) == {"Ref"}, "only its own scoped policy"
+        managed = props["ManagedPolicyArns"]
+        assert 1 < len(managed) <= 10, "its own scoped policies, one per capability (IAM attaches at most 10)"
+        assert all(set(m) == {"Ref"} for m in managed), "only its own scoped policies"
         assert "arn:aws:iam::aws:policy" not in json.dumps(props), "no AWS managed policies (AmazonSageMakerFullAccess)"
 
 
@@ -181,8 +184,12 @@ def test_only_ml_engineers_approve_models(synth: Synth, persona: str, approve: b
     policies = {
         k: v for k, v in resources_of_type(template, "AWS::IAM::ManagedPolicy").items() if k.startswith(persona)
     }
-    [policy] = policies.values()
-    actions = {a for s in policy["Properties"]["PolicyDocument"]["Statement"] for a in as_list(s["Action"])}
+    actions = {
+        a
+        for p in policies.values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        for a in as_list(s["Action"])
+    }
     assert ("sagemaker:UpdateModelPackage" in actions) is approve
     assert ("sagemaker:CreatePipeline" in actions) is approve
 

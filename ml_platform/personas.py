@@ -15,18 +15,11 @@ from .constructs import sagemaker_grants as g
 from .constructs import sagemaker_scope as platform_grants
 from .constructs.sagemaker_scope import SageMakerScope
 from .constructs.scoped_policy import Grant
+from .role_names import JOB_ROLE_SUFFIX, LABELING_ROLE_SUFFIX, persona_role_suffix
 from .schema.studio import Persona
 
 GrantSet = Callable[[SageMakerScope], list[Grant]]
 Capabilities = Mapping[str, Sequence[GrantSet]]  # policy name suffix -> grant sets
-
-JOB_ROLE_SUFFIX = "jobs"
-LABELING_ROLE_SUFFIX = "labeling"
-
-
-def persona_role_suffix(persona: Persona) -> str:
-    """``data_scientist`` -> ``data-scientist``: the role is ``<org>-<team>-sm-<suffix>``."""
-    return persona.value.replace("_", "-")
 
 
 def _passes(*suffixes: str) -> GrantSet:

@@ -34,6 +34,24 @@ AWS_MANAGED_POLICIES: dict[str, Document] = {
 }
 
 
+# Resource types whose instances are all created by the stacks (not at run time), and the
+# attribute that gives their ARN: a flow on such a service must name one of them.
+CREATED_KINDS: dict[str, str] = {
+    "AWS::S3::Bucket": "Arn",
+    "AWS::KMS::Key": "Arn",
+    "AWS::SNS::Topic": "Ref",
+    "AWS::SQS::Queue": "Arn",
+    "AWS::IAM::Role": "Arn",
+    "AWS::Lambda::Function": "Arn",
+    "AWS::ECR::Repository": "Arn",
+    "AWS::Oam::Sink": "Arn",
+    "AWS::StepFunctions::StateMachine": "Ref",
+    "AWS::DynamoDB::Table": "Arn",
+    "AWS::Kinesis::Stream": "Arn",
+}
+CREATED_SERVICES = {"s3", "kms", "sns", "sqs", "iam", "lambda", "ecr", "oam", "states", "dynamodb", "kinesis"}
+
+
 @dataclass(frozen=True)
 class NamedDocument:
     """A policy document with where it comes from (for messages and the size guard)."""
@@ -231,6 +249,35 @@ class IamDocuments:
 
     def resource_policy(self, resource_arn: str) -> NamedDocument | None:
         return self.resource_policies.get(resource_key(resource_arn))
+
+    # -- what exists ------------------------------------------------------------------------
+    @cached_property
+    def created_resources(self) -> set[str]:
+        """Resource keys (see ``resource_key``) of every resource of ``CREATED_KINDS``."""
+        found: set[str] = set()
+        for stack in self.assembly.stacks:
+            for logical_id, resource in stack.resources.items():
+                attribute = CREATED_KINDS.get(resource["Type"])
+                if attribute == "Ref":
+                    found.add(resource_key(self.resolver.ref(stack, logical_id)))
+                elif attribute is not None:
+                    found.add(resource_key(self.resolver.get_att(stack, logical_id, attribute)))
+        return found
+
+    @property
+    def created_resource_services(self) -> set[str]:
+        """Services whose resources in flows must be ones the stacks create."""
+        return CREATED_SERVICES
+
+    @cached_property
+    def bucket_accounts(self) -> dict[str, str]:
+        """Bucket name -> the account whose stack creates it."""
+        return {
+            self.resolver.ref(stack, logical_id): stack.account
+            for stack in self.assembly.stacks
+            for logical_id, resource in stack.resources.items()
+            if resource["Type"] == "AWS::S3::Bucket"
+        }
 
 
 def resource_key(arn: str) -> str:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
-from ..personas import JOB_ROLE_SUFFIX, NOTEBOOK_GRANTS, STUDIO_PRODUCT_GRANTS, grants_for
+from ..personas import NOTEBOOK_GRANTS, STUDIO_PRODUCT_GRANTS, grants_for
+from ..role_names import JOB_ROLE_SUFFIX
 from ..platform_parameters import NAMESPACE
 
 # Service Catalog names provisioned stacks SC-<account>-pp-<id>; CloudFormation names their

@@ -9,7 +9,8 @@ from constructs import Construct
 from ..constructs import sagemaker_scope as platform_grants
 from ..constructs.sagemaker_role import SageMakerRole
 from ..naming import partition_for
-from ..personas import JOB_GRANTS, JOB_ROLE_SUFFIX, PERSONA_GRANTS, persona_role_suffix, policies_for
+from ..personas import JOB_GRANTS, PERSONA_GRANTS, policies_for
+from ..role_names import JOB_ROLE_SUFFIX, persona_role_suffix
 from ..schema.studio import Persona
 from .base import PlatformStack, StackContext
 

@@ -1,0 +1,13 @@
+"""The catalogue of runtime flows, one module per area; ``all_flows`` gathers them."""
+
+from __future__ import annotations
+
+from ..model import Flow
+from ..platform import Platform
+from . import cross_account, lambdas, personas, pipelines, release, services
+
+AREAS = (personas, lambdas, release, pipelines, services, cross_account)
+
+
+def all_flows(platform: Platform) -> list[Flow]:
+    return [flow for area in AREAS for flow in area.flows(platform)]

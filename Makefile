@@ -67,6 +67,8 @@ diagram: $(STAMP) synth
 
 docs: $(STAMP)
 	$(VENV)/bin/python scripts/config_reference.py
+	@# The persona table is what the IAM engine decides on the synthesized templates (make synth first).
+	$(VENV)/bin/python scripts/persona_table.py
 
 snapshot-update: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/snapshots --snapshot-update

@@ -33,6 +33,10 @@ def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = T
     stages = [STAGE_CLASSES[role.kind](app, role, config) for role in account_roles(config)]
     if config.platform_pipeline is not None:
         shared = stages[0]
+        # Before the pipeline: CDK Pipelines synthesizes each stage it adds, so a change to a
+        # stage made afterwards never reaches its templates (the runtime flows caught this one:
+        # the artifact bucket's access logs were refused).
+        shared.data.access_logs.allow_logs_from_account_buckets(f"{ARTIFACT_LOGS_PREFIX}/")
         pipeline = PlatformPipelineStack(
             app,
             PIPELINE_STACK_ID,
@@ -42,7 +46,6 @@ def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = T
             env=cdk.Environment(account=shared.role.account_id, region=config.organisation.region),
             access_logs_bucket=shared.naming.bucket("access-logs"),
         )
-        shared.data.access_logs.allow_logs_from_account_buckets(f"{ARTIFACT_LOGS_PREFIX}/")
         for key, value in [*sorted(config.tags.items()), ("Environment", shared.role.environment)]:
             cdk.Tags.of(pipeline).add(key, value)
         cdk.Tags.of(pipeline).add("Team", shared.role.team)

@@ -8,7 +8,42 @@
 //   nearMisses  statements whose action and resource matched but whose principal or conditions
 //               did not: why an expected Allow was denied
 // Run once per pytest session over every flow (ml_platform/flows/simulate.py).
+import { loadPolicy } from '@cloud-copilot/iam-policy'
 import { getDenialReasons, getGrantReasons, runSimulation } from '@cloud-copilot/iam-simulate'
+// Internals of the pinned engine version (package-lock.json), for the one case below.
+import { DiscoveryContextKeyConstraints } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/context_keys/discoveryContextKeyConstraints.js'
+import { authorize } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/core_engine/CoreSimulatorEngine.js'
+import { AwsRequestImpl } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/request/request.js'
+import { RequestContextImpl } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/requestContext.js'
+
+// The engine accepts variable condition keys only after a '/' (aws:PrincipalTag/x), so its
+// validation drops kms:EncryptionContext:<key> (IAM reference: kms:EncryptionContext:${EncryptionContextKey})
+// and the library's unvalidated entry point fails on a resource policy. Such requests (after
+// validation passed for everything else) are authorized by the engine's core directly, with the
+// encryption context added back; the answer lists the keys so a reader knows.
+const UNVALIDATED_KEY = /^kms:encryptioncontext:/i
+
+function authorizeWithContext(simulation, context) {
+  const named = (p) => loadPolicy(p.policy, { name: p.name })
+  const request = new AwsRequestImpl(
+    simulation.request.principal,
+    simulation.request.resource,
+    simulation.request.action,
+    new RequestContextImpl(context)
+  )
+  return authorize({
+    request,
+    sessionPolicy: undefined,
+    identityPolicies: simulation.identityPolicies.map(named),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: simulation.resourcePolicy ? loadPolicy(simulation.resourcePolicy, { name: 'resource' }) : undefined,
+    permissionBoundaries: simulation.permissionBoundaryPolicies?.map(named),
+    vpcEndpointPolicies: undefined,
+    simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    serviceSettings: { s3: {} }
+  })
+}
 
 const chunks = []
 for await (const chunk of process.stdin) chunks.push(chunk)
@@ -58,17 +93,24 @@ for (const { id, simulation } of requests) {
       continue
     }
     const result = response.resultType === 'single' ? response.result : response.results[0]
-    const analysis = result?.analysis
+    const unvalidated = (result?.ignoredContextKeys ?? []).filter((k) => UNVALIDATED_KEY.test(k))
+    const context = simulation.request.contextVariables
+    const ignored = new Set(result?.ignoredContextKeys ?? [])
+    const analysis = unvalidated.length
+      ? authorizeWithContext(simulation, Object.fromEntries(Object.entries(context).filter(([k]) => !ignored.has(k) || UNVALIDATED_KEY.test(k))))
+      : result?.analysis
+    const decision = unvalidated.length ? analysis.result : response.overallResult
     results.push({
       id,
-      decision: response.overallResult,
+      decision,
+      unvalidatedContextKeys: unvalidated,
       grants: analysis ? getGrantReasons(analysis) : [],
-      denials: analysis && response.overallResult !== 'Allowed' ? getDenialReasons(analysis) : [],
-      nearMisses: response.overallResult === 'Allowed' ? [] : nearMisses(analysis),
+      denials: analysis && decision !== 'Allowed' ? getDenialReasons(analysis) : [],
+      nearMisses: decision === 'Allowed' ? [] : nearMisses(analysis),
       identity: analysis?.identityAnalysis?.result ?? null,
       resource: analysis?.resourceAnalysis?.result ?? null,
       boundary: analysis?.permissionBoundaryAnalysis?.result ?? null,
-      ignoredContextKeys: result?.ignoredContextKeys ?? []
+      ignoredContextKeys: (result?.ignoredContextKeys ?? []).filter((k) => !UNVALIDATED_KEY.test(k))
     })
   } catch (error) {
     results.push({ id, decision: 'Error', errors: { message: String(error?.stack ?? error) } })

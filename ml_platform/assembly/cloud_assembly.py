@@ -120,6 +120,15 @@ def load_assembly(outdir: Path) -> CloudAssembly:
     return CloudAssembly(outdir, list(_stacks_of(outdir, outdir, "App")))
 
 
+# What a data scientist types for the product parameters without a default (realistic lengths).
+END_USER_VALUES: dict[str, str] = {
+    "UserProfileName": "dana-forecaster",
+    "NotebookInstanceType": "ml.t3.large",
+    "SageMakerProjectName": "aq-forecast",
+    "SageMakerProjectId": "p-abc123def456",
+}
+
+
 def product_launch(
     template: Template, *, name: str, account: str, region: str, launch_id: str = "pp-a1b2c3d4e5f6g", source: str = ""
 ) -> StackInstance:
@@ -133,6 +142,7 @@ def product_launch(
         region=region,
         template=template,
         source=source or name,
+        parameter_values={k: v for k, v in END_USER_VALUES.items() if k in template.get("Parameters", {})},
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -105,6 +106,21 @@ class MlVpc(Construct):
                     destination=ec2.FlowLogDestination.to_cloud_watch_logs(log_group),
                     traffic_type=ec2.FlowLogTrafficType.ALL,
                 )
+            },
+        )
+        # Confused-deputy guard on the delivery role CDK creates: only this account's flow logs may
+        # assume it ("IAM role for publishing flow logs", Amazon VPC User Guide:
+        # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
+        stack = cdk.Stack.of(self)
+        delivery = vpc.node.find_child("All").node.find_child("IAMRole").node.default_child
+        assert isinstance(delivery, iam.CfnRole)
+        delivery.add_property_override(
+            "AssumeRolePolicyDocument.Statement.0.Condition",
+            {
+                "StringEquals": {"aws:SourceAccount": stack.account},
+                "ArnLike": {
+                    "aws:SourceArn": f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:vpc-flow-log/*"
+                },
             },
         )
         vpc.add_gateway_endpoint(

@@ -8,8 +8,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-# What a hosting account needs to create a model from a package in this registry (XA-4a).
-PACKAGE_ACTIONS = ("sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:CreateModel")
+# What a hosting account needs to create a model from a package in this registry (XA-4a):
+# CreateModel itself is authorized on the model in the hosting account, never here (its only
+# resource type is model, so a grant on model-package/* matched no request; issue #17).
+PACKAGE_ACTIONS = ("sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages")
 
 
 class ModelPackageGroup(Construct):

@@ -62,8 +62,8 @@ class StudioTeardown(Construct):
             Grant(
                 "DeleteStudioAppsAndSpaces",
                 ["sagemaker:DeleteApp", "sagemaker:DeleteSpace"],
-                [f"{sm}:app/*", f"{sm}:space/*"],
-                why="apps and spaces are created by users at run time",
+                [f"{sm}:app/{domain_id}/*", f"{sm}:space/{domain_id}/*"],
+                why="apps and spaces of this one domain, created by users at run time",
             ),
         ]
         functions: dict[str, lambda_.Function] = {}

@@ -42,6 +42,7 @@ class OutsideRole:
     arn: str
     organization_id: str | None = None  # its organisation; None: outside any organisation
     identity: Mapping[str, object] | None = None
+    boundary: str | None = None  # ARN of a managed policy a stack creates, used as its boundary
 
     @property
     def account(self) -> str:

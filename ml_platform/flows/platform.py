@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
-from ..assembly.cloud_assembly import CloudAssembly, StackInstance
+from ..assembly.cloud_assembly import CloudAssembly, StackInstance, load_assembly, product_launches
 from ..assembly.iam_documents import IamDocuments
 from ..assembly.resolver import Resolver, UnresolvableError
 from ..config import PlatformConfig
@@ -20,6 +21,13 @@ from .model import Role
 
 OUTSIDE_ACCOUNT = "999999999999"  # an account outside the organisation
 OUTSIDE_ORGANIZATION = "o-outsider0001"
+
+
+def load_platform(config: PlatformConfig, outdir: Path) -> Platform:
+    """The synthesized app at ``outdir`` plus every offered product version launched in every
+    account the portfolio is shared with (``SC-<account>-pp-...`` stacks)."""
+    assembly = load_assembly(outdir)
+    return Platform(config, assembly.with_stacks(product_launches(assembly)))
 
 
 @dataclass
@@ -75,16 +83,25 @@ class Platform:
         return Role(f"arn:{self.partition}:iam::{self.account(slug)}:role/{self.naming(slug).resource(name)}")
 
     # -- resources by construct path --------------------------------------------------------
-    def find(self, path: str) -> tuple[StackInstance, str]:
-        """The stack and logical ID of the resource whose ``aws:cdk:path`` is ``path``."""
-        stage = path.split("/", 1)[0]
+    @cached_property
+    def _paths(self) -> dict[str, tuple[StackInstance, str]]:
+        """Construct path -> (stack, logical ID), for the stacks of the app (not product launches)."""
+        index: dict[str, tuple[StackInstance, str]] = {}
         for stack in self.assembly.stacks:
-            if stack.stage != stage:
+            if stack.stage == "Products":
                 continue
             for logical_id, resource in stack.resources.items():
-                if resource.get("Metadata", {}).get("aws:cdk:path") == path:
-                    return stack, logical_id
-        raise UnresolvableError(f"no resource at construct path {path}")
+                path = resource.get("Metadata", {}).get("aws:cdk:path")
+                if path:
+                    index[path] = (stack, logical_id)
+        return index
+
+    def find(self, path: str) -> tuple[StackInstance, str]:
+        """The stack and logical ID of the resource whose ``aws:cdk:path`` is ``path``."""
+        try:
+            return self._paths[path]
+        except KeyError:
+            raise UnresolvableError(f"no resource at construct path {path}") from None
 
     def ref(self, path: str) -> str:
         stack, logical_id = self.find(path)

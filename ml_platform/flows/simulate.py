@@ -114,6 +114,11 @@ class Simulator:
             principal = p.arn
         elif isinstance(p, OutsideRole):
             identity = [{"name": "outside-role", "policy": _policy(p.identity or EVERYTHING)}]
+            if p.boundary is not None:
+                found = self.documents.managed_policies.get(p.boundary)
+                if found is None:
+                    raise FlowError(f"flow {flow.name!r}: no stack creates the boundary {p.boundary}")
+                boundary = [{"name": p.boundary, "policy": _policy(found.document)}]
             context |= self._principal_context(p.arn, p.account, p.organization_id)
             principal = p.arn
         else:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
 from ..personas import NOTEBOOK_GRANTS, STUDIO_PRODUCT_GRANTS, grants_for
-from ..role_names import JOB_ROLE_SUFFIX
 from ..platform_parameters import NAMESPACE
+from ..role_names import JOB_ROLE_SUFFIX
 
 # Service Catalog names provisioned stacks SC-<account>-pp-<id>; CloudFormation names their
 # roles, policies and buckets after the stack.

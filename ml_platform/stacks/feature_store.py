@@ -68,9 +68,11 @@ class FeatureStoreStack(PlatformStack):
             name=None,
             description="Write the offline store and its Glue table",
             grants=[
+                # What AWS's AmazonSageMakerFeatureStoreAccess grants for the offline store, scoped
+                # to this bucket and prefix (PutObjectAcl: the objects are written with an ACL).
                 Grant(
                     "OfflineObjects",
-                    ["s3:PutObject", "s3:GetObject", "s3:GetBucketAcl"],
+                    ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:GetBucketAcl"],
                     [f"{bucket_arn}/{OFFLINE_PREFIX}*", bucket_arn],
                     why="objects under the offline store prefix",
                 ),

@@ -110,16 +110,16 @@ class PlatformPipelineStack(PlatformStack):
         under the ``codeconnections:`` prefix ("the service prefix needs to match that of the
         resource": https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html), so the
         source action would be denied: grant both prefixes."""
-        [source_stage] = [s for s in self.pipeline.pipeline.stages if s.stage_name == "Source"]
-        for action in source_stage.actions:
-            role = action.action_properties.role
-            if role is not None:
-                role.add_to_principal_policy(
-                    iam.PolicyStatement(
-                        actions=["codeconnections:UseConnection", "codestar-connections:UseConnection"],
-                        resources=[connection_arn],
-                    )
+        source_stage = self.pipeline.pipeline.node.find_child("Source")
+        roles = [c for c in source_stage.node.find_all() if isinstance(c, iam.Role)]
+        assert roles, "the source action has a role (CodePipeline creates one per action)"
+        for role in roles:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=["codeconnections:UseConnection", "codestar-connections:UseConnection"],
+                    resources=[connection_arn],
                 )
+            )
 
     def _harden_artifact_bucket(self, access_logs_bucket: str) -> None:
         """CDK Pipelines' own bucket: give it the platform bucket baseline (XC-4) it lacks."""

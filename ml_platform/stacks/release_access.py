@@ -14,6 +14,8 @@ from ..naming import partition_for
 from ..release import CDK_QUALIFIER, released_ssm_parameter
 from .base import PlatformStack, StackContext
 
+BOOTSTRAP_VERSION = f"/cdk-bootstrap/{CDK_QUALIFIER}/version"  # every CDK stack's BootstrapVersion parameter
+
 
 class ReleaseAccessStack(PlatformStack):
     """Stateless. The deployer role may write exactly the released-model parameters and update
@@ -89,6 +91,18 @@ class ReleaseAccessStack(PlatformStack):
                     [
                         f"arn:{partition}:ssm:{self.region}:{self.account}:parameter{released_ssm_parameter(m)}"
                         for m in sorted(released_models)
+                    ],
+                ),
+                # UpdateStack resolves the stacks' AWS::SSM::Parameter::Value parameters (the released
+                # models, CDK's bootstrap version) with the caller's credentials ("Specify existing
+                # resources at runtime with CloudFormation-supplied parameter types", CloudFormation
+                # User Guide: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
+                Grant(
+                    "ResolveStackParameters",
+                    ["ssm:GetParameters"],
+                    [
+                        f"arn:{partition}:ssm:{self.region}:{self.account}:parameter{name}"
+                        for name in [*(released_ssm_parameter(m) for m in sorted(released_models)), BOOTSTRAP_VERSION]
                     ],
                 ),
                 Grant(

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ml_platform.assembly.cloud_assembly import load_assembly
 from ml_platform.config import PlatformConfig
 from ml_platform.flows.catalogue import all_flows
-from ml_platform.flows.platform import Platform
+from ml_platform.flows.platform import Platform, load_platform
 from ml_platform.flows.simulate import Outcome, Simulator, evaluate
 
 from ..helpers import Synth
@@ -16,7 +15,7 @@ from ..helpers import Synth
 
 @pytest.fixture(scope="session")
 def platform(synth: Synth, example_config: PlatformConfig) -> Platform:
-    return Platform(example_config, load_assembly(synth.outdir))
+    return load_platform(example_config, synth.outdir)
 
 
 def simulator_for(platform: Platform) -> Simulator:

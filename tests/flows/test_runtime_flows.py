@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ml_platform.flows.catalogue import AREAS
+from ml_platform.context import PROJECT_ROOT
+from ml_platform.flows.catalogue import AREAS, personas
 from ml_platform.flows.model import Expect, Flow, Role, allow
 from ml_platform.flows.platform import Platform
 from ml_platform.flows.simulate import FlowError, Outcome, evaluate
@@ -60,5 +61,14 @@ def test_a_flow_naming_a_missing_resource_fails_naming_the_flow(platform: Platfo
         "a misspelt bucket must not pass unnoticed",
         resource_account="333333333333",
     )
-    with pytest.raises(FlowError, match="typo: reads a bucket nobody made.*no stack creates"):
+    with pytest.raises(FlowError, match=r"typo: reads a bucket nobody made.*no stack creates"):
         evaluate([flow], simulator_for(platform))
+
+
+def test_docs_persona_table_is_what_the_engine_decides(outcomes: list[Outcome], platform: Platform) -> None:
+    """docs/data-science-account.md promises only what IAM grants (regenerate: make docs)."""
+    decisions = {o.flow.name: o.decision for o in outcomes}
+    table = personas.capability_table(decisions, [t.slug for t in platform.teams()])
+    doc = (PROJECT_ROOT / "docs" / "data-science-account.md").read_text(encoding="utf-8")
+    start, end = doc.index(personas.TABLE_START), doc.index(personas.TABLE_END) + len(personas.TABLE_END)
+    assert doc[start:end] == table, "the persona table is out of date: run `make docs` (after `make synth`)"

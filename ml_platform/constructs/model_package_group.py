@@ -8,10 +8,12 @@ import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-# What a hosting account needs to create a model from a package in this registry (XA-4a):
-# CreateModel itself is authorized on the model in the hosting account, never here (its only
-# resource type is model, so a grant on model-package/* matched no request; issue #17).
-PACKAGE_ACTIONS = ("sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages")
+# What a hosting account needs to create a model from a package in this registry (XA-4a), as
+# AWS's own example grants it ("Deploy a Model Version from a Different Account", SageMaker
+# Developer Guide: https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-deploy.html).
+# The IAM reference lists only the model resource for CreateModel, so the runtime flows cannot
+# evaluate that grant; docs/runtime-flows.md says so.
+PACKAGE_ACTIONS = ("sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:CreateModel")
 
 
 class ModelPackageGroup(Construct):

@@ -57,8 +57,9 @@ class PlatformKey(Construct):
             # EventBridge's requests to KMS for an encrypted topic carry no aws:SourceAccount or
             # aws:SourceArn ("Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy
             # is not supported for EventBridge-to-encrypted topics", Amazon SNS Developer Guide:
-            # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html): that condition
-            # would drop every event. The topic policy keeps EventBridge to this account instead.
+            # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), so its statement
+            # has no such condition (where a rule targets the topic, CDK's SNS target adds the same
+            # unconditioned grant). The topic policy keeps EventBridge to this account instead.
             source = (
                 {}
                 if service in NO_SOURCE_CONTEXT

@@ -3,7 +3,7 @@ other accounts assume to use them (book ch5, ch14; XA-5, AS-8, AS-11)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -17,6 +17,8 @@ from ..schema.features import FeatureGroupConfig
 from .base import PlatformStack, StackContext
 
 OFFLINE_PREFIX = "feature-store/"
+BUILDER_ROLES = "{prefix}-*-sm-*"  # the teams' SageMaker roles (personas, jobs)
+READER_ROLES = "{prefix}-*-predict-*"  # the prediction functions of test and prod
 
 
 def feature_store_role_name(prefix: str, purpose: str) -> str:
@@ -37,8 +39,8 @@ class FeatureStoreStack(PlatformStack):
         key: kms.IKey,
         offline_bucket_name: str,
         glue_database: str,
-        builder_role_patterns: Mapping[str, str],
-        reader_role_patterns: Mapping[str, str],
+        builder_accounts: Sequence[str],
+        reader_accounts: Sequence[str],
     ) -> None:
         super().__init__(
             scope,
@@ -132,7 +134,8 @@ class FeatureStoreStack(PlatformStack):
         self.writer = self._access_role(
             "Writer",
             feature_store_role_name(prefix, "writer"),
-            builder_role_patterns,
+            builder_accounts,
+            BUILDER_ROLES,
             [
                 Grant(
                     "ReadWriteRecords",
@@ -151,7 +154,8 @@ class FeatureStoreStack(PlatformStack):
         self.online_reader = self._access_role(
             "OnlineReader",
             feature_store_role_name(prefix, "online-reader"),
-            reader_role_patterns,
+            reader_accounts,
+            READER_ROLES,
             [
                 Grant("ReadRecords", ["sagemaker:GetRecord", "sagemaker:BatchGetRecord"], online),
                 Grant("FeatureKey", ["kms:Decrypt", "kms:DescribeKey"], [key.key_arn]),
@@ -161,7 +165,8 @@ class FeatureStoreStack(PlatformStack):
         self.offline_reader = self._access_role(
             "OfflineReader",
             feature_store_role_name(prefix, "offline-reader"),
-            builder_role_patterns,
+            builder_accounts,
+            BUILDER_ROLES,
             [
                 Grant(
                     "OfflineObjects",
@@ -186,13 +191,23 @@ class FeatureStoreStack(PlatformStack):
         )
 
     def _access_role(
-        self, construct_id: str, role_name: str, trusted: Mapping[str, str], grants: list[Grant], description: str
+        self,
+        construct_id: str,
+        role_name: str,
+        accounts: Sequence[str],
+        role_pattern: str,
+        grants: list[Grant],
+        description: str,
     ) -> iam.Role:
-        """Trusted by exactly the configured accounts' role name patterns (``account -> ARN pattern``)."""
-        conditions: dict[str, object] = {"ArnLike": {"aws:PrincipalArn": sorted(trusted.values())}}
+        """Trusted by exactly ``accounts``, for their roles named like ``role_pattern``. One name
+        pattern, not one per account: the trust policy stays within IAM's 2,048 characters for
+        any number of teams (issue #17; 20 teams' patterns measured 1,924)."""
+        partition = partition_for(self.region)
+        pattern = f"arn:{partition}:iam::*:role/{role_pattern.format(prefix=self.naming.prefix)}"
+        conditions: dict[str, object] = {"ArnLike": {"aws:PrincipalArn": pattern}}
         if self.context.organization_id:
             conditions["StringEquals"] = {"aws:PrincipalOrgID": self.context.organization_id}
-        principal = iam.CompositePrincipal(*account_principals(list(trusted))).with_conditions(conditions)
+        principal = iam.CompositePrincipal(*account_principals(list(accounts))).with_conditions(conditions)
         role = iam.Role(self, construct_id, role_name=role_name, assumed_by=principal, description=description)
         policy = ScopedPolicy(self, f"{construct_id}Permissions", name=None, description=description, grants=grants)
         role.add_managed_policy(policy.policy)

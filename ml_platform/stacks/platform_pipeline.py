@@ -108,7 +108,7 @@ class PlatformPipelineStack(PlatformStack):
         """CDK grants ``codestar-connections:UseConnection`` only. Since the rename to AWS
         CodeConnections, a connection whose ARN is ``arn:aws:codeconnections:...`` is authorized
         under the ``codeconnections:`` prefix ("the service prefix needs to match that of the
-        resource": https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html), so the
+        resource": https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html), so the
         source action would be denied: grant both prefixes."""
         source_stage = self.pipeline.pipeline.node.find_child("Source")
         roles = [c for c in source_stage.node.find_all() if isinstance(c, iam.Role)]

@@ -17,7 +17,6 @@ from .account_stage import AccountStage
 class DataLakeStage(AccountStage):
     def __init__(self, scope: Construct, role: AccountRole, config: PlatformConfig) -> None:
         super().__init__(scope, role, config)
-        prefix = self.naming.prefix
         teams = {team.name: team.account_id for team in config.accounts.data_science}
         self.catalog = DataCatalogStack(
             self,
@@ -38,12 +37,8 @@ class DataLakeStage(AccountStage):
             offline_bucket_name=self.naming.bucket("offline-store"),
             glue_database=config.data_lake.feature_store_database,
             # The platform's SageMaker roles of each team, and the prediction functions of test/prod.
-            builder_role_patterns={
-                account: f"arn:aws:iam::{account}:role/{prefix}-{team}-sm-*" for team, account in teams.items()
-            },
-            reader_role_patterns={
-                account: f"arn:aws:iam::{account}:role/{prefix}-{slug}-predict-*" for slug, account in hosting.items()
-            },
+            builder_accounts=sorted(teams.values()),
+            reader_accounts=sorted(hosting.values()),
         )
         self.feature_store.add_stack_dependency(self.catalog)  # the Glue database of the offline tables
         self.ingestion = IngestionStack(

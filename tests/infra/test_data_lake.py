@@ -95,9 +95,9 @@ def _role(template: dict[str, Any], name: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("purpose", "trusted", "pattern"),
     [
-        ("writer", TEAMS, "openaq-{team}-sm-*"),
-        ("offline-reader", TEAMS, "openaq-{team}-sm-*"),
-        ("online-reader", {"test": "555555555555", "prod": "666666666666"}, "openaq-{team}-predict-*"),
+        ("writer", TEAMS, "openaq-*-sm-*"),
+        ("offline-reader", TEAMS, "openaq-*-sm-*"),
+        ("online-reader", {"test": "555555555555", "prod": "666666666666"}, "openaq-*-predict-*"),
     ],
 )
 def test_central_roles_trust_exactly_the_configured_accounts(
@@ -106,10 +106,10 @@ def test_central_roles_trust_exactly_the_configured_accounts(
     role = _role(synth.template("DataLake", "FeatureStore"), f"openaq-datalake-fs-{purpose}")
     [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"AWS": [f"arn:aws:iam::{a}:root" for a in sorted(trusted.values())]}
+    # Exact accounts, one role-name pattern (one per account put 20 teams' trust near IAM's 2,048
+    # characters); which roles get in and which do not is proven by the runtime flows.
     assert trust["Condition"] == {
-        "ArnLike": {
-            "aws:PrincipalArn": sorted(f"arn:aws:iam::{a}:role/{pattern.format(team=t)}" for t, a in trusted.items())
-        },
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{pattern}"},
         "StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"},
     }
 

@@ -91,7 +91,8 @@ def test_model_package_group_policy_grants_exactly_test_and_prod(synth: Synth) -
         "sagemaker:DescribeModelPackageGroup",
         "sagemaker:DescribeModelPackage",
         "sagemaker:ListModelPackages",
-    }  # CreateModel is authorized in the hosting account, on the model (issue #17)
+        "sagemaker:CreateModel",  # as AWS's cross-account example grants it (model-registry-deploy)
+    }
     resources = sorted(s["Resource"] for s in statements)
     assert resources == [
         "arn:aws:sagemaker:us-east-1:333333333333:model-package-group/weather-pollution",

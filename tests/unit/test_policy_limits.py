@@ -84,3 +84,20 @@ def test_more_than_ten_managed_policies_on_a_role() -> None:
     role = _role(ManagedPolicyArns=[{"Ref": p} for p in policies])
     [line] = _violations({"Role": role, **policies})
     assert "11 managed policies attached" in line
+
+
+def test_a_queue_policy_over_20_statements() -> None:
+    """SQS allows 20 statements and 8,192 bytes per policy (SQS Developer Guide, policy quotas)."""
+    queue = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "dlq"}}
+    statements = [{**_statement(i), "Principal": {"Service": "events.amazonaws.com"}} for i in range(21)]
+    policy = {
+        "Type": "AWS::SQS::QueuePolicy",
+        "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {"Statement": statements}},
+    }
+    found = _violations({"Queue": queue, "QueuePolicy": policy})
+    assert any("21 statements, over the limit of 20" in line for line in found), found
+
+
+def test_a_role_name_over_64_characters() -> None:
+    [line] = _violations({"Role": _role(RoleName="openaq-" + "x" * 60)})
+    assert "role name openaq-xxx" in line and "over 64 characters" in line

@@ -241,7 +241,7 @@ def _rollbacks_and_delivery(platform: Platform) -> list[Flow]:
     if pipeline is not None and pipeline.connection_arn is not None and pipeline.repository is not None:
         action = f"PlatformPipeline/Pipeline/Pipeline/Source/{pipeline.repository.replace('/', '_')}"
         source = Role(platform.attr(f"{action}/CodePipelineActionRole/Resource"))
-        rename = "https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html"
+        rename = "https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html"
         flows.append(
             allow(
                 f"{AREA}: the platform pipeline reads its source through the connection",

@@ -162,31 +162,6 @@ class Release:
         context = {"iam:PassedToService": "cloudformation.amazonaws.com"}
         self.allow(f"{name} passes the stack's role", who, "iam:PassRole", role, SERVICE_ROLE, context=context)
 
-    def rules(self) -> None:
-        """The bus's rules: approvals start the release; rejections and failures notify."""
-        stack = self.p.assembly.by_key(f"{STAGE}/{STACK}")
-        for logical_id, resource in stack.resources.items():
-            if resource["Type"] != "AWS::Events::Rule":
-                continue
-            rule = str(self.p.resolver.get_att(stack, logical_id, "Arn"))
-            events = Service("events.amazonaws.com", stack.account, rule)
-            for target in self.p.resolver.resolve(stack, resource["Properties"]["Targets"]):
-                name, arn = f"rule {stack.path_of(logical_id).split('/')[-2]}", target["Arn"]
-                why = f"XA-10, WF-11; {CH14}"
-                if ":states:" in arn and "RoleArn" in target:
-                    role = Role(target["RoleArn"])
-                    self.allow(f"{name}: EventBridge assumes its role", events, "sts:AssumeRole", role.arn, why)
-                    self.allow(f"{name}: starts the release", role, "states:StartExecution", arn, why)
-                elif ":sns:" in arn:
-                    self.allow(f"{name}: notifies", events, "sns:Publish", arn, why)
-                    for kms in ("kms:GenerateDataKey", "kms:Decrypt"):
-                        self.allow(f"{name}: {kms} (SNS)", events, kms, self.res.topic_key(arn).arn, SNS_SSE)
-                else:
-                    raise FlowError(f"{stack.path_of(logical_id)}: target {arn} has no rule to derive its flows")
-                if "DeadLetterConfig" in target:
-                    queue = target["DeadLetterConfig"]["Arn"]
-                    self.allow(f"{name}: keeps undeliverable events", events, "sqs:SendMessage", queue, why)
-
     # -- cross-account paths -----------------------------------------------------------------
     def package(self, group: ReleasedGroup) -> tuple[str, str, Key, str]:
         """(package ARN, artefact object ARN, its key, image repository) a group's pipeline registers."""
@@ -288,7 +263,6 @@ def flows(platform: Platform) -> list[Flow]:
     for machine in machines:
         for task in tasks(machine):
             release.task(task)
-    release.rules()
     release.packages()
     release.denials(release.forwarders())
     return release.out.all()

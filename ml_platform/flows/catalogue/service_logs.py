@@ -94,7 +94,9 @@ def logs_and_flow_logs(platform: Platform) -> list[Flow]:
         flow_logs = Role(platform.attr(f"{role.stage_id}/Network/Network/Vpc/All/IAMRole/Resource"))
         group = platform.attr(f"{role.stage_id}/Network/Network/FlowLogs/Resource")
         source = Service(
-            "vpc-flow-logs.amazonaws.com", role.account_id, platform.arn("ec2", role.account_id, "vpc-flow-log/*")
+            "vpc-flow-logs.amazonaws.com",
+            role.account_id,
+            platform.arn("ec2", role.account_id, "vpc-flow-log/fl-0123456789abcdef0"),
         )
         doc = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html"
         flows += [

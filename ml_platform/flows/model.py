@@ -11,7 +11,7 @@ templates give, so nothing here decides access by itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 ContextValue = str | list[str]
@@ -87,6 +87,11 @@ class Flow:
     @property
     def account(self) -> str:
         return self.resource_account or self.resource.split(":")[4]
+
+
+def in_area(area: str, flows: list[Flow]) -> list[Flow]:
+    """The flows of a catalogue module: each in ``area``, its name starting with the area."""
+    return [replace(f, area=area, name=f.name if f.name.startswith(area) else f"{area}: {f.name}") for f in flows]
 
 
 def allow(name: str, principal: Principal, action: str, resource: str, why: str, **kwargs: object) -> Flow:

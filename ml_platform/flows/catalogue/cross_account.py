@@ -9,7 +9,7 @@ must refuse them.
 
 from __future__ import annotations
 
-from ..model import Flow, OutsideRole, allow, deny
+from ..model import Flow, OutsideRole, allow, deny, in_area
 from ..platform import OUTSIDE_ACCOUNT, OUTSIDE_ORGANIZATION, Platform
 
 AREA = "cross-account"
@@ -25,37 +25,21 @@ def _feature_store(platform: Platform) -> list[Flow]:
     bucket = platform.bucket("DataLake", "OfflineStore")
     objects = f"arn:aws:s3:::{bucket}/{OFFLINE_PREFIX}{lake}/sagemaker/{platform.region}/offline-store/part.parquet"
     flows = [
-        allow(
-            f"{AREA}: the writer role puts feature records",
-            writer,
-            "sagemaker:PutRecord",
-            group,
-            "XA-5 (book ch5, ch14)",
-            area=AREA,
-        ),
-        allow(
-            f"{AREA}: the offline reader reads the offline store",
-            offline,
-            "s3:GetObject",
-            objects,
-            "XA-5 (book ch14)",
-            area=AREA,
-        ),
+        allow("the writer role puts feature records", writer, "sagemaker:PutRecord", group, "XA-5 (book ch5, ch14)"),
+        allow("the offline reader reads the offline store", offline, "s3:GetObject", objects, "XA-5 (book ch14)"),
         deny(
-            f"{AREA}: the offline reader writes the offline store",
+            "the offline reader writes the offline store",
             offline,
             "s3:PutObject",
             objects,
             "XA-5: the offline reader only reads",
-            area=AREA,
         ),
         deny(
-            f"{AREA}: the writer role deletes a feature group",
+            "the writer role deletes a feature group",
             writer,
             "sagemaker:DeleteFeatureGroup",
             group,
             "feature groups are the data lake's (stateful, book ch5)",
-            area=AREA,
         ),
     ]
     for team in platform.teams():
@@ -63,20 +47,14 @@ def _feature_store(platform: Platform) -> list[Flow]:
         admin = OutsideRole(f"arn:aws:iam::{team.account_id}:role/TeamAdministrator", platform.organization_id)
         flows += [
             allow(
-                f"{AREA}: {team.slug}'s jobs assume the offline reader",
-                jobs,
-                "sts:AssumeRole",
-                offline.arn,
-                "XA-5 (book ch14)",
-                area=AREA,
+                f"{team.slug}'s jobs assume the offline reader", jobs, "sts:AssumeRole", offline.arn, "XA-5 (book ch14)"
             ),
             deny(
-                f"{AREA}: {team.slug}'s administrator role assumes the writer",
+                f"{team.slug}'s administrator role assumes the writer",
                 admin,
                 "sts:AssumeRole",
                 writer.arn,
                 "XA-5: only the team's SageMaker roles (aws:PrincipalArn)",
-                area=AREA,
             ),
         ]
     for slug in ("test", "prod"):
@@ -85,23 +63,21 @@ def _feature_store(platform: Platform) -> list[Flow]:
         )
         flows.append(
             deny(
-                f"{AREA}: a {slug} role named like a builder assumes the writer",
+                f"a {slug} role named like a builder assumes the writer",
                 admin,
                 "sts:AssumeRole",
                 writer.arn,
                 "XA-5: hosting accounts read online features only",
-                area=AREA,
             )
         )
     outsider = OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/openaq-weatherproduct-sm-jobs", OUTSIDE_ORGANIZATION)
     flows.append(
         deny(
-            f"{AREA}: a look-alike role outside the organisation assumes the writer",
+            "a look-alike role outside the organisation assumes the writer",
             outsider,
             "sts:AssumeRole",
             writer.arn,
             CH14,
-            area=AREA,
         )
     )
     return flows
@@ -111,12 +87,11 @@ def _images(platform: Platform) -> list[Flow]:
     repository = platform.arn("ecr", platform.account("shared"), "repository/openaq/weather-training")
     flows = [
         allow(
-            f"{AREA}: {team.slug}'s jobs pull the training image",
+            f"{team.slug}'s jobs pull the training image",
             platform.role(team.slug, "sm-jobs"),
             "ecr:BatchGetImage",
             repository,
             "XA-4 shared images (book ch14)",
-            area=AREA,
         )
         for team in platform.teams()
     ]
@@ -124,20 +99,18 @@ def _images(platform: Platform) -> list[Flow]:
     lake_admin = OutsideRole(f"arn:aws:iam::{platform.account('datalake')}:role/Admin", platform.organization_id)
     flows += [
         deny(
-            f"{AREA}: an account outside the organisation pulls the training image",
+            "an account outside the organisation pulls the training image",
             outsider,
             "ecr:BatchGetImage",
             repository,
             CH14,
-            area=AREA,
         ),
         deny(
-            f"{AREA}: the data lake account pulls the training image",
+            "the data lake account pulls the training image",
             lake_admin,
             "ecr:BatchGetImage",
             repository,
             "XA-4: only the accounts that run models pull images",
-            area=AREA,
         ),
     ]
     return flows
@@ -151,13 +124,12 @@ def _observability(platform: Platform) -> list[Flow]:
         deployer = OutsideRole(_cfn_exec_role(platform, slug), platform.organization_id)
         flows.append(
             allow(
-                f"{AREA}: {slug} links its metrics and logs to the shared sink",
+                f"{slug} links its metrics and logs to the shared sink",
                 deployer,
                 "oam:CreateLink",
                 sink,
                 OAM_DOC,
                 context=types,
-                area=AREA,
             )
         )
     lake = OutsideRole(_cfn_exec_role(platform, "datalake"), platform.organization_id)
@@ -166,17 +138,16 @@ def _observability(platform: Platform) -> list[Flow]:
     traces = {"oam:ResourceTypes": ["AWS::CloudWatch::Metric", "AWS::XRay::Trace"]}
     why = "the sink admits the data science, test and prod accounts and two resource types (book ch14)"
     flows += [
-        deny(f"{AREA}: the data lake links to the sink", lake, "oam:CreateLink", sink, why, context=types, area=AREA),
+        deny("the data lake links to the sink", lake, "oam:CreateLink", sink, why, context=types),
         deny(
-            f"{AREA}: an account outside the organisation links to the sink",
+            "an account outside the organisation links to the sink",
             outsider,
             "oam:CreateLink",
             sink,
             why,
             context=types,
-            area=AREA,
         ),
-        deny(f"{AREA}: prod shares traces with the sink", prod, "oam:CreateLink", sink, why, context=traces, area=AREA),
+        deny("prod shares traces with the sink", prod, "oam:CreateLink", sink, why, context=traces),
     ]
     return flows
 
@@ -195,30 +166,17 @@ def _walls(platform: Platform) -> list[Flow]:
     inference = f"arn:aws:s3:::{platform.bucket(prod.stage_id, 'Inference')}/async/weather-prediction/x"
     why = "XA-2: test and prod are separate accounts; nothing in prod names test"
     flows = [
-        deny(f"{AREA}: test writes prod's inference bucket", test_admin, "s3:PutObject", inference, why, area=AREA),
+        deny("test writes prod's inference bucket", test_admin, "s3:PutObject", inference, why),
+        deny("test's model role reads prod's inference bucket", test_models, "s3:GetObject", inference, why),
         deny(
-            f"{AREA}: test's model role reads prod's inference bucket",
-            test_models,
-            "s3:GetObject",
-            inference,
-            why,
-            area=AREA,
+            "test decrypts with prod's data key", test_admin, "kms:Decrypt", platform.key(prod.stage_id, "DataKey"), why
         ),
         deny(
-            f"{AREA}: test decrypts with prod's data key",
-            test_admin,
-            "kms:Decrypt",
-            platform.key(prod.stage_id, "DataKey"),
-            why,
-            area=AREA,
-        ),
-        deny(
-            f"{AREA}: test publishes to prod's alerts topic",
+            "test publishes to prod's alerts topic",
             test_admin,
             "sns:Publish",
             platform.alerts_topic(prod.stage_id),
             why,
-            area=AREA,
         ),
     ]
     curated = f"arn:aws:s3:::{platform.bucket('DataLake', 'Curated')}/openaq/realtime-parquet/part.parquet"
@@ -228,32 +186,17 @@ def _walls(platform: Platform) -> list[Flow]:
         scientist = platform.role(team.slug, "sm-data-scientist")
         flows += [
             deny(
-                f"{AREA}: {team.slug}'s data scientist reads the curated bucket directly",
+                f"{team.slug}'s data scientist reads the curated bucket directly",
                 scientist,
                 "s3:GetObject",
                 curated,
                 lf,
-                area=AREA,
             ),
-            deny(
-                f"{AREA}: {team.slug}'s data scientist reads the raw zone",
-                scientist,
-                "s3:GetObject",
-                raw,
-                lf,
-                area=AREA,
-            ),
+            deny(f"{team.slug}'s data scientist reads the raw zone", scientist, "s3:GetObject", raw, lf),
         ]
     outsider = OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/reader", OUTSIDE_ORGANIZATION)
     flows.append(
-        deny(
-            f"{AREA}: an account outside the organisation reads the curated bucket",
-            outsider,
-            "s3:GetObject",
-            curated,
-            CH14,
-            area=AREA,
-        )
+        deny("an account outside the organisation reads the curated bucket", outsider, "s3:GetObject", curated, CH14)
     )
     reader = platform.role("shared", "sc-portfolio-reader")
     for team in platform.teams()[:1]:
@@ -262,12 +205,11 @@ def _walls(platform: Platform) -> list[Flow]:
         )
         flows.append(
             deny(
-                f"{AREA}: {team.slug}'s data scientist assumes the portfolio reader",
+                f"{team.slug}'s data scientist assumes the portfolio reader",
                 stranger,
                 "sts:AssumeRole",
                 reader.arn,
                 "only the spokes' lookup functions read the portfolio ID (aws:PrincipalArn)",
-                area=AREA,
             )
         )
     lookalike = OutsideRole(
@@ -275,16 +217,15 @@ def _walls(platform: Platform) -> list[Flow]:
     )
     flows.append(
         deny(
-            f"{AREA}: a look-alike lookup role outside the organisation assumes the portfolio reader",
+            "a look-alike lookup role outside the organisation assumes the portfolio reader",
             lookalike,
             "sts:AssumeRole",
             reader.arn,
             CH14,
-            area=AREA,
         )
     )
     return flows
 
 
 def flows(platform: Platform) -> list[Flow]:
-    return [*_feature_store(platform), *_images(platform), *_observability(platform), *_walls(platform)]
+    return in_area(AREA, [*_feature_store(platform), *_images(platform), *_observability(platform), *_walls(platform)])

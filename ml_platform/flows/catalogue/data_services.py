@@ -6,7 +6,7 @@ Access-log flows are derived from every bucket's logging configuration in the te
 
 from __future__ import annotations
 
-from ..model import Flow, Role, Service, allow, deny
+from ..model import Flow, Role, Service, allow, deny, in_area
 from ..platform import OUTSIDE_ACCOUNT, Platform
 
 AREA = "data-services"
@@ -33,40 +33,21 @@ def _offline_store(platform: Platform) -> list[Flow]:
     a = f"{AREA}: offline store"
     return [
         allow(
-            f"{a}: SageMaker assumes the offline store role",
-            sagemaker,
-            "sts:AssumeRole",
-            role.arn,
-            FEATURE_STORE_DOC,
-            area=AREA,
+            f"{a}: SageMaker assumes the offline store role", sagemaker, "sts:AssumeRole", role.arn, FEATURE_STORE_DOC
         ),
-        allow(f"{a}: writes records", role, "s3:PutObject", objects, FEATURE_STORE_POLICY, area=AREA),
-        allow(f"{a}: sets the owner's object ACL", role, "s3:PutObjectAcl", objects, FEATURE_STORE_POLICY, area=AREA),
+        allow(f"{a}: writes records", role, "s3:PutObject", objects, FEATURE_STORE_POLICY),
+        allow(f"{a}: sets the owner's object ACL", role, "s3:PutObjectAcl", objects, FEATURE_STORE_POLICY),
         allow(
             f"{a}: reads Iceberg metadata",
             role,
             "s3:GetObject",
             objects.replace("/x", "/metadata/v1.json"),
             FEATURE_STORE_POLICY,
-            area=AREA,
         ),
+        allow(f"{a}: checks the bucket owner", role, "s3:GetBucketAcl", f"arn:aws:s3:::{bucket}", FEATURE_STORE_POLICY),
+        allow(f"{a}: updates the Glue table", role, "glue:UpdateTable", table, FEATURE_STORE_POLICY),
         allow(
-            f"{a}: checks the bucket owner",
-            role,
-            "s3:GetBucketAcl",
-            f"arn:aws:s3:::{bucket}",
-            FEATURE_STORE_POLICY,
-            area=AREA,
-        ),
-        allow(f"{a}: updates the Glue table", role, "glue:UpdateTable", table, FEATURE_STORE_POLICY, area=AREA),
-        allow(
-            f"{a}: encrypts with the features key",
-            role,
-            "kms:GenerateDataKey",
-            key,
-            FEATURE_STORE_DOC,
-            context=via_s3,
-            area=AREA,
+            f"{a}: encrypts with the features key", role, "kms:GenerateDataKey", key, FEATURE_STORE_DOC, context=via_s3
         ),
         deny(
             f"{a}: SageMaker for another account assumes the offline store role",
@@ -74,7 +55,6 @@ def _offline_store(platform: Platform) -> list[Flow]:
             "sts:AssumeRole",
             role.arn,
             "confused-deputy guard (aws:SourceAccount) on the offline store role's trust",
-            area=AREA,
         ),
         deny(
             f"{a}: writes outside the offline store prefix",
@@ -82,7 +62,6 @@ def _offline_store(platform: Platform) -> list[Flow]:
             "s3:PutObject",
             f"arn:aws:s3:::{bucket}/elsewhere/x",
             "the role writes its prefix only (WA-SEC-7)",
-            area=AREA,
         ),
     ]
 
@@ -95,37 +74,33 @@ def _lake_formation(platform: Platform) -> list[Flow]:
     lake = platform.account("datalake")
     return [
         allow(
-            f"{AREA}: Lake Formation assumes the curated data access role",
+            "Lake Formation assumes the curated data access role",
             Service("lakeformation.amazonaws.com", lake),
             "sts:AssumeRole",
             role.arn,
             doc,
-            area=AREA,
         ),
         allow(
-            f"{AREA}: Lake Formation reads curated objects",
+            "Lake Formation reads curated objects",
             role,
             "s3:GetObject",
             f"arn:aws:s3:::{bucket}/{table}part-0.parquet",
             doc,
-            area=AREA,
         ),
         allow(
-            f"{AREA}: Lake Formation decrypts curated objects",
+            "Lake Formation decrypts curated objects",
             role,
             "kms:Decrypt",
             platform.key("DataLake", "DataKey"),
             doc,
             context={"kms:ViaService": f"s3.{platform.region}.amazonaws.com"},
-            area=AREA,
         ),
         deny(
-            f"{AREA}: Lake Formation's role writes curated objects",
+            "Lake Formation's role writes curated objects",
             role,
             "s3:PutObject",
             f"arn:aws:s3:::{bucket}/{table}x",
             "curated data is read-only to Lake Formation (book ch14)",
-            area=AREA,
         ),
     ]
 
@@ -142,18 +117,17 @@ def _access_logs(platform: Platform) -> list[Flow]:
             key = f"{logging.get('LogFilePrefix', '')}2026-12-02-00-00-00-0123456789ABCDEF"  # S3's log object key
             target = f"arn:aws:s3:::{logging['DestinationBucketName']}/{key}"
             s3 = Service("logging.s3.amazonaws.com", stack.account, f"arn:aws:s3:::{source}")
-            flows.append(allow(f"{AREA}: access logs of {source}", s3, "s3:PutObject", target, S3_LOGS_DOC, area=AREA))
+            flows.append(allow(f"access logs of {source}", s3, "s3:PutObject", target, S3_LOGS_DOC))
     prod = platform.roles[-1]
     log_bucket = platform.bucket(prod.stage_id, "AccessLogs")
     other = Service("logging.s3.amazonaws.com", OUTSIDE_ACCOUNT, "arn:aws:s3:::someone-elses-bucket")
     flows.append(
         deny(
-            f"{AREA}: another account's bucket logs into prod's log bucket",
+            "another account's bucket logs into prod's log bucket",
             other,
             "s3:PutObject",
             f"arn:aws:s3:::{log_bucket}/someone-elses-bucket/x",
             "the log bucket admits this account's buckets only",
-            area=AREA,
         )
     )
     return flows
@@ -167,21 +141,19 @@ def _volumes_and_orchestration(platform: Platform) -> list[Flow]:
         grant = {"kms:GrantIsForAWSResource": "true", "kms:ViaService": f"sagemaker.{platform.region}.amazonaws.com"}
         flows += [
             allow(
-                f"{AREA}: {team.slug}'s jobs attach encrypted volumes",
+                f"{team.slug}'s jobs attach encrypted volumes",
                 jobs,
                 "kms:CreateGrant",
                 key,
                 KMS_GRANTS_DOC,
                 context=grant,
-                area=AREA,
             ),
             deny(
-                f"{AREA}: {team.slug}'s data scientist creates a key grant for itself",
+                f"{team.slug}'s data scientist creates a key grant for itself",
                 platform.role(team.slug, "sm-data-scientist"),
                 "kms:CreateGrant",
                 key,
                 "grants only for AWS resources (kms:GrantIsForAWSResource), WA-SEC-9",
-                area=AREA,
             ),
         ]
     for stage, slug in (("Test", "test"), ("Production", "prod")):
@@ -189,13 +161,12 @@ def _volumes_and_orchestration(platform: Platform) -> list[Flow]:
         grant = {"kms:GrantIsForAWSResource": "true", "kms:ViaService": f"sagemaker.{platform.region}.amazonaws.com"}
         flows.append(
             allow(
-                f"{AREA}: {slug} endpoints attach encrypted volumes",
+                f"{slug} endpoints attach encrypted volumes",
                 model,
                 "kms:CreateGrant",
                 platform.key(stage, "DataKey"),
                 KMS_GRANTS_DOC,
                 context=grant,
-                area=AREA,
             )
         )
     shared = platform.account("shared")
@@ -203,12 +174,11 @@ def _volumes_and_orchestration(platform: Platform) -> list[Flow]:
     states = Service("states.amazonaws.com", shared)
     flows.append(
         allow(
-            f"{AREA}: Step Functions runs the release as the release role",
+            "Step Functions runs the release as the release role",
             states,
             "sts:AssumeRole",
             release.arn,
             "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
-            area=AREA,
         )
     )
     return flows
@@ -229,12 +199,11 @@ def _rollbacks_and_delivery(platform: Platform) -> list[Flow]:
                 arn = platform.arn("cloudwatch", stack.account, f"alarm:{alarm['AlarmName']}")
                 flows.append(
                     allow(
-                        f"{AREA}: blue/green rollback reads {alarm['AlarmName']}",
+                        f"blue/green rollback reads {alarm['AlarmName']}",
                         models,
                         "cloudwatch:DescribeAlarms",
                         arn,
                         rollback,
-                        area=AREA,
                     )
                 )
     pipeline = platform.config.platform_pipeline
@@ -244,22 +213,24 @@ def _rollbacks_and_delivery(platform: Platform) -> list[Flow]:
         rename = "https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html"
         flows.append(
             allow(
-                f"{AREA}: the platform pipeline reads its source through the connection",
+                "the platform pipeline reads its source through the connection",
                 source,
                 "codeconnections:UseConnection",
                 pipeline.connection_arn,
                 rename,
-                area=AREA,
             )
         )
     return flows
 
 
 def flows(platform: Platform) -> list[Flow]:
-    return [
-        *_rollbacks_and_delivery(platform),
-        *_offline_store(platform),
-        *_lake_formation(platform),
-        *_access_logs(platform),
-        *_volumes_and_orchestration(platform),
-    ]
+    return in_area(
+        AREA,
+        [
+            *_rollbacks_and_delivery(platform),
+            *_offline_store(platform),
+            *_lake_formation(platform),
+            *_access_logs(platform),
+            *_volumes_and_orchestration(platform),
+        ],
+    )

@@ -6,7 +6,7 @@ boundary itself as a ceiling for any role created under it (issue #17, defect 9)
 from __future__ import annotations
 
 from ...assembly.cloud_assembly import END_USER_VALUES
-from ..model import Flow, OutsideRole, Role, Service, allow, deny
+from ..model import Flow, OutsideRole, Role, Service, allow, deny, in_area
 from ..platform import Platform
 
 AREA = "products"
@@ -34,7 +34,6 @@ def _launch_role(platform: Platform, slug: str, stage: str) -> list[Flow]:
             "sts:AssumeRole",
             launch.arn,
             SC,
-            area=AREA,
         ),
         allow(
             f"{a}: creates a product role under the boundary",
@@ -43,7 +42,6 @@ def _launch_role(platform: Platform, slug: str, stage: str) -> list[Flow]:
             new_role,
             SC,
             context={"iam:PermissionsBoundary": boundary},
-            area=AREA,
         ),
         deny(
             f"{a}: creates a product role without the boundary",
@@ -51,7 +49,6 @@ def _launch_role(platform: Platform, slug: str, stage: str) -> list[Flow]:
             "iam:CreateRole",
             new_role,
             "SC-3: product roles only under the boundary (iam:PermissionsBoundary)",
-            area=AREA,
         ),
         allow(
             f"{a}: creates a private notebook",
@@ -60,7 +57,6 @@ def _launch_role(platform: Platform, slug: str, stage: str) -> list[Flow]:
             notebook,
             SC,
             context=guarded,
-            area=AREA,
         ),
         deny(
             f"{a}: creates a notebook with internet access",
@@ -69,7 +65,6 @@ def _launch_role(platform: Platform, slug: str, stage: str) -> list[Flow]:
             notebook,
             "WA-SEC-3: notebooks without direct internet access (sagemaker:DirectInternetAccess)",
             context={**guarded, "sagemaker:DirectInternetAccess": "Enabled"},
-            area=AREA,
         ),
         deny(
             f"{a}: administers IAM",
@@ -78,7 +73,6 @@ def _launch_role(platform: Platform, slug: str, stage: str) -> list[Flow]:
             platform.role(slug, "sm-ml-engineer").arn,
             "SC-3: no IAM administration",
             context={"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"},
-            area=AREA,
         ),
     ]
 
@@ -96,18 +90,8 @@ def _boundary(platform: Platform, slug: str, stage: str) -> list[Flow]:
     why = "issue #17: the product boundary lets product roles pass only product roles and the jobs role, to SageMaker"
     a = f"{AREA} {slug}: a role under the product boundary"
     return [
-        allow(
-            f"{a} passes the jobs role to SageMaker",
-            anything,
-            "iam:PassRole",
-            jobs,
-            SC,
-            context=TO_SAGEMAKER,
-            area=AREA,
-        ),
-        deny(
-            f"{a} passes the ML engineer role", anything, "iam:PassRole", engineer, why, context=TO_SAGEMAKER, area=AREA
-        ),
+        allow(f"{a} passes the jobs role to SageMaker", anything, "iam:PassRole", jobs, SC, context=TO_SAGEMAKER),
+        deny(f"{a} passes the ML engineer role", anything, "iam:PassRole", engineer, why, context=TO_SAGEMAKER),
         deny(
             f"{a} passes the jobs role to Lambda",
             anything,
@@ -115,7 +99,6 @@ def _boundary(platform: Platform, slug: str, stage: str) -> list[Flow]:
             jobs,
             why,
             context={"iam:PassedToService": "lambda.amazonaws.com"},
-            area=AREA,
         ),
         deny(
             f"{a} creates an IAM user",
@@ -123,7 +106,6 @@ def _boundary(platform: Platform, slug: str, stage: str) -> list[Flow]:
             "iam:CreateUser",
             f"arn:aws:iam::{account}:user/backdoor",
             "the boundary caps product roles to the products' own actions",
-            area=AREA,
         ),
     ]
 
@@ -148,7 +130,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 role.arn,
                 "get_execution_role() in a notebook passes the notebook's role",
                 context=TO_SAGEMAKER,
-                area=AREA,
             ),
             allow(
                 f"{a}: passes the jobs role to SageMaker",
@@ -157,7 +138,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 platform.role(slug, "sm-jobs").arn,
                 SC,
                 context=TO_SAGEMAKER,
-                area=AREA,
             ),
             deny(
                 f"{a}: passes the ML engineer role",
@@ -166,7 +146,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 platform.role(slug, "sm-ml-engineer").arn,
                 "issue #17: no persona escalation through products",
                 context=TO_SAGEMAKER,
-                area=AREA,
             ),
             allow(
                 f"{a}: trains in the VPC with a volume key",
@@ -175,7 +154,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 job,
                 SC,
                 context=in_vpc,
-                area=AREA,
             ),
             deny(
                 f"{a}: trains without VPC subnets",
@@ -184,7 +162,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 job,
                 "WA-SEC-1/9",
                 context={"sagemaker:VolumeKmsKeyArn": in_vpc["sagemaker:VolumeKmsKeyArn"]},
-                area=AREA,
             ),
             deny(
                 f"{a}: approves a model",
@@ -192,7 +169,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 "sagemaker:UpdateModelPackage",
                 platform.arn("sagemaker", stack.account, "model-package/weather-pollution/3"),
                 "only the ML engineer persona approves (book ch8)",
-                area=AREA,
             ),
         ]
         team_bucket = platform.bucket(stage, "Projects")
@@ -200,16 +176,13 @@ def _execution_roles(platform: Platform) -> list[Flow]:
             bucket = platform.resolver.ref(stack, "BucketD7FEB781")
             notebook = platform.resolver.ref(stack, "NotebookInstance0476B99B")
             flows += [
-                allow(
-                    f"{a}: reads its own bucket", role, "s3:GetObject", f"arn:aws:s3:::{bucket}/data.csv", SC, area=AREA
-                ),
+                allow(f"{a}: reads its own bucket", role, "s3:GetObject", f"arn:aws:s3:::{bucket}/data.csv", SC),
                 allow(
                     f"{a}: stops itself when idle",
                     role,
                     "sagemaker:StopNotebookInstance",
                     notebook,
                     "book ch13: idle notebooks stop",
-                    area=AREA,
                 ),
             ]
         else:
@@ -221,7 +194,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                     "s3:PutObject",
                     f"arn:aws:s3:::{team_bucket}/users/{user}/x.csv",
                     SC,
-                    area=AREA,
                 ),
                 deny(
                     f"{a}: reads another user's prefix",
@@ -229,7 +201,6 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                     "s3:GetObject",
                     f"arn:aws:s3:::{team_bucket}/users/someone-else/x.csv",
                     "book ch2: a personal prefix per Studio user",
-                    area=AREA,
                 ),
             ]
     return flows
@@ -239,4 +210,4 @@ def flows(platform: Platform) -> list[Flow]:
     found: list[Flow] = []
     for team in platform.teams():
         found += _launch_role(platform, team.slug, team.stage_id) + _boundary(platform, team.slug, team.stage_id)
-    return found + _execution_roles(platform)
+    return in_area(AREA, found + _execution_roles(platform))

@@ -28,29 +28,20 @@ def ground_truth(platform: Platform) -> list[Flow]:
             platform.arn("sagemaker", OUTSIDE_ACCOUNT, "workteam/private-crowd/x"),
         )
         flows += [
+            allow(f"Ground Truth notifies {role.slug}'s workers", ground_truth, "sns:Publish", topic, doc),
             allow(
-                f"{AREA}: Ground Truth notifies {role.slug}'s workers",
-                ground_truth,
-                "sns:Publish",
-                topic,
-                doc,
-                area=AREA,
-            ),
-            allow(
-                f"{AREA}: Ground Truth encrypts {role.slug}'s task notifications",
+                f"Ground Truth encrypts {role.slug}'s task notifications",
                 ground_truth,
                 "kms:GenerateDataKey",
                 platform.key(stage, "LabelingKey"),
                 SNS_KMS_DOC,
-                area=AREA,
             ),
             deny(
-                f"{AREA}: another account's work team publishes to {role.slug}'s worker topic",
+                f"another account's work team publishes to {role.slug}'s worker topic",
                 other,
                 "sns:Publish",
                 topic,
                 "issue #17: the topic admits Ground Truth for this work team only",
-                area=AREA,
             ),
         ]
     return flows
@@ -66,26 +57,24 @@ def logs_and_flow_logs(platform: Platform) -> list[Flow]:
         context = {"kms:EncryptionContext:aws:logs:arn": group}
         flows.append(
             allow(
-                f"{AREA}: CloudWatch Logs encrypts {role.slug}'s log groups",
+                f"CloudWatch Logs encrypts {role.slug}'s log groups",
                 logs,
                 "kms:GenerateDataKey",
                 platform.key(role.stage_id, "LogsKey"),
                 LOGS_KMS_DOC,
                 context=context,
-                area=AREA,
             )
         )
     prod, test = platform.roles[-1], platform.account("test")
     foreign = {"kms:EncryptionContext:aws:logs:arn": platform.arn("logs", test, "log-group:/aws/lambda/x")}
     flows.append(
         deny(
-            f"{AREA}: CloudWatch Logs uses prod's logs key for test's log group",
+            "CloudWatch Logs uses prod's logs key for test's log group",
             logs,
             "kms:GenerateDataKey",
             platform.key(prod.stage_id, "LogsKey"),
             "the logs key admits log groups of its own account only (encryption context)",
             context=foreign,
-            area=AREA,
         )
     )
     for role in platform.roles:
@@ -100,21 +89,13 @@ def logs_and_flow_logs(platform: Platform) -> list[Flow]:
         )
         doc = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html"
         flows += [
+            allow(f"VPC flow logs assume {role.slug}'s delivery role", source, "sts:AssumeRole", flow_logs.arn, doc),
             allow(
-                f"{AREA}: VPC flow logs assume {role.slug}'s delivery role",
-                source,
-                "sts:AssumeRole",
-                flow_logs.arn,
-                doc,
-                area=AREA,
-            ),
-            allow(
-                f"{AREA}: VPC flow logs write {role.slug}'s log group",
+                f"VPC flow logs write {role.slug}'s log group",
                 flow_logs,
                 "logs:PutLogEvents",
                 group.replace(":*", ":log-stream:eni-1"),
                 doc,
-                area=AREA,
             ),
         ]
     outsider = Service(
@@ -123,12 +104,11 @@ def logs_and_flow_logs(platform: Platform) -> list[Flow]:
     prod_role = platform.attr(f"{prod.stage_id}/Network/Network/Vpc/All/IAMRole/Resource")
     flows.append(
         deny(
-            f"{AREA}: flow logs of another account assume prod's delivery role",
+            "flow logs of another account assume prod's delivery role",
             outsider,
             "sts:AssumeRole",
             prod_role,
             "confused-deputy guard (aws:SourceAccount): https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
-            area=AREA,
         )
     )
     return flows

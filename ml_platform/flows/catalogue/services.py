@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...assembly.cloud_assembly import StackInstance
-from ..model import Flow, Role, Service, allow, deny
+from ..model import Flow, Role, Service, allow, deny, in_area
 from ..platform import OUTSIDE_ACCOUNT, Platform
 from .service_logs import ground_truth, logs_and_flow_logs
 
@@ -48,26 +48,18 @@ def _alarms(platform: Platform) -> list[Flow]:
         cloudwatch = Service("cloudwatch.amazonaws.com", stack.account, alarm)
         for topic in props.get("AlarmActions", []):
             flows.append(
-                allow(
-                    f"{AREA}: alarm {props['AlarmName']} notifies its topic",
-                    cloudwatch,
-                    "sns:Publish",
-                    topic,
-                    ALARMS_DOC,
-                    area=AREA,
-                )
+                allow(f"alarm {props['AlarmName']} notifies its topic", cloudwatch, "sns:Publish", topic, ALARMS_DOC)
             )
             keys[stack.account] = (_topic_key(platform, topic), alarm)
     for account, (key, alarm) in sorted(keys.items()):
         cloudwatch = Service("cloudwatch.amazonaws.com", account, alarm)
         flows.append(
             allow(
-                f"{AREA}: CloudWatch encrypts notifications with {account}'s alerts key",
+                f"CloudWatch encrypts notifications with {account}'s alerts key",
                 cloudwatch,
                 "kms:GenerateDataKey",
                 key,
                 SNS_KMS_DOC,
-                area=AREA,
             )
         )
     prod = platform.roles[-1]
@@ -79,22 +71,8 @@ def _alarms(platform: Platform) -> list[Flow]:
     )
     why = "issue #17: CloudWatch publishes for this account's platform alarms only (aws:SourceAccount, aws:SourceArn)"
     flows += [
-        deny(
-            f"{AREA}: an alarm of another account publishes to prod's alerts topic",
-            foreign,
-            "sns:Publish",
-            topic,
-            why,
-            area=AREA,
-        ),
-        deny(
-            f"{AREA}: an alarm outside the platform prefix publishes to prod's alerts topic",
-            stray,
-            "sns:Publish",
-            topic,
-            why,
-            area=AREA,
-        ),
+        deny("an alarm of another account publishes to prod's alerts topic", foreign, "sns:Publish", topic, why),
+        deny("an alarm outside the platform prefix publishes to prod's alerts topic", stray, "sns:Publish", topic, why),
     ]
     return flows
 
@@ -106,21 +84,13 @@ def _budgets(platform: Platform) -> list[Flow]:
         budgets = Service("budgets.amazonaws.com", role.account_id, f"arn:aws:budgets::{role.account_id}:budget/{name}")
         topic = platform.alerts_topic(role.stage_id)
         flows += [
+            allow(f"budget of {role.slug} notifies its topic", budgets, "sns:Publish", topic, BUDGETS_DOC),
             allow(
-                f"{AREA}: budget of {role.slug} notifies its topic",
-                budgets,
-                "sns:Publish",
-                topic,
-                BUDGETS_DOC,
-                area=AREA,
-            ),
-            allow(
-                f"{AREA}: budget of {role.slug} encrypts with the alerts key",
+                f"budget of {role.slug} encrypts with the alerts key",
                 budgets,
                 "kms:GenerateDataKey",
                 _topic_key(platform, topic),
                 SNS_KMS_DOC,
-                area=AREA,
             ),
         ]
     return flows
@@ -138,58 +108,53 @@ def _rules(platform: Platform) -> list[Flow]:
             if ":sns:" in arn:
                 flows.append(
                     allow(
-                        f"{AREA}: rule {name} of {stack.stage} publishes to {arn.split(':')[-1]}",
+                        f"rule {name} of {stack.stage} publishes to {arn.split(':')[-1]}",
                         events,
                         "sns:Publish",
                         arn,
                         EVENTS_DOC,
-                        area=AREA,
                     )
                 )
                 # No source context on KMS for EventBridge-to-encrypted topics (SNS docs).
                 key = _topic_key(platform, arn)
                 flows.append(
                     allow(
-                        f"{AREA}: rule {name} of {stack.stage} encrypts for its topic",
+                        f"rule {name} of {stack.stage} encrypts for its topic",
                         Service("events.amazonaws.com"),
                         "kms:GenerateDataKey",
                         key,
                         SNS_KMS_DOC,
-                        area=AREA,
                     )
                 )
             elif ":lambda:" in arn:
                 flows.append(
                     allow(
-                        f"{AREA}: rule {name} of {stack.stage} invokes its function",
+                        f"rule {name} of {stack.stage} invokes its function",
                         events,
                         "lambda:InvokeFunction",
                         arn,
                         EVENTS_DOC,
-                        area=AREA,
                     )
                 )
             elif "RoleArn" in target:
                 assumer = Service("events.amazonaws.com", stack.account, rule)
                 flows.append(
                     allow(
-                        f"{AREA}: EventBridge assumes the target role of rule {name} of {stack.stage}",
+                        f"EventBridge assumes the target role of rule {name} of {stack.stage}",
                         assumer,
                         "sts:AssumeRole",
                         str(target["RoleArn"]),
                         EVENTS_DOC,
-                        area=AREA,
                     )
                 )
                 action = "states:StartExecution" if ":states:" in arn else "events:PutEvents"
                 flows.append(
                     allow(
-                        f"{AREA}: rule {name} of {stack.stage} delivers to its target",
+                        f"rule {name} of {stack.stage} delivers to its target",
                         Role(str(target["RoleArn"])),
                         action,
                         arn,
                         EVENTS_DOC,
-                        area=AREA,
                     )
                 )
             else:
@@ -198,34 +163,35 @@ def _rules(platform: Platform) -> list[Flow]:
             if dead_letters:
                 flows.append(
                     allow(
-                        f"{AREA}: rule {name} of {stack.stage} parks undelivered events",
+                        f"rule {name} of {stack.stage} parks undelivered events",
                         events,
                         "sqs:SendMessage",
                         str(dead_letters),
                         EVENTS_DOC,
-                        area=AREA,
                     )
                 )
     shared = platform.roles[0]
     outsider = Service("events.amazonaws.com", OUTSIDE_ACCOUNT, platform.arn("events", OUTSIDE_ACCOUNT, "rule/spam"))
     flows.append(
         deny(
-            f"{AREA}: a rule of another account publishes to the shared alerts topic",
+            "a rule of another account publishes to the shared alerts topic",
             outsider,
             "sns:Publish",
             platform.alerts_topic(shared.stage_id),
             "confused-deputy guard: the topic admits EventBridge for this account only (aws:SourceAccount)",
-            area=AREA,
         )
     )
     return flows
 
 
 def flows(platform: Platform) -> list[Flow]:
-    return [
-        *_alarms(platform),
-        *_budgets(platform),
-        *_rules(platform),
-        *ground_truth(platform),
-        *logs_and_flow_logs(platform),
-    ]
+    return in_area(
+        AREA,
+        [
+            *_alarms(platform),
+            *_budgets(platform),
+            *_rules(platform),
+            *ground_truth(platform),
+            *logs_and_flow_logs(platform),
+        ],
+    )

@@ -37,7 +37,7 @@ def _feature_group(i: int) -> dict[str, Any]:
         "description": f"Hourly station metrics, region {i:02d}",
         "record_identifier": "location",
         "event_time_feature": "EventTime",
-        "features": {"location": "String", "EventTime": "Fractional", "pm25": "Fractional", "no2": "Fractional"},
+        "features": {"location": "String", "EventTime": "String", "pm25": "Fractional", "no2": "Fractional"},
         "online_store": {"enabled": True},
         "offline_store": {"enabled": True, "table_format": "Iceberg"},
     }

@@ -2,7 +2,10 @@
 
 Event: a Kinesis batch from an event source mapping with ReportBatchItemFailures and
 BisectBatchOnFunctionError, and an SQS on-failure destination (all set by the infrastructure).
-Each record's ``kinesis.data`` is base64 JSON, an object of feature name to value; see ingestion.py.
+Each record's ``kinesis.data`` is base64 JSON, an object of feature name to value; see ingestion.py. Its
+event time is epoch seconds for a Fractional event-time feature; for a String one (required with an Iceberg
+offline store) an ISO-8601 UTC string, yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-ddTHH:mm:ss.SSSZ, sent unchanged, or
+epoch seconds, sent as yyyy-MM-ddTHH:mm:ss.SSSZ (ingestion_records.py).
 
 Response: ``{"batchItemFailures": [{"itemIdentifier": <sequence number>}, ...]}`` naming every record
 that was not written (malformed, refused by PutRecord, or still throttled after retries), each logged

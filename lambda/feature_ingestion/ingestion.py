@@ -32,6 +32,7 @@ from ingestion_records import FeatureRecord
 from ingestion_records import RecordRejectedError as RecordRejectedError
 from ingestion_records import build_record_model as build_record_model
 from ingestion_records import format_value as format_value
+from ingestion_records import iso_event_time as iso_event_time
 from ingestion_records import parse_record as parse_record
 from ingestion_settings import ConfigurationError as ConfigurationError
 from ingestion_settings import Settings as Settings

@@ -3,6 +3,11 @@
 A record's data is base64 JSON, an object of feature name to value. It is checked against a pydantic
 model generated at cold start from the feature group definition (``build_record_model``); malformed
 data raises ``RecordRejectedError``, whose message says why.
+
+The event time is sent as the feature group defines it. A Fractional one takes epoch seconds (a JSON
+number). A String one (which an Iceberg offline store requires) takes an ISO-8601 UTC string in one of
+Feature Store's two formats, sent unchanged, or epoch seconds, sent as yyyy-MM-ddTHH:mm:ss.SSSZ; so a
+producer need not change when a group's event time moves from Fractional to String.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ import base64
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
 from typing import Annotated, Any
 
 from ingestion_settings import FeatureType, Settings, _kind, _loads
@@ -22,8 +27,11 @@ FeatureRecord = list[dict[str, str]]  # PutRecord's Record: [{"FeatureName": ...
 
 MAX_VALUE_LENGTH = 358_400  # ValueAsString
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # an Integral feature is a 64-bit signed integer
-# Feature Store's two String event time formats: yyyy-MM-dd'T'HH:mm:ssZ and yyyy-MM-dd'T'HH:mm:ss.SSSZ.
+# Feature Store's two String event time formats, yyyy-MM-dd'T'HH:mm:ssZ and yyyy-MM-dd'T'HH:mm:ss.SSSZ, as
+# CreateFeatureGroup's EventTimeFeatureName lists them (also in botocore's sagemaker model):
+# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html
 ISO_EVENT_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z", re.ASCII)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A Fractional event time is epoch seconds; beyond 9999-12-31 it is epoch milliseconds sent by mistake.
 MAX_EPOCH_SECONDS = 253_402_300_800.0
 MIN_EPOCH_SECONDS = -62_135_596_800.0  # 0001-01-01
@@ -85,7 +93,23 @@ def _epoch_seconds(value: Any) -> float:
     return result
 
 
+def iso_event_time(seconds: float) -> str:
+    """Epoch seconds as a String event time, yyyy-MM-ddTHH:mm:ss.SSSZ (UTC), cut to the millisecond.
+
+    Always with milliseconds, so that converted times have one width and sort as text in time order; the
+    year is padded to 4 digits by hand (strftime's %Y does not pad on Linux). The shortest repr digits
+    are what the producer sent: 1735689600.123 is .123, where float arithmetic could make it .122.
+    """
+    millis = int((Decimal(repr(seconds)) * 1000).to_integral_value(rounding=ROUND_FLOOR))
+    moment = EPOCH + timedelta(milliseconds=millis)
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
 def _iso_time(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return iso_event_time(_epoch_seconds(value))
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO-8601 string or epoch seconds, got {_kind(value)}")
     text = _string(value)
     if not ISO_EVENT_TIME.fullmatch(text):
         raise ValueError("expected yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-ddTHH:mm:ss.SSSZ (UTC, Z suffix)")

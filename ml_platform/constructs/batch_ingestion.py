@@ -26,6 +26,8 @@ class BatchFeatureIngestion(Construct):
     feature_group_name, feature_group_arn, record_identifier: the target.
     database, table, table_prefix_arn: the curated source (S3 objects under the table's prefix).
     mapping: feature -> source column or "@ingestion_time".
+    event_time_feature, event_time_type: the event-time feature and its type (``Fractional``:
+        epoch seconds; ``String``: ISO-8601 UTC, which an Iceberg offline store requires).
     schedule: Glue cron expression.
     data_key: key of the curated bucket (read); features_key: online store; logs_key: job logs.
     """
@@ -43,6 +45,8 @@ class BatchFeatureIngestion(Construct):
         table: str,
         table_objects_arn: str,
         mapping: Mapping[str, str],
+        event_time_feature: str,
+        event_time_type: str,
         schedule: str,
         data_key: kms.IKey,
         features_key: kms.IKey,
@@ -131,6 +135,8 @@ class BatchFeatureIngestion(Construct):
                 "--TABLE": table,
                 "--MAPPING": json.dumps(dict(mapping), separators=(",", ":")),
                 "--RECORD_IDENTIFIER": record_identifier,
+                "--EVENT_TIME_FEATURE": event_time_feature,
+                "--EVENT_TIME_TYPE": event_time_type,
                 "--enable-continuous-cloudwatch-log": "true",
             },
         )

@@ -15,6 +15,15 @@ FeatureGroupName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9]([-_]*
 FeatureName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}$", max_length=64)]
 
 
+def _feature_path(name: str) -> str:
+    """Relative path of a feature's type, for a validator's message; config_errors moves it into the field path.
+
+    Its pattern takes identifier-like segments only, so a feature named with a hyphen is named by
+    ``event_time_feature`` instead.
+    """
+    return f"features.{name}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else "event_time_feature"
+
+
 class FeatureType(StrEnum):
     INTEGRAL = "Integral"
     FRACTIONAL = "Fractional"
@@ -91,6 +100,18 @@ class FeatureGroupConfig(StrictModel):
             raise ValueError(f"event_time_feature '{self.event_time_feature}' is not one of the features")
         if event_type == FeatureType.INTEGRAL:
             raise ValueError("event_time_feature must be Fractional or String, not Integral")
+        if (
+            self.offline_store.enabled
+            and self.offline_store.table_format == TableFormat.ICEBERG
+            and event_type != FeatureType.STRING
+        ):
+            # CreateFeatureGroup refuses an Iceberg offline store whose event time is not a String (SageMaker
+            # Developer Guide, "Offline store", Iceberg table format:
+            # https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-storage-configurations-offline-store.html).
+            raise ValueError(
+                f"{_feature_path(self.event_time_feature)}: an Iceberg offline store takes only a String event time "
+                f"(ISO-8601 UTC, e.g. 2025-01-01T00:00:00Z), not {event_type.value}"
+            )
         if not (self.online_store.enabled or self.offline_store.enabled):
             raise ValueError("enable the online store, the offline store, or both")
         if self.batch_ingestion:

@@ -57,6 +57,8 @@ class IngestionStack(PlatformStack):
                     table=batch.source_table,
                     table_objects_arn=f"arn:{partition_for(self.region)}:s3:::{curated_bucket_name}/{prefix}*",
                     mapping=batch.mapping,
+                    event_time_feature=config.event_time_feature,
+                    event_time_type=str(config.features[config.event_time_feature]),
                     schedule=batch.schedule,
                     data_key=data_key,
                     features_key=key,

@@ -31,7 +31,7 @@ def test_feature_groups_encrypt_both_stores(synth: Synth) -> None:
                     "FeatureGroupName": "weather-observations-v1",
                     "RecordIdentifierFeatureName": "location",
                     "EventTimeFeatureName": "EventTime",
-                    "FeatureDefinitions": Match.array_with([{"FeatureName": "EventTime", "FeatureType": "Fractional"}]),
+                    "FeatureDefinitions": Match.array_with([{"FeatureName": "EventTime", "FeatureType": "String"}]),
                     "OnlineStoreConfig": {
                         "EnableOnlineStore": True,
                         "SecurityConfig": {"KmsKeyId": _key_output("FeaturesKey")},

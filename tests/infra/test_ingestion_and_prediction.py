@@ -53,7 +53,7 @@ def test_stream_is_encrypted_and_feeds_the_function_with_partial_failures(synth:
                         "FEATURE_DEFINITIONS": json.dumps(
                             {
                                 "location": "String",
-                                "EventTime": "Fractional",
+                                "EventTime": "String",
                                 "pm25": "Fractional",
                                 "pm10": "Fractional",
                                 "no2": "Fractional",
@@ -126,6 +126,9 @@ def test_batch_ingestion_is_a_scheduled_encrypted_glue_job(synth: Synth) -> None
                     "--DATABASE": "curated",
                     "--TABLE": "openaq",
                     "--RECORD_IDENTIFIER": "location",
+                    # the job writes the event time in the feature's type (issue #18 defect 3)
+                    "--EVENT_TIME_FEATURE": "EventTime",
+                    "--EVENT_TIME_TYPE": "Fractional",
                 }
             ),
         },

@@ -15,9 +15,9 @@ import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, load_lambda_module
-from .ingestion_stubs import ENV, client, kinesis_event
+from .ingestion_stubs import ENV, ICEBERG_ENV, client, kinesis_event
 
-__all__ = ["handler", "ingestion_handler", "logic", "logs", "sleeps", "stub"]
+__all__ = ["handler", "iceberg_handler", "ingestion_handler", "logic", "logs", "sleeps", "stub"]
 
 ASSET = LAMBDA_ROOT / "feature_ingestion"
 # The logic modules in import order, each with its unique name in the tests; handler.py imports ingestion.
@@ -75,6 +75,16 @@ def handler(ingestion_handler, stub, sleeps, monkeypatch):
     monkeypatch.setattr(ingestion_handler, "_client", stub.client)
     monkeypatch.setattr(ingestion_handler, "_sleep", sleeps.append)
     return ingestion_handler
+
+
+@pytest.fixture
+def iceberg_handler(handler, logic, monkeypatch):
+    """``handler`` as deployed for a group with a String event time (ICEBERG_ENV): the settings and record
+    model it parses at cold start, replaced for this test."""
+    iceberg = settings(logic, ICEBERG_ENV)
+    monkeypatch.setattr(handler, "SETTINGS", iceberg)
+    monkeypatch.setattr(handler, "RECORD_MODEL", logic.build_record_model(iceberg))
+    return handler
 
 
 @pytest.fixture

@@ -20,6 +20,11 @@ ENV = {
     "EVENT_TIME_FEATURE": "EventTime",
     "FEATURE_DEFINITIONS": json.dumps(FEATURES),
 }
+# The example's weather group since issue #18: an Iceberg offline store, which needs a String (ISO-8601) event
+# time, and both stores as targets (the infrastructure sets TARGET_STORES when the group has an offline store).
+ICEBERG_FEATURES = FEATURES | {"EventTime": "String"}
+ICEBERG_ENV = ENV | {"FEATURE_DEFINITIONS": json.dumps(ICEBERG_FEATURES), "TARGET_STORES": "OnlineStore,OfflineStore"}
+BOTH_STORES = ("OnlineStore", "OfflineStore")
 ACCOUNT = "111122223333"
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/weather-observations"
 CONTEXT = FakeLambdaContext(

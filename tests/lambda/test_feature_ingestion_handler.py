@@ -13,6 +13,7 @@ from .conftest import REGION
 from .ingestion_fixtures import *  # noqa: F403 - the shared fixtures, which pytest finds by name
 from .ingestion_fixtures import THROTTLED, log_records
 from .ingestion_stubs import (
+    BOTH_STORES,
     CONTEXT,
     FEATURES,
     GROUP,
@@ -81,6 +82,53 @@ def test_malformed_records_are_reported_by_sequence_number_and_the_valid_ones_wr
     assert "secret-reading-7" not in logs.getvalue()
     [summary] = log_records(logs, "Batch processed")
     assert (summary["records"], summary["written"], summary["failed"]) == (10, 3, 7)
+
+
+def test_string_event_times_are_written_as_iso_8601_and_a_malformed_one_fails_only_its_record(
+    iceberg_handler, stub, logs
+):
+    # The example's weather group has an Iceberg offline store, so a String event time: Feature Store takes
+    # yyyy-MM-dd'T'HH:mm:ssZ or yyyy-MM-dd'T'HH:mm:ss.SSSZ (CreateFeatureGroup, EventTimeFeatureName:
+    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html).
+    payloads: dict[int, Any] = {
+        0: observation(EventTime="2025-01-01T00:00:00Z"),  # in a Feature Store format: sent unchanged
+        1: observation(location="hamburg-altona", EventTime="2025-01-01T00:00:00.250Z", no2=...),
+        2: observation(location="köln-deutz", EventTime=1735689600.5),  # epoch seconds: sent as ISO-8601 UTC
+        3: observation(location="munich-au", EventTime="2025-01-01T01:00:00+01:00"),  # an offset, no Z
+        4: observation(location="bonn", EventTime="2025-02-29T00:00:00Z"),  # a day that does not exist
+        5: observation(location="essen", EventTime=True),
+    }
+    expect_put(
+        stub,
+        feature_record(location="berlin-mitte", EventTime="2025-01-01T00:00:00Z", pm25="12.3", no2="41.0"),
+        stores=BOTH_STORES,
+    )
+    expect_put(
+        stub,
+        feature_record(location="hamburg-altona", EventTime="2025-01-01T00:00:00.250Z", pm25="12.3"),
+        stores=BOTH_STORES,
+    )
+    expect_put(
+        stub,
+        feature_record(location="köln-deutz", EventTime="2025-01-01T00:00:00.500Z", pm25="12.3", no2="41.0"),
+        stores=BOTH_STORES,
+    )
+    response = iceberg_handler.lambda_handler(kinesis_event(*payloads.values()), CONTEXT)
+    stub.assert_no_pending_responses()
+    assert response == failures(3, 4, 5)
+    rejected = log_records(logs, "Record rejected")
+    assert [(r["sequence_number"], r["partition_key"], r["reason"]) for r in rejected] == [
+        (
+            sequence_number(3),
+            "munich-au",
+            "EventTime: expected yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-ddTHH:mm:ss.SSSZ (UTC, Z suffix)",
+        ),
+        (sequence_number(4), "bonn", "EventTime: not a valid date and time"),
+        (sequence_number(5), "essen", "EventTime: expected an ISO-8601 string or epoch seconds, got a boolean"),
+    ]
+    assert "2025-01-01T01:00:00+01:00" not in logs.getvalue()  # reasons name the feature, never the value
+    [summary] = log_records(logs, "Batch processed")
+    assert (summary["records"], summary["written"], summary["failed"]) == (6, 3, 3)
 
 
 def test_throttled_put_is_retried_then_written(handler, stub, sleeps):

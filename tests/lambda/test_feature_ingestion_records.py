@@ -149,9 +149,54 @@ def test_string_event_time_in_feature_store_formats_is_sent_unchanged(logic, obs
         ("2025-02-29T00:00:00Z", "not a valid date and time"),
         ("2025-13-01T00:00:00Z", "not a valid date and time"),
         ("2025-01-01T24:00:00Z", "not a valid date and time"),
-        (1735689600, "expected a string, got a number"),
+        ("1735689600", "expected yyyy-MM-ddTHH:mm:ssZ"),  # digits in a string are not epoch seconds
+        (True, "expected an ISO-8601 string or epoch seconds, got a boolean"),
+        (None, "expected an ISO-8601 string or epoch seconds, got null"),
+        ([1735689600], "expected an ISO-8601 string or epoch seconds, got an array"),
+        (1735689600500, "expected epoch seconds between years 1 and 9999 .milliseconds sent by mistake"),
+        (-62135596801, "expected epoch seconds between years 1 and 9999"),
     ],
 )
 def test_string_event_time_in_other_formats_is_rejected(logic, observed_at, reason):
     with pytest.raises(logic.RecordRejectedError, match=f"^observed_at: {reason}"):
         parse(logic, {"station": 7, "observed_at": observed_at}, SENSOR_ENV)
+
+
+# Epoch seconds for a String event time are sent in Feature Store's yyyy-MM-dd'T'HH:mm:ss.SSSZ format, one of the
+# two that CreateFeatureGroup's EventTimeFeatureName lists:
+# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html
+@pytest.mark.parametrize(
+    ("observed_at", "expected"),
+    [
+        (1735689600, "2025-01-01T00:00:00.000Z"),
+        (1735689600.0, "2025-01-01T00:00:00.000Z"),
+        (1735689600.5, "2025-01-01T00:00:00.500Z"),
+        (1735689600.123, "2025-01-01T00:00:00.123Z"),  # the digits sent, not float arithmetic's .122
+        (1735689600.9999, "2025-01-01T00:00:00.999Z"),  # cut to the millisecond, never into the next second
+        (1709251199.999, "2024-02-29T23:59:59.999Z"),
+        (0, "1970-01-01T00:00:00.000Z"),
+        (-0.001, "1969-12-31T23:59:59.999Z"),
+        (-62135596800, "0001-01-01T00:00:00.000Z"),  # the year padded to 4 digits
+        (253402300799.999, "9999-12-31T23:59:59.999Z"),
+    ],
+)
+def test_string_event_time_given_as_epoch_seconds_is_sent_as_iso_8601_utc(logic, observed_at, expected):
+    record = parse(logic, {"station": 7, "observed_at": observed_at}, SENSOR_ENV)
+    assert record == feature_record(station="7", observed_at=expected)
+
+
+def test_iso_event_time_has_one_width_and_sorts_in_time_order(logic):
+    seconds = [-62135596800, -0.5, 0, 1e-05, 1735689600.001, 1735689600.5, 1735689601, 253402300799.999]
+    texts = [logic.iso_event_time(value) for value in seconds]
+    assert {len(text) for text in texts} == {24}
+    assert texts == sorted(texts)
+
+
+def test_fractional_event_time_is_still_sent_as_epoch_seconds(logic):
+    # Unchanged for a Fractional event time: epoch seconds in, epoch seconds out; a string is refused.
+    assert parse(logic, observation(EventTime=1735689600.123))[1] == {
+        "FeatureName": "EventTime",
+        "ValueAsString": "1735689600.123",
+    }
+    with pytest.raises(logic.RecordRejectedError, match=r"^EventTime: expected a number, got a string$"):
+        parse(logic, observation(EventTime="2025-01-01T00:00:00.000Z"))

@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 CDK := npx --no-install cdk
 
-.PHONY: install synth test lint bench docs diff diagram snapshot-update clean
+.PHONY: install synth test fuzz rehearse lint bench docs diff diagram snapshot-update clean
 BASE ?= HEAD
 
 install: $(STAMP)
@@ -49,6 +49,16 @@ synth: $(STAMP)
 test: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/python -m pytest
 
+# Generated configs (issue #18): many random ones, each loaded and synthesized with every rule
+# pack; `make test` runs a few fixed ones. CONFIG_FUZZ_EXAMPLES=<n> changes how many.
+fuzz: $(STAMP)
+	CONFIG_FUZZ_EXAMPLES=$${CONFIG_FUZZ_EXAMPLES:-200} $(VENV)/bin/python -m pytest tests/property
+
+# The documented first deploy, walked offline from an empty organisation (docs/deploy-rehearsal.md).
+# `make test` runs the same rehearsal on its own synth (tests/rehearsal).
+rehearse: synth
+	$(VENV)/bin/python scripts/rehearse.py --cdk-out cdk.out --config $(CONFIG)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -67,6 +77,7 @@ diagram: $(STAMP) synth
 
 docs: $(STAMP)
 	$(VENV)/bin/python scripts/config_reference.py
+	$(VENV)/bin/python scripts/deploy_commands.py
 	@# The persona table is what the IAM engine decides on the synthesized templates (make synth first).
 	$(VENV)/bin/python scripts/persona_table.py
 

@@ -27,19 +27,17 @@ def main() -> int:
     import aws_cdk as cdk  # imported only for a valid config: jsii start-up costs ~1 s
 
     from ml_platform.platform import build_platform
-    from ml_platform.validation_report import validation_failures
+    from ml_platform.validation_report import synth_failure_report
 
     app = cdk.App(context=context, analytics_reporting=False)
     build_platform(app, config)
     try:
         app.synth()
     except RuntimeError as err:
-        if "ValidationFailed" in str(err):
-            # One line per finding; the report above has each one's acknowledgement ID.
-            failures = validation_failures(Path(app.outdir))
-            print(f"synth failed: {len(failures)} validation finding(s):", file=sys.stderr)
-            for line in failures:
-                print(f"  {line}", file=sys.stderr)
+        # CDK construct validation errors and rule-pack findings, each under its own header.
+        report = synth_failure_report(str(err), Path(app.outdir))
+        if report is not None:
+            print("\n".join(report), file=sys.stderr)
             return 1
         if "TemplateChangedForLockedVersion" in str(err):
             print(

@@ -15,6 +15,16 @@ from ..compliance.acknowledgements import acknowledge
 
 # Studio and notebook endpoints live under the aws.sagemaker namespace, the rest under com.amazonaws.
 _AWS_SAGEMAKER_NAMESPACE = ("studio", "notebook")
+# Subnets are /20 (4,091 addresses each) wherever the VPC has room: changing a deployed subnet's
+# range replaces it, so the size of existing ones must never move.
+_SUBNET_MASK = 20
+
+
+def subnet_mask(cidr: str, az_count: int) -> int:
+    """/20 subnets, or smaller ones when the VPC cannot hold one /20 per AZ (the config allows
+    /16 to /24 VPCs: a /20 VPC over 2 AZs gets /21 subnets, a /24 over 3 AZs /26 ones; issue #18)."""
+    prefix = int(cidr.split("/")[1])
+    return max(_SUBNET_MASK, prefix + max(az_count - 1, 0).bit_length())
 
 
 class MlVpc(Construct):
@@ -61,6 +71,15 @@ class MlVpc(Construct):
                 availability_zones=list(availability_zones)[: len(existing_subnet_ids)],
                 isolated_subnet_ids=list(existing_subnet_ids),
             )
+            acknowledge(
+                self.vpc,
+                {
+                    "Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId": (
+                        "the platform adds no routes or gateway endpoints to an existing VPC (its owner manages "
+                        "them), so nothing reads the imported subnets' route tables"
+                    )
+                },
+            )
         self.subnets = self.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
 
         self.sagemaker_sg = ec2.SecurityGroup(
@@ -98,7 +117,11 @@ class MlVpc(Construct):
             max_azs=az_count,  # every AZ of the config (the stack's availability_zones)
             create_internet_gateway=False,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=20)
+                ec2.SubnetConfiguration(
+                    name="Private",
+                    subnet_type=ec2.SubnetType.PRIVATE_ISOLATED,
+                    cidr_mask=subnet_mask(cidr, az_count),
+                )
             ],
             restrict_default_security_group=True,
             flow_logs={

@@ -209,6 +209,11 @@ class FeatureStoreStack(PlatformStack):
             conditions["StringEquals"] = {"aws:PrincipalOrgID": self.context.organization_id}
         principal = iam.CompositePrincipal(*account_principals(list(accounts))).with_conditions(conditions)
         role = iam.Role(self, construct_id, role_name=role_name, assumed_by=principal, description=description)
-        policy = ScopedPolicy(self, f"{construct_id}Permissions", name=None, description=description, grants=grants)
+        # With no (online) feature groups a record grant names nothing: leave it out rather than
+        # emit a statement without resources (IAM and CDK refuse those; issue #18). The role stays,
+        # so the teams' and prediction functions' AssumeRole grants need no special case and adding
+        # the first feature group changes only this policy.
+        granted = [grant for grant in grants if grant.resources]
+        policy = ScopedPolicy(self, f"{construct_id}Permissions", name=None, description=description, grants=granted)
         role.add_managed_policy(policy.policy)
         return role

@@ -41,20 +41,24 @@ class DataLakeStage(AccountStage):
             reader_accounts=sorted(hosting.values()),
         )
         self.feature_store.add_stack_dependency(self.catalog)  # the Glue database of the offline tables
-        self.ingestion = IngestionStack(
-            self,
-            "Ingestion",
-            self.stack_context,
-            feature_groups=config.feature_groups,
-            groups=self.feature_store.groups,
-            key=self.data.keys["features"].key,
-            logs_key=self.data.logs_key.key,
-            data_key=self.data.data_key.key,
-            curated_bucket_name=self.naming.bucket("curated"),
-            curated_tables={t.name: t.prefix for t in config.data_lake.curated_tables},
-            curated_database=config.data_lake.curated_database,
-        )
-        self.ingestion.add_stack_dependency(self.feature_store)
+        # Only when a feature group is fed by a stream or a batch job: CloudFormation refuses a
+        # template without resources (a new organisation's config has no feature groups; issue #18).
+        self.ingestion: IngestionStack | None = None
+        if any(g.batch_ingestion is not None or (g.streaming and g.streaming.enabled) for g in config.feature_groups):
+            self.ingestion = IngestionStack(
+                self,
+                "Ingestion",
+                self.stack_context,
+                feature_groups=config.feature_groups,
+                groups=self.feature_store.groups,
+                key=self.data.keys["features"].key,
+                logs_key=self.data.logs_key.key,
+                data_key=self.data.data_key.key,
+                curated_bucket_name=self.naming.bucket("curated"),
+                curated_tables={t.name: t.prefix for t in config.data_lake.curated_tables},
+                curated_database=config.data_lake.curated_database,
+            )
+            self.ingestion.add_stack_dependency(self.feature_store)
 
     def key_specs(self) -> list[KeySpec]:
         return [KeySpec("FeaturesKey", "features", "Encrypts the feature store's online and offline stores.")]

@@ -7,6 +7,7 @@ app.py prints that line and exits non-zero before any construct is built.
 
 from __future__ import annotations
 
+import sys
 from ipaddress import IPv4Network
 from itertools import combinations
 from pathlib import Path
@@ -16,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from .config_build_checks import check_model_builds, check_released_models
 from .config_errors import ConfigError, parse_yaml, validate
 from .config_hosting_checks import check_endpoints
+from .config_location_checks import check_locations, location_warnings
 from .config_monitoring_checks import check_monitoring
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
@@ -29,7 +31,7 @@ from .schema.model_build import ArtifactsConfig, ModelBuildConfig, PlatformPipel
 from .schema.monitoring import MonitorConfig, ObservabilityConfig, RetrainingConfig
 from .schema.network import NetworkConfig
 
-__all__ = ["ConfigError", "PlatformConfig", "load_config"]
+__all__ = ["ConfigError", "PlatformConfig", "config_warnings", "load_config"]
 
 Named = FeatureGroupConfig | ModelConfig | EndpointConfig
 REQUIRED_TAGS = ("Project", "CostCenter")
@@ -95,6 +97,7 @@ class PlatformConfig(StrictModel):
     @model_validator(mode="after")
     def _cross_references(self) -> PlatformConfig:
         _check_cidrs(self.accounts)
+        _check_existing_subnets(self.organisation, self.accounts)
         _check_name_lengths(self.organisation, self.accounts)
         _check_catalog(self.service_catalog, self.accounts, self.network)
         _check_data_lake(self)
@@ -102,10 +105,27 @@ class PlatformConfig(StrictModel):
         check_released_models(self)
         check_endpoints(self)
         check_monitoring(self)
+        check_locations(self)  # after the references above: models, endpoints and teams exist
         return self
 
     def naming(self, slug: str, account_id: str) -> Naming:
         return Naming(self.organisation.name, slug, account_id, self.organisation.region)
+
+
+def _check_existing_subnets(organisation: Organisation, accounts: Accounts) -> None:
+    """An existing VPC's subnets are taken as one per AZ of the organisation's list, in order;
+    with more subnets than AZs CDK needs a multiple of the AZ count (else synth fails with a
+    traceback)."""
+    zones = len(organisation.availability_zones)
+    workloads = [(f"data_science[{i}]", t.vpc) for i, t in enumerate(accounts.data_science)]
+    workloads += [("test", accounts.test.vpc), ("prod", accounts.prod.vpc)]
+    for path, vpc in workloads:
+        count = len(vpc.existing_subnet_ids)
+        if vpc.existing_vpc_id is not None and count > zones and count % zones:
+            raise ValueError(
+                f"accounts.{path}.vpc.existing_subnet_ids: {count} subnet(s) for {zones} availability zones; "
+                f"give one subnet per zone of organisation.availability_zones, in that order (or a multiple of {zones})"
+            )
 
 
 def _check_cidrs(accounts: Accounts) -> None:
@@ -188,6 +208,17 @@ def _check_name_lengths(org: Organisation, accounts: Accounts) -> None:
             raise ValueError(f"accounts.data_science[{i}].name: too long for bucket names ({err})") from None
 
 
+def config_warnings(config: PlatformConfig) -> list[str]:
+    """``<field path>: <reason>`` of each setting that is valid but unusual (it may not work)."""
+    return location_warnings(config)
+
+
 def load_config(path: str | Path) -> PlatformConfig:
-    """Read, parse and validate the config file; raise ConfigError with one clear line."""
-    return validate(PlatformConfig, parse_yaml(Path(path)), Path(path))
+    """Read, parse and validate the config file; raise ConfigError with one clear line.
+
+    Warnings do not stop synth: each is printed to stderr as ``config warning: <field>: <reason>``.
+    """
+    config = validate(PlatformConfig, parse_yaml(Path(path)), Path(path))
+    for warning in config_warnings(config):
+        print(f"config warning: {warning}", file=sys.stderr)
+    return config

@@ -35,6 +35,14 @@ def check_endpoints(config: PlatformConfig) -> None:
                     f"{path}.{where}.instance_type: {instance} has NVMe instance storage, which cannot "
                     "take the platform's KMS key; choose an EBS-backed type (e.g. ml.m5, ml.c5, ml.p3)"
                 )
+        serverless = any(v.serverless is not None for v in endpoint.variants)
+        capture = endpoint.data_capture
+        if endpoint.account.value == "prod" and not serverless and capture is not None and not capture.enabled:
+            # The PlatformSageMaker rule SM-ProdDataCapture would refuse the template (book ch11).
+            raise ValueError(
+                f"{path}.data_capture.enabled: prod real-time endpoints capture data for Model Monitor "
+                "(book ch11); turn capture off in test only"
+            )
         for j, variant in enumerate(endpoint.variants):
             where = f"{path}.variants[{j}]"
             if variant.serverless is not None:

@@ -49,7 +49,9 @@ class CuratedTable(StrictModel):
 class DataLakeConfig(StrictModel):
     """Lake Formation settings of the data lake account (XA-8)."""
 
-    admins: tuple[RoleArn, ...] = Field(default=(), description="Extra Lake Formation admin roles (people).")
+    admins: tuple[RoleArn, ...] = Field(
+        default=(), description="Extra Lake Formation admin roles (people) of the data lake account."
+    )
     curated_database: GlueName = Field(default="curated", description="Glue database of the curated zone.")
     feature_store_database: GlueName = Field(
         default="feature_store", description="Glue database of the feature groups' offline tables."

@@ -137,7 +137,11 @@ class BlueGreenConfig(StrictModel):
 class AsyncInferenceConfig(StrictModel):
     """Asynchronous inference: queued requests, results in S3, optional SNS (book ch10)."""
 
-    output_path: S3Uri | None = Field(default=None, description="Results; default: the account's inference bucket.")
-    failure_path: S3Uri | None = Field(default=None, description="Failures; default: next to the results.")
+    output_path: S3Uri | None = Field(
+        default=None, description="Results, in the account's inference bucket; default: its async/<endpoint>/ prefix."
+    )
+    failure_path: S3Uri | None = Field(
+        default=None, description="Failures, in the account's inference bucket; default: next to the results."
+    )
     notifications: bool = Field(default=True, description="Encrypted SNS topics for success and errors.")
     max_concurrent_invocations_per_instance: int = Field(default=4, ge=1, le=1000, description="Per instance.")

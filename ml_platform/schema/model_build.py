@@ -184,7 +184,10 @@ class RegistrationConfig(StrictModel):
 class BatchTransformConfig(StrictModel):
     """Score a dataset with the registered model inside the pipeline (book ch10, XA-7)."""
 
-    input_data: S3Uri = Field(description="S3 prefix of the records to score (one per line).")
+    input_data: S3Uri = Field(
+        description="S3 prefix of the records to score (one per line), in the team bucket or the team's prefix of "
+        "the artefacts bucket."
+    )
     content_type: str = Field(default="text/csv", description="Content type of the records.")
     instance_type: InstanceType = Field(default="ml.m5.xlarge", description="Transform instance type.")
     instance_count: int = Field(default=1, ge=1, le=100, description="Transform instances.")
@@ -197,7 +200,11 @@ class ModelBuildConfig(StrictModel):
     team: Slug = Field(description="Data science team (accounts.data_science[].name) that owns it.")
     model_package_group: SageMakerName = Field(description="Registry group the pipeline registers into (REG-1).")
     description: str = Field(default="", max_length=1000, description="Pipeline and group description.")
-    input_data: S3Uri | None = Field(default=None, description="Default InputData; default: the team bucket.")
+    input_data: S3Uri | None = Field(
+        default=None,
+        description="Default InputData, in the team bucket or the team's prefix of the artefacts bucket; default: "
+        "the team bucket's datasets/<name>/.",
+    )
     processing: ProcessingConfig
     training: TrainingConfig
     evaluation: EvaluationConfig
@@ -220,7 +227,11 @@ class PlatformPipelineConfig(StrictModel):
             ),
         ]
         | None
-    ) = Field(default=None, description="CodeConnections ARN (GitHub, GitLab, Bitbucket), with 'repository'.")
+    ) = Field(
+        default=None,
+        description="CodeConnections ARN (GitHub, GitLab, Bitbucket) of the shared services account, with "
+        "'repository' (connections are global: any region).",
+    )
     repository: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] | None = Field(
         default=None, description="owner/name of the connected repository."
     )

@@ -164,6 +164,20 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "exactly one of 'cidr' or 'existing_vpc_id'",
     ),
     (
+        # issue #18: found by the generated configs (CDK failed synth with a traceback)
+        "existing vpc subnets not one per zone",
+        _both(
+            _delete("accounts.test.vpc.cidr"),
+            _set("accounts.test.vpc.existing_vpc_id", "vpc-0123456789abcdef0"),
+            _set(
+                "accounts.test.vpc.existing_subnet_ids",
+                ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+            ),
+        ),
+        "accounts.test.vpc.existing_subnet_ids",
+        "3 subnet(s) for 2 availability zones; give one subnet per zone of organisation.availability_zones",
+    ),
+    (
         "vpc too small",
         _set("accounts.test.vpc.cidr", "10.20.0.0/28"),
         "accounts.test.vpc",
@@ -235,7 +249,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "endpoints[0].account",
         "'test' or 'prod'",
     ),
-    ("model without source", _delete("models.0.model_package_arn"), "models[0]", "set either"),
+    ("model without source", _delete("models.0.model_package_group"), "models[0]", "set one of"),
     (
         "monitor cron invalid",
         _set("monitors.0.schedule", "every hour"),

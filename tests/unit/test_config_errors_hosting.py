@@ -203,6 +203,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "should match pattern",
     ),
     (
+        # issue #18: found by the generated configs (the rule pack refused the template instead)
+        "prod endpoint without data capture",
+        _set("endpoints.3.data_capture", {"enabled": False}),
+        "endpoints[3].data_capture.enabled",
+        "prod real-time endpoints capture data for Model Monitor (book ch11); turn capture off in test only",
+    ),
+    (
         "multi-model without a prefix",
         _set("models.2.model_data_url", "s3://bucket-name/model.tar.gz"),
         "models[2]",

@@ -70,10 +70,12 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "is asynchronous",
     ),
     (
+        # A prod endpoint may not turn capture off at all (config_hosting_checks, issue #18), so a
+        # monitor on it meets that first.
         "monitor with capture off",
         _set("endpoints.3.data_capture", {"enabled": False}),
-        "monitors[0].endpoint",
-        "captures no data",
+        "endpoints[3].data_capture.enabled",
+        "prod real-time endpoints capture data for Model Monitor",
     ),
     (
         "serverless with capture on",
@@ -118,10 +120,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "greater than or equal to 1",
     ),
     (
-        "sink in another account",
-        _set("observability.sink_arn", "arn:aws:oam:us-east-1:666666666666:sink/00000000-0000-4000-8000-000000000001"),
+        # An external sink (an organisation's monitoring account) is allowed, in the region only
+        # (issue #18: shared services' own sink needs no config; test_config_errors_locations
+        # warns about a sink in an account that links to it).
+        "sink in another region",
+        _set("observability.sink_arn", "arn:aws:oam:eu-west-1:999999999999:sink/00000000-0000-4000-8000-000000000001"),
         "observability.sink_arn",
-        "lives in shared services",
+        "a link needs a sink in us-east-1, not eu-west-1",
     ),
     (
         "sink ARN malformed",
@@ -135,14 +140,6 @@ CASES: list[tuple[str, Mutation, str, str]] = [
             _set("organisation.region", "il-central-1"),
             _set("organisation.availability_zones", ["il-central-1a", "il-central-1b"]),
             _set("model_builds.0.training.debugger_rules", []),
-            _set(
-                "models.0.model_package_arn",
-                "arn:aws:sagemaker:il-central-1:333333333333:model-package/weather-pollution/1",
-            ),
-            _set(
-                "models.1.model_package_arn",
-                "arn:aws:sagemaker:il-central-1:333333333333:model-package/weather-pollution/2",
-            ),
             _set(
                 "observability.sink_arn",
                 "arn:aws:oam:il-central-1:111111111111:sink/00000000-0000-4000-8000-000000000001",

@@ -11,7 +11,7 @@ from constructs import Construct
 from ..compliance.acknowledgements import acknowledge
 from ..constructs.lambda_function import PlatformFunction
 from ..constructs.ml_vpc import MlVpc
-from ..constructs.private_workforce import PrivateWorkforce
+from ..constructs.private_workforce import PrivateWorkforce, SesSender
 from ..constructs.sagemaker_role import SageMakerRole
 from ..constructs.scoped_policy import Grant
 from ..context import PROJECT_ROOT
@@ -54,14 +54,17 @@ class LabelingStack(PlatformStack):
             description=f"Ground Truth private workforce and custom workflow of {naming.slug}.",
         )
         partition = partition_for(self.region)
+        email = labeling.invitation_email
         self.workforce = PrivateWorkforce(
             self,
             "Workforce",
             name=naming.resource("labeling"),
             workteam_name=labeling.workteam_name,
             key=notification_key,
+            logs_key=logs_key,
             mfa=labeling.mfa,
             source_ip_cidrs=[str(c) for c in labeling.source_ip_cidrs],
+            invitation_email=SesSender(**email.model_dump()) if email is not None else None,
         )
         bucket = f"arn:{partition}:s3:::{bucket_name}"
         vpc = {"vpc": network.vpc, "subnets": network.subnets.subnets, "security_groups": [network.sagemaker_sg]}

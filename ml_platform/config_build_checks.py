@@ -38,16 +38,20 @@ def check_model_builds(config: PlatformConfig) -> None:
 
 
 def check_released_models(config: PlatformConfig) -> None:
-    """A model that follows releases must come from a pipeline's group in a team account."""
-    groups = {
-        (t.account_id, b.model_package_group)
-        for b in config.model_builds
-        for t in config.accounts.data_science
-        if t.name == b.team
-    }
+    """A model released from a package group needs a model_builds entry that registers into it."""
+    teams: dict[str, set[str]] = {}
+    for build in config.model_builds:
+        teams.setdefault(build.model_package_group, set()).add(build.team)
     for i, model in enumerate(config.models):
-        if model.follow_releases and (model.package_account, model.package_group) not in groups:
+        group = model.model_package_group
+        if group is None:
+            continue
+        if group not in teams:
             raise ValueError(
-                f"models[{i}].follow_releases: group '{model.package_group}' of account {model.package_account} "
-                "is not the model_package_group of a model_builds entry of that team"
+                f"models[{i}].model_package_group: '{group}' is the model_package_group of no model_builds entry"
+            )
+        if len(teams[group]) > 1:
+            raise ValueError(
+                f"models[{i}].model_package_group: '{group}' is built by teams {', '.join(sorted(teams[group]))}; "
+                "a released group's name must be unique across teams"
             )

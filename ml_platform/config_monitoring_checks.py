@@ -42,11 +42,8 @@ def check_monitoring(config: PlatformConfig) -> None:
         if retraining.pipeline not in pipelines:
             raise ValueError(f"retraining[{i}].pipeline: '{retraining.pipeline}' is not in 'model_builds'")
     sink = config.observability.sink_arn
-    shared = config.accounts.shared_services.account_id
-    if sink is not None and sink.split(":")[4] != shared:
-        raise ValueError(
-            f"observability.sink_arn: the sink lives in shared services ({shared}), not {sink.split(':')[4]}"
-        )
+    if sink is not None and sink.split(":")[3] != region:
+        raise ValueError(f"observability.sink_arn: a link needs a sink in {region}, not {sink.split(':')[3]}")
     slugs = {"shared", "datalake", "test", "prod", *(t.name for t in config.accounts.data_science)}
     unknown = sorted(set(config.budgets.monthly_usd) - slugs)
     if unknown:

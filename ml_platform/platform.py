@@ -6,6 +6,7 @@ import aws_cdk as cdk
 
 from .compliance.rule_packs import register_rule_packs
 from .config import REQUIRED_TAGS, STAGE_TAGS, PlatformConfig
+from .deploy_order import waves
 from .stacks.platform_pipeline import ARTIFACT_LOGS_PREFIX, PIPELINE_STACK_ID, PlatformPipelineStack
 from .stages.account_stage import AccountStage
 from .stages.data_lake import DataLakeStage
@@ -43,6 +44,7 @@ def build_platform(app: cdk.App, config: PlatformConfig, *, rule_packs: bool = T
             shared.stack_context,
             source=config.platform_pipeline,
             stages=stages,
+            waves=waves(config),
             env=cdk.Environment(account=shared.role.account_id, region=config.organisation.region),
             access_logs_bucket=shared.naming.bucket("access-logs"),
         )

@@ -6,10 +6,11 @@ name the same bucket, key alias, repository, bus, role and CloudFormation parame
 
 Release path (docs/model-release.md): a model package approved in a team's registry emits an
 event that the team account forwards to the shared services bus; a state machine there writes
-the package ARN to the released-model SSM parameter of the test account and updates the
-hosting stack (its ``ModelPackage<Model>`` parameter resolves that SSM value), waits for a
-person to approve, then does the same in prod. CloudFormation stays the one owner of every
-endpoint, and both ``cdk deploy`` and the platform pipeline resolve the released version.
+the package ARN to the group's ``latest`` SSM parameter in the test account (the old value
+to ``previous``) and updates the hosting stacks (their ``Released<Model>`` parameters resolve
+those SSM values), waits for a person to approve, then does the same in prod. CloudFormation
+stays the one owner of every endpoint, and both ``cdk deploy`` and the platform pipeline
+resolve the released version.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .config import PlatformConfig
 from .naming import Naming, partition_for
 from .platform_parameters import NAMESPACE
 from .scale import shard_of, shard_stack_id
+from .schema.hosting import ModelConfig, ReleaseTrack
 
 ARTEFACTS_PURPOSE = "artefacts"  # bucket and key purpose in shared services
 MODEL_EVENTS_PURPOSE = "model-events"  # shared services event bus
@@ -71,31 +73,67 @@ def model_events_bus_arn(config: PlatformConfig) -> str:
     return f"arn:{partition_for(region)}:events:{region}:{shared}:event-bus/{model_events_bus(config)}"
 
 
+NONE = "none"  # the value of a released-model parameter before anything is released
+
+
 def released_parameter(model_name: str) -> str:
-    """CloudFormation parameter of a hosting stack that holds a released model package ARN."""
-    return "ModelPackage" + "".join(part.capitalize() for part in model_name.replace("_", "-").split("-"))
+    """CloudFormation parameter of a hosting stack: the released value of one model."""
+    return "Released" + "".join(part.capitalize() for part in model_name.replace("_", "-").split("-"))
 
 
-def released_ssm_parameter(model_name: str) -> str:
-    """SSM parameter in a hosting account holding the released package ARN of a model."""
+def track_ssm_parameter(team: str, group: str, track: str) -> str:
+    """SSM parameter in a hosting account: the package ARN a group's track points at, or ``none``."""
+    return f"{NAMESPACE}/released-models/{team}/{group}/{track}"
+
+
+def model_ssm_parameter(model_name: str) -> str:
+    """SSM parameter in a hosting account that releases a pinned or image-based model: its
+    package ARN or image URI once it may be deployed, ``none`` before."""
     return f"{NAMESPACE}/released-models/{model_name}"
+
+
+def group_team(config: PlatformConfig, group: str) -> str:
+    """The team whose pipeline registers into ``group`` (unique, config validation)."""
+    return next(b.team for b in config.model_builds if b.model_package_group == group)
+
+
+def model_parameter(config: PlatformConfig, model: ModelConfig) -> str:
+    """The SSM parameter that holds what a hosting account deploys for ``model``."""
+    if model.model_package_group is not None:
+        return track_ssm_parameter(
+            group_team(config, model.model_package_group), model.model_package_group, model.release
+        )
+    return model_ssm_parameter(model.name)
+
+
+def initial_value(model: ModelConfig) -> str:
+    """A pinned package is deployable from the start (it must exist); everything else waits."""
+    return model.model_package_arn or NONE
+
+
+@dataclass(frozen=True)
+class ReleaseStackTarget:
+    """A hosting stack a release updates."""
+
+    stack_name: str
+    label: str  # unique per release: "Test", "Prod", "Prod3" (the stack's shard)
+    parameters: tuple[str, ...]  # every parameter of the stack (re-resolved from SSM, keys kept)
 
 
 @dataclass(frozen=True)
 class ReleaseTarget:
-    """One hosting stack the release of a model package group updates."""
+    """One hosting account a release updates: its group parameters, then its stacks."""
 
     environment: str  # "test" or "prod" (HostingAccount value)
     account: str
-    stack_name: str
-    label: str  # unique per release: "Test", "Prod", "Prod3" (the stack's shard)
-    released: tuple[str, ...]  # SSM parameters set to the approved package ARN
-    parameters: tuple[str, ...]  # every parameter of the stack (re-resolved, values kept)
+    latest: str  # SSM parameter of the group's latest version
+    previous: str  # SSM parameter of the version released before it
+    stacks: tuple[ReleaseStackTarget, ...]
 
 
 @dataclass(frozen=True)
 class ReleasedGroup:
-    """A model package group whose approved versions are released, and where to."""
+    """A model package group whose approved versions are released, and where to (in order)."""
 
     team: str
     account: str
@@ -108,51 +146,46 @@ def hosting_stack_id(config: PlatformConfig, environment: str, endpoint: str) ->
     return shard_stack_id(HOSTING_STACK_ID, shard_of(endpoint, config.layout.hosting_stacks(environment)))
 
 
-def released_models(config: PlatformConfig, environment: str, stack_id: str | None = None) -> tuple[str, ...]:
-    """Models hosted in one environment (or one of its stacks) that follow releases, sorted."""
-    following = {m.name for m in config.models if m.follow_releases}
+def hosted_models(config: PlatformConfig, environment: str, stack_id: str | None = None) -> tuple[str, ...]:
+    """Models hosted in one environment (or one of its stacks), sorted."""
     used = {
-        v.model
+        model
         for e in config.endpoints
         if e.account.value == environment
         and (stack_id is None or hosting_stack_id(config, environment, e.name) == stack_id)
-        for v in e.variants
-        if v.model in following
+        for model in e.models
     }
     return tuple(sorted(used))
 
 
 def released_groups(config: PlatformConfig) -> list[ReleasedGroup]:
-    """Every group some hosted model follows, with the stacks to update in release order."""
-    teams = {t.account_id: t.name for t in config.accounts.data_science}
+    """Every package group a hosted model is released from, with the accounts and stacks to
+    update, in release order (test first, then prod)."""
+    teams = {t.name: t.account_id for t in config.accounts.data_science}
+    by_name = {m.name: m for m in config.models}
     groups: list[ReleasedGroup] = []
-    keys = sorted({(m.package_account, m.package_group) for m in config.models if m.follow_releases})
-    for account, group in keys:
-        assert account is not None and group is not None
-        models = {
-            m.name
-            for m in config.models
-            if m.follow_releases and (m.package_account, m.package_group) == (account, group)
-        }
+    for group in sorted({m.model_package_group for m in config.models if m.model_package_group}):
+        team = group_team(config, group)
         targets = []
         for environment, hosting in (("test", config.accounts.test), ("prod", config.accounts.prod)):
             naming = config.naming(environment, hosting.account_id)
-            stack_ids = sorted(
+            stacks = []
+            for stack_id in sorted(
                 {
                     hosting_stack_id(config, environment, e.name)
                     for e in config.endpoints
                     if e.account.value == environment
                 }
-            )
-            for stack_id in stack_ids:
-                hosted = released_models(config, environment, stack_id)
-                released = tuple(released_ssm_parameter(m) for m in hosted if m in models)
-                if not released:
+            ):
+                hosted = hosted_models(config, environment, stack_id)
+                if not any(by_name[m].model_package_group == group for m in hosted):
                     continue
-                parameters = (BOOTSTRAP_PARAMETER, *(released_parameter(m) for m in hosted))
                 label = environment.capitalize() + stack_id.removeprefix(HOSTING_STACK_ID)
-                stack = naming.stack(stack_id)
-                targets.append(ReleaseTarget(environment, hosting.account_id, stack, label, released, parameters))
+                parameters = (BOOTSTRAP_PARAMETER, *(released_parameter(m) for m in hosted))
+                stacks.append(ReleaseStackTarget(naming.stack(stack_id), label, parameters))
+            if stacks:
+                latest, previous = (track_ssm_parameter(team, group, t) for t in ReleaseTrack)
+                targets.append(ReleaseTarget(environment, hosting.account_id, latest, previous, tuple(stacks)))
         if targets:
-            groups.append(ReleasedGroup(teams[account], account, group, tuple(targets)))
+            groups.append(ReleasedGroup(team, teams[team], group, tuple(targets)))
     return groups

@@ -3,7 +3,8 @@
 
 Usage: python scripts/synth_large.py OUTDIR
 Writes OUTDIR/large and OUTDIR/grown cloud assemblies and OUTDIR/summary.json with, per
-assembly, "Stage/Stack" -> template file and the synth seconds. The test session starts this in
+assembly, "Stage/Stack" -> template file and the synth seconds, and for the large one the
+deploy rehearsal's lines (issue #18). The test session starts this in
 the background (tests/conftest.py) so it runs on the second core while the other tests run.
 """
 
@@ -13,6 +14,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -21,14 +23,16 @@ from ml_platform.context import prefer_venv_node  # noqa: E402
 
 prefer_venv_node()
 
+from ml_platform.assembly.cloud_assembly import load_assembly  # noqa: E402
 from ml_platform.large_config import large_config, with_one_more_endpoint  # noqa: E402
+from ml_platform.rehearsal.run import rehearse  # noqa: E402
 from tests.helpers import config_from, example_data, synthesize  # noqa: E402
 
 
 def main() -> int:
     out = Path(sys.argv[1])
     large = large_config(example_data())
-    summary = {}
+    summary: dict[str, dict[str, Any]] = {}
     for name, data, packs in (("large", large, True), ("grown", with_one_more_endpoint(large), False)):
         started = time.perf_counter()
         result = synthesize(config_from(data), out / name, rule_packs=packs)
@@ -37,6 +41,9 @@ def main() -> int:
             "validation_error": result.validation_error,
             "templates": {key: str(out / name / path) for key, path in result.template_files.items()},
         }
+        if packs and result.validation_error is None:
+            rehearsal = rehearse(config_from(data), load_assembly(out / name))
+            summary[name]["rehearsal"] = {"ok": rehearsal.ok, "lines": rehearsal.lines()}
     (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return 0
 

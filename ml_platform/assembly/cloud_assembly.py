@@ -58,9 +58,13 @@ class CloudAssembly:
     root: Path
     stacks: list[StackInstance]
 
-    def by_name(self, stack_name: str, region: str | None = None) -> StackInstance:
+    def by_name(self, stack_name: str, region: str | None = None, account: str | None = None) -> StackInstance:
         for stack in self.stacks:
-            if stack.stack_name == stack_name and (region is None or stack.region == region):
+            if (
+                stack.stack_name == stack_name
+                and (region is None or stack.region == region)
+                and (account is None or stack.account == account)
+            ):
                 return stack
         raise KeyError(f"no stack named {stack_name!r} in the assembly")
 

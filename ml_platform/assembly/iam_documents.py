@@ -12,27 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..naming import partition_for
+from .aws_managed_policies import AWS_MANAGED_POLICIES
 from .cloud_assembly import CloudAssembly, StackInstance
-from .resolver import Resolver, UnresolvableError
+from .resolver import NO_VALUE, Resolver, UnresolvableError
 
 Document = Mapping[str, Any]
-
-# AWS managed policies the platform's generated code attaches (CDK's custom-resource
-# providers). Their documents are AWS's; copied from the IAM console (AWS managed policy
-# reference, "AWSLambdaBasicExecutionRole").
-AWS_MANAGED_POLICIES: dict[str, Document] = {
-    "service-role/AWSLambdaBasicExecutionRole": {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": "*",
-            }
-        ],
-    },
-}
-
 
 # Resource types whose instances are all created by the stacks (not at run time), and the
 # attribute that gives their ARN: a flow on such a service must name one of them.
@@ -91,9 +76,21 @@ class RoleDocuments:
 class IamDocuments:
     """The IAM documents of every stack of ``assembly``."""
 
-    def __init__(self, assembly: CloudAssembly, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, assembly: CloudAssembly, resolver: Resolver | None = None, *, honour_conditions: bool = False
+    ) -> None:
+        """``honour_conditions``: leave out resources whose CloudFormation condition is false (the
+        deploy rehearsal); off, every resource counts (the size guard measures the worst case)."""
         self.assembly = assembly
         self.resolver = resolver or Resolver(assembly)
+        self.honour_conditions = honour_conditions
+
+    def _resources(self, stack: StackInstance) -> list[tuple[str, Mapping[str, Any]]]:
+        return [
+            (logical_id, resource)
+            for logical_id, resource in stack.resources.items()
+            if not self.honour_conditions or self.resolver.is_created(stack, logical_id)
+        ]
 
     # -- roles ----------------------------------------------------------------------------
     @cached_property
@@ -103,7 +100,7 @@ class IamDocuments:
         by_name: dict[tuple[str, str], RoleDocuments] = {}
         r = self.resolver
         for stack in self.assembly.stacks:
-            for logical_id, resource in stack.resources.items():
+            for logical_id, resource in self._resources(stack):
                 if resource["Type"] != "AWS::IAM::Role":
                     continue
                 props = resource["Properties"]
@@ -125,15 +122,16 @@ class IamDocuments:
                     )
                 for policy_arn in r.resolve(stack, props.get("ManagedPolicyArns", [])):
                     role.managed.append(self._managed(policy_arn, stack, logical_id))
-                if "PermissionsBoundary" in props:
-                    boundary = self._managed(r.resolve(stack, props["PermissionsBoundary"]), stack, logical_id)
+                boundary_arn = r.resolve(stack, props.get("PermissionsBoundary", NO_VALUE))
+                if boundary_arn is not NO_VALUE:  # CDK's bootstrap sets it only when asked
+                    boundary = self._managed(boundary_arn, stack, logical_id)
                     role.boundary = NamedDocument(
                         boundary.name, "boundary", boundary.document, boundary.stack, boundary.logical_id
                     )
                 roles[arn] = role
                 by_name[(stack.account, name)] = role
         for stack in self.assembly.stacks:  # policies that name their roles
-            for logical_id, resource in stack.resources.items():
+            for logical_id, resource in self._resources(stack):
                 props = resource.get("Properties", {})
                 if resource["Type"] == "AWS::IAM::Policy":
                     document = NamedDocument(
@@ -162,7 +160,7 @@ class IamDocuments:
         """Customer managed policy ARN -> document."""
         found: dict[str, NamedDocument] = {}
         for stack in self.assembly.stacks:
-            for logical_id, resource in stack.resources.items():
+            for logical_id, resource in self._resources(stack):
                 if resource["Type"] == "AWS::IAM::ManagedPolicy":
                     arn = self.resolver.ref(stack, logical_id)
                     document = self.resolver.resolve(stack, resource["Properties"]["PolicyDocument"])
@@ -184,7 +182,7 @@ class IamDocuments:
         """Resource key (see ``resource_key``) -> its resource policy."""
         found: dict[str, NamedDocument] = {}
         for stack in self.assembly.stacks:
-            for logical_id, resource in stack.resources.items():
+            for logical_id, resource in self._resources(stack):
                 for key, document in self._policies_of(stack, logical_id, resource):
                     if key in found:  # e.g. several EventBusPolicy statements on one bus
                         statements = [*_statements(found[key].document), *_statements(document)]
@@ -217,6 +215,20 @@ class IamDocuments:
             yield r.ref(stack, logical_id), r.resolve(stack, props["ModelPackageGroupPolicy"])
         elif kind == "AWS::IAM::Role":
             yield r.get_att(stack, logical_id, "Arn"), r.resolve(stack, props["AssumeRolePolicyDocument"])
+        elif kind == "AWS::RAM::ResourceShare":
+            # A RAM share of SSM parameters acts as their resource policy for the sharing
+            # accounts (AWSRAMDefaultPermissionSSMParameterReadOnly).
+            root = f"arn:{partition_for(stack.region)}:iam::{{}}:root"
+            accounts = [root.format(a) for a in r.resolve(stack, props.get("Principals", []))]
+            for shared in r.resolve(stack, props.get("ResourceArns", [])):
+                if ":ssm:" in shared and accounts:
+                    statement = {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": accounts},
+                        "Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:DescribeParameters"],
+                        "Resource": shared,
+                    }
+                    yield shared, {"Version": "2012-10-17", "Statement": [statement]}
         elif kind == "AWS::Oam::Sink" and "Policy" in props:
             yield r.get_att(stack, logical_id, "Arn"), r.resolve(stack, props["Policy"])
         elif kind == "AWS::Lambda::Permission":
@@ -256,7 +268,7 @@ class IamDocuments:
         """Resource keys (see ``resource_key``) of every resource of ``CREATED_KINDS``."""
         found: set[str] = set()
         for stack in self.assembly.stacks:
-            for logical_id, resource in stack.resources.items():
+            for logical_id, resource in self._resources(stack):
                 attribute = CREATED_KINDS.get(resource["Type"])
                 if attribute == "Ref":
                     found.add(resource_key(self.resolver.ref(stack, logical_id)))

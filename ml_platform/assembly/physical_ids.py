@@ -145,6 +145,13 @@ KINDS: dict[str, Kind] = {
     "AWS::ServiceCatalog::TagOption": Kind("tag-{id}", {}, id_format="alnum13"),
     "Custom::PortfolioLookup": Kind("{id}", {"PortfolioId": "port-{id}"}, id_format="alnum13"),
     "AWS::ApplicationAutoScaling::ScalableTarget": Kind("{id}", {}, id_format="alnum13"),
+    "AWS::ApplicationAutoScaling::ScalingPolicy": Kind(
+        "arn:{p}:autoscaling:{r}:{a}:scalingPolicy:{id}:resource/sagemaker/endpoint:policyName/{name}",
+        {"Arn": "arn:{p}:autoscaling:{r}:{a}:scalingPolicy:{id}:resource/sagemaker/endpoint:policyName/{name}"},
+        ("PolicyName",),
+        256,
+        id_format="uuid",
+    ),
     "AWS::SageMaker::Domain": Kind(
         "arn:{p}:sagemaker:{r}:{a}:domain/d-{id}",
         {

@@ -107,6 +107,11 @@ class Resolver:
             return len(self.resolve(stack, argument))
         raise UnresolvableError(f"{stack.stack_name}: intrinsic function {name} is not supported")
 
+    def is_created(self, stack: StackInstance, logical_id: str) -> bool:
+        """Whether CloudFormation creates the resource: its ``Condition`` holds (or it has none)."""
+        condition = stack.resources[logical_id].get("Condition")
+        return condition is None or self.condition(stack, str(condition))
+
     def condition(self, stack: StackInstance, name: str) -> bool:
         return self._evaluate(stack, stack.template.get("Conditions", {})[name])
 
@@ -225,7 +230,7 @@ class Resolver:
         def fill(match: re.Match[str]) -> str:
             token = match.group(1)
             if token.startswith("prop:"):
-                return self._text(stack, self.resolve(stack, _dig(props, token[5:])))
+                return self._text(stack, self.resolve(stack, dig(props, token[5:])))
             return str(values[token])
 
         return _PLACEHOLDER.sub(fill, pattern)
@@ -238,7 +243,7 @@ class Resolver:
             raise UnresolvableError(f"{stack.stack_name}: {resource['Type']} {logical_id} is not modelled")
         props = resource.get("Properties", {})
         for prop in kind.name_props:
-            value = _dig(props, prop)
+            value = dig(props, prop)
             if value is not None:
                 return self._text(stack, self.resolve(stack, value))
         return generated_name(stack.stack_name, logical_id, kind)
@@ -248,7 +253,7 @@ class Resolver:
         region = self.resolve_text(stack, argument.get("Region", stack.region))
         output = self.resolve_text(stack, argument["OutputName"])
         try:
-            source = self.assembly.by_name(name, region)
+            source = self.assembly.by_name(name, region, stack.account)
         except KeyError:
             return self._missing(f"{stack.stack_name}: Fn::GetStackOutput names stack {name}, which no stage creates")
         if output not in source.template.get("Outputs", {}):
@@ -286,7 +291,8 @@ def _bus_prefix(bus: Any) -> str:
     return f"{bus.rsplit('/', 1)[-1]}/"
 
 
-def _dig(props: Mapping[str, Any], dotted: str) -> Any:
+def dig(props: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted property path (``TableInput.Name``), or None."""
     value: Any = props
     for part in dotted.split("."):
         if not isinstance(value, Mapping):

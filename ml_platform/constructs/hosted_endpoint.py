@@ -44,7 +44,7 @@ class HostedEndpoint(Construct):
     network: private subnets and the SageMaker security group (no internet path).
     key: encrypts the endpoint's storage volumes and async results.
     alarm_topic: where rollback alarms also notify (encrypted alerts topic).
-    alarm_prefix: start of the rollback alarms' names.
+    alarm_prefix: start of the rollback and scale-from-zero alarms' names.
     async_output: result locations and topics (asynchronous endpoints only).
     capture_uri: S3 prefix of captured requests/responses (endpoints that capture, book ch11).
 
@@ -148,6 +148,7 @@ class HostedEndpoint(Construct):
                 settings=v.autoscaling,
                 asynchronous=endpoint.async_inference is not None,
                 endpoint=self.endpoint,
+                alarm_prefix=alarm_prefix,
             )
             for v in endpoint.variants
             if v.autoscaling is not None
@@ -155,7 +156,7 @@ class HostedEndpoint(Construct):
 
     def _model(self, variant: str, name: str, *, serverless: bool) -> str:
         model = self._models[name]
-        if model.model_package_arn:
+        if model.from_registry:
             container = sagemaker.CfnModel.ContainerDefinitionProperty(model_package_name=self._package_arns[name])
         else:
             container = sagemaker.CfnModel.ContainerDefinitionProperty(

@@ -1,10 +1,11 @@
 """The release of one model package group: test, a person's approval, then prod (WF-11, XA-11).
 
-Each step, in the target account: write the approved package ARN to the released-model SSM
-parameters, update the hosting stack with its previous template and parameters (its
-``ModelPackage<Model>`` parameters resolve the SSM values again, so CloudFormation creates the
-new model and endpoint config and the endpoint rolls over), then poll until the update
-completes. Any failure notifies and fails the run.
+Each step, in the target account: the group's latest released version becomes its previous one
+(the champion of an A/B test), the approved package its latest; then each hosting stack that
+hosts the group's models is updated with its previous template and parameters (its
+``Released<Model>`` parameters resolve the SSM values again, so CloudFormation creates the new
+model and endpoint config, or the endpoint itself on a first release) and polled until the
+update completes. Any failure notifies and fails the run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from ..release import ReleasedGroup, ReleaseTarget
+from ..release import NONE, ReleasedGroup, ReleaseStackTarget, ReleaseTarget
 
 PACKAGE_ARN = "$.detail.ModelPackageArn"
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -123,41 +124,81 @@ class ReleaseStateMachine(Construct):
     def _deploy(
         self, target: ReleaseTarget, credentials: sfn.Credentials, failed: sfn.IChainable, next_state: sfn.IChainable
     ) -> sfn.IChainable:
-        env = target.label
-        stack_arn = (
-            f"arn:{cdk.Aws.PARTITION}:cloudformation:{cdk.Aws.REGION}:{target.account}:stack/{target.stack_name}/*"
-        )
-        ssm_arns = [
-            f"arn:{cdk.Aws.PARTITION}:ssm:{cdk.Aws.REGION}:{target.account}:parameter{name}" for name in target.released
-        ]
-        writes: list[tasks.CallAwsService] = [
-            tasks.CallAwsService(
+        """In the target account: the old latest version becomes the previous one (if any), the
+        approved package the latest; then each hosting stack re-resolves its SSM parameters."""
+        env = target.environment.capitalize()
+
+        def ssm(action: str, state: str, parameters: dict[str, object], **kw: object) -> tasks.CallAwsService:
+            name = str(parameters["Name"])
+            arn = f"arn:{cdk.Aws.PARTITION}:ssm:{cdk.Aws.REGION}:{target.account}:parameter{name}"
+            return tasks.CallAwsService(
                 self,
-                f"Record{env}{i}",
+                state,
                 service="ssm",
-                action="putParameter",
-                parameters={
-                    "Name": name,
-                    "Value": sfn.JsonPath.string_at(PACKAGE_ARN),
-                    "Type": "String",
-                    "Overwrite": True,
-                },
+                action=action,
+                parameters=parameters,
                 iam_resources=[arn],
                 credentials=credentials,
-                result_path=sfn.JsonPath.DISCARD,
+                **kw,  # type: ignore[arg-type]
             )
-            for i, (name, arn) in enumerate(zip(target.released, ssm_arns, strict=True))
+
+        def read(track: str, name: str) -> tasks.CallAwsService:
+            return ssm(
+                "getParameter",
+                f"Read{env}{track.capitalize()}",
+                {"Name": name},
+                result_selector={"value": sfn.JsonPath.string_at("$.Parameter.Value")},
+                result_path=f"$.{track}",
+            )
+
+        def put(state: str, name: str, value: str) -> tasks.CallAwsService:
+            parameters = {"Name": name, "Value": value, "Type": "String", "Overwrite": True}
+            return ssm("putParameter", state, parameters, result_path=sfn.JsonPath.DISCARD)
+
+        latest, previous = sfn.JsonPath.string_at("$.latest.value"), sfn.JsonPath.string_at("$.previous.value")
+        keep = put(f"Record{env}Previous", target.previous, latest)
+        record = put(f"Record{env}Latest", target.latest, sfn.JsonPath.string_at(PACKAGE_ARN))
+        # A failed update puts both parameters back, so the next deploy of the account (cdk deploy,
+        # the platform pipeline) resolves what is running, not the package that failed.
+        restores = [
+            put(f"Restore{env}Latest", target.latest, latest),
+            put(f"Restore{env}Previous", target.previous, previous),
         ]
+        restore = sfn.Chain.start(restores[0]).next(restores[1]).next(failed)
+        reads = [read("latest", target.latest), read("previous", target.previous)]
+        chain: sfn.IChainable = next_state
+        for stack in reversed(target.stacks):
+            chain = self._update(stack, target.account, credentials, restore, chain)
+        first_release = sfn.Condition.string_equals("$.latest.value", NONE)
+        shift = sfn.Choice(self, f"{env}HadRelease").when(first_release, record).otherwise(keep.next(record))
+        record.next(chain)
+        for task in (*reads, *restores):
+            task.add_catch(failed, result_path="$.error")
+        for task in (keep, record):
+            task.add_catch(restore, result_path="$.error")
+        return sfn.Chain.start(reads[0]).next(reads[1]).next(shift)
+
+    def _update(
+        self,
+        stack: ReleaseStackTarget,
+        account: str,
+        credentials: sfn.Credentials,
+        failed: sfn.IChainable,
+        next_state: sfn.IChainable,
+    ) -> sfn.IChainable:
+        """UpdateStack with the previous template and parameter keys, then poll until done."""
+        env = stack.label
+        stack_arn = f"arn:{cdk.Aws.PARTITION}:cloudformation:{cdk.Aws.REGION}:{account}:stack/{stack.stack_name}/*"
         update = tasks.CallAwsService(
             self,
             f"Update{env}",
             service="cloudformation",
             action="updateStack",
             parameters={
-                "StackName": target.stack_name,
+                "StackName": stack.stack_name,
                 "UsePreviousTemplate": True,
                 "Capabilities": CAPABILITIES,
-                "Parameters": [{"ParameterKey": p, "UsePreviousValue": True} for p in target.parameters],
+                "Parameters": [{"ParameterKey": p, "UsePreviousValue": True} for p in stack.parameters],
             },
             iam_resources=[stack_arn],
             credentials=credentials,
@@ -169,21 +210,26 @@ class ReleaseStateMachine(Construct):
             f"Describe{env}",
             service="cloudformation",
             action="describeStacks",
-            parameters={"StackName": target.stack_name},
+            parameters={"StackName": stack.stack_name},
             iam_resources=[stack_arn],
             credentials=credentials,
             result_selector={"status": sfn.JsonPath.string_at("$.Stacks[0].StackStatus")},
             result_path="$.stack",
         )
-        for task in (*writes, update, describe):
-            task.add_catch(failed, result_path="$.error")
+        # UpdateStack refuses an update that changes nothing ("No updates are to be performed"):
+        # a stack whose models of this group resolve the same values (e.g. a shard hosting only
+        # the group's previous version, on its first release) is already up to date.
+        unchanged = (
+            sfn.Choice(self, f"{env}Unchanged")
+            .when(sfn.Condition.string_matches("$.error.Cause", "*No updates are to be performed*"), next_state)
+            .otherwise(failed)
+        )
+        update.add_catch(unchanged, result_path="$.error")
+        describe.add_catch(failed, result_path="$.error")
         check = (
             sfn.Choice(self, f"{env}Updated")
             .when(sfn.Condition.string_equals("$.stack.status", "UPDATE_COMPLETE"), next_state)
             .when(sfn.Condition.or_(*(sfn.Condition.string_equals("$.stack.status", s) for s in IN_PROGRESS)), wait)
             .otherwise(failed)
         )
-        chain = sfn.Chain.start(writes[0])
-        for write in writes[1:]:
-            chain = chain.next(write)
-        return chain.next(update).next(wait).next(describe).next(check)
+        return sfn.Chain.start(update).next(wait).next(describe).next(check)

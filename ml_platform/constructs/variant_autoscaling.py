@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..schema.deployment import AutoscalingConfig
+
+# "Optional: Define a scaling policy that scales up from zero for new requests" in "Autoscale an
+# asynchronous endpoint", SageMaker Developer Guide:
+SCALE_FROM_ZERO_DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html"
+
+
+def scale_from_zero_name(prefix: str, endpoint_name: str, variant_name: str) -> str:
+    """Name of the scale-from-zero alarm: under the account's endpoint alarm prefix."""
+    return f"{prefix}-{endpoint_name}-{variant_name}-scale-from-zero"
 
 
 class VariantAutoscaling(Construct):
@@ -18,6 +28,12 @@ class VariantAutoscaling(Construct):
         asynchronous: track the queue (``ApproximateBacklogSizePerInstance``) instead of
             invocations per instance, so an async endpoint can scale to and from zero.
         endpoint: the endpoint the target registers (it must exist first).
+        alarm_prefix: start of the scale-from-zero alarm's name (the account's endpoint alarm
+            prefix, ``endpoint_alarm_prefix``).
+
+    An async variant with ``min_capacity: 0`` also gets a step-scaling policy and the alarm that
+    triggers it (``scale_from_zero``): target tracking alone only scales out from zero once the
+    backlog exceeds its target, so a small batch would wait in the queue.
 
     No role is given: Application Auto Scaling uses its SageMaker service-linked role.
     """
@@ -32,6 +48,7 @@ class VariantAutoscaling(Construct):
         settings: AutoscalingConfig,
         asynchronous: bool,
         endpoint: sagemaker.CfnEndpoint,
+        alarm_prefix: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.target = appscaling.CfnScalableTarget(
@@ -85,3 +102,58 @@ class VariantAutoscaling(Construct):
             scaling_target_id=self.target.ref,
             target_tracking_scaling_policy_configuration=tracking,
         )
+        self.scale_from_zero: tuple[appscaling.CfnScalingPolicy, cloudwatch.CfnAlarm] | None = None
+        if asynchronous and settings.min_capacity == 0:
+            self.scale_from_zero = self._scale_from_zero(endpoint_name, variant_name, alarm_prefix)
+
+    def _scale_from_zero(
+        self, endpoint_name: str, variant_name: str, alarm_prefix: str
+    ) -> tuple[appscaling.CfnScalingPolicy, cloudwatch.CfnAlarm]:
+        """Add one instance while requests wait and there is no instance, as documented in
+        https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html (the
+        optional policy that scales up from zero for new requests): a ``StepScaling`` policy of
+        +1 instance (``ChangeInCapacity``, lower bound 0, ``Average``, cooldown 300 s) and an alarm
+        on ``AWS/SageMaker`` ``HasBacklogWithoutCapacity`` (``EndpointName``, ``Average`` over
+        60 s, 2 of 2 periods ``>= 1``, missing data ``missing``) whose action is the policy.
+
+        The alarm's only action is the policy (its ``Ref`` is the policy ARN): a batch arriving at
+        an endpoint at zero is routine, not something to page about.
+        """
+        policy = appscaling.CfnScalingPolicy(
+            self,
+            "ScaleFromZeroPolicy",
+            policy_name=f"{endpoint_name}-{variant_name}-scale-from-zero",
+            policy_type="StepScaling",
+            scaling_target_id=self.target.ref,
+            step_scaling_policy_configuration=appscaling.CfnScalingPolicy.StepScalingPolicyConfigurationProperty(
+                adjustment_type="ChangeInCapacity",
+                metric_aggregation_type="Average",
+                cooldown=300,
+                step_adjustments=[
+                    appscaling.CfnScalingPolicy.StepAdjustmentProperty(
+                        metric_interval_lower_bound=0, scaling_adjustment=1
+                    )
+                ],
+            ),
+        )
+        alarm = cloudwatch.CfnAlarm(
+            self,
+            "ScaleFromZeroAlarm",
+            alarm_name=scale_from_zero_name(alarm_prefix, endpoint_name, variant_name),
+            alarm_description=(
+                f"{endpoint_name}: requests wait and {variant_name} has no instance; scales it out from "
+                f"zero ({SCALE_FROM_ZERO_DOC})"
+            ),
+            namespace="AWS/SageMaker",
+            metric_name="HasBacklogWithoutCapacity",
+            dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName", value=endpoint_name)],
+            statistic="Average",
+            period=60,
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+            threshold=1,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            treat_missing_data="missing",
+            alarm_actions=[policy.ref],  # Ref of AWS::ApplicationAutoScaling::ScalingPolicy: its ARN
+        )
+        return policy, alarm

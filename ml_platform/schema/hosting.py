@@ -16,42 +16,77 @@ from .deployment import AsyncInferenceConfig, AutoscalingConfig, BlueGreenConfig
 from .hosting_types import ModelPackageArn, S3Uri
 from .monitoring import DataCaptureConfig
 
-__all__ = ["EndpointConfig", "HostingAccount", "ModelConfig", "S3Uri", "Strategy", "VariantConfig"]
+__all__ = ["EndpointConfig", "HostingAccount", "ModelConfig", "ReleaseTrack", "S3Uri", "Strategy", "VariantConfig"]
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.xlarge"
 
 
+class ReleaseTrack(StrEnum):
+    """Which released version of a model package group a model is (book ch8, ch9)."""
+
+    LATEST = "latest"  # the newest approved version (the challenger of an A/B test)
+    PREVIOUS = "previous"  # the version released before it (the champion)
+
+
 class ModelConfig(StrictModel):
-    """A model by registry package ARN, or by container image plus S3 artefact."""
+    """A model by registry package group (released versions), by one registry package, or by
+    container image plus S3 artefact.
+
+    Every hosted model waits for its release: its endpoint exists once the model's
+    released-model value in the hosting account is set (docs/model-release.md).
+    """
 
     name: SageMakerName = Field(description="Model name, referenced by endpoint variants.")
-    model_package_arn: ModelPackageArn | None = Field(default=None, description="Registered model package.")
-    image_uri: str | None = Field(default=None, description="Inference image (with model_data_url).")
+    model_package_group: SageMakerName | None = Field(
+        default=None,
+        description="Model package group of a model_builds entry: the model is the group's released version "
+        "(see 'release'); approved versions are released to test, then prod after a person approves.",
+    )
+    release: ReleaseTrack = Field(
+        default=ReleaseTrack.LATEST,
+        description="With model_package_group: 'latest' (the newest released version) or 'previous' (the one "
+        "released before it, e.g. the champion of an A/B test).",
+    )
+    model_package_arn: ModelPackageArn | None = Field(
+        default=None,
+        description="One registered model package (pinned; it must exist before the first deploy), in the platform's "
+        "region; normally of a model_builds group (elsewhere: a warning, docs/hosting.md).",
+    )
+    image_uri: str | None = Field(
+        default=None,
+        description="Inference image (with model_data_url): an ECR URI in the platform's region, in shared services "
+        "or the one hosting account.",
+    )
     model_data_url: S3Uri | None = Field(
-        default=None, description="S3 URI of model.tar.gz (with image_uri); multi-model: the S3 prefix of the models."
+        default=None,
+        description="S3 URI of model.tar.gz (with image_uri) in the artefacts bucket (or the one hosting account's "
+        "inference bucket); multi-model: the S3 prefix of the models.",
     )
     multi_model: bool = Field(default=False, description="One container serving many models from an S3 prefix.")
     network_isolation: bool = Field(
         default=True, description="No network calls from the container (off only if the container needs them)."
     )
-    follow_releases: bool = Field(
-        default=False,
-        description="Approved versions of the package's group replace it (test, then prod after approval); "
-        "model_package_arn is the first version.",
-    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelConfig:
         by_image = self.image_uri is not None or self.model_data_url is not None
-        if (self.model_package_arn is not None) == by_image:
-            raise ValueError("set either 'model_package_arn' or both 'image_uri' and 'model_data_url'")
+        sources = [self.model_package_group is not None, self.model_package_arn is not None, by_image]
+        if sum(sources) != 1:
+            raise ValueError(
+                "set one of 'model_package_group', 'model_package_arn', or 'image_uri' with 'model_data_url'"
+            )
         if by_image and (self.image_uri is None or self.model_data_url is None):
             raise ValueError("'image_uri' and 'model_data_url' go together")
-        if self.follow_releases and self.model_package_arn is None:
-            raise ValueError("'follow_releases' needs 'model_package_arn' (releases come from its package group)")
+        if "release" in self.model_fields_set and self.model_package_group is None:
+            raise ValueError("'release' applies to a model_package_group only")
         if self.multi_model and (self.model_data_url is None or not self.model_data_url.endswith("/")):
             raise ValueError("a multi-model container needs image_uri and model_data_url as an S3 prefix ending in '/'")
         return self
+
+    @property
+    def from_registry(self) -> bool:
+        """The model's container is a model package (released or pinned)."""
+        return self.model_package_group is not None or self.model_package_arn is not None
 
     @property
     def package_account(self) -> str | None:
@@ -136,6 +171,11 @@ class EndpointConfig(StrictModel):
     data_capture: DataCaptureConfig | None = Field(
         default=None, description="Default: on (20 % of requests) for instance endpoints; serverless cannot capture."
     )
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Every model the endpoint serves: its production, then its shadow variants' models."""
+        return tuple(v.model for v in self.variants) + tuple(v.model for v in self.shadow_variants)
 
     @property
     def capture(self) -> DataCaptureConfig | None:

@@ -75,9 +75,13 @@ class MonitorConfig(StrictModel):
     volume_size_gb: int = Field(default=20, ge=1, le=16384, description="Encrypted volume of the job.")
     max_runtime_seconds: int = Field(default=1800, ge=60, le=3600, description="Stop the job after this long.")
     baseline: S3Uri | None = Field(
-        default=None, description="Prefix of constraints.json/statistics.json; default under the monitoring bucket."
+        default=None,
+        description="Prefix of constraints.json/statistics.json in the endpoint account's monitoring bucket; default "
+        "under its baselines/.",
     )
-    ground_truth: S3Uri | None = Field(default=None, description="Labels (model_quality, model_bias).")
+    ground_truth: S3Uri | None = Field(
+        default=None, description="Labels (model_quality, model_bias), in the endpoint account's monitoring bucket."
+    )
     problem_type: ProblemType | None = Field(default=None, description="model_quality: the kind of model.")
     inference_attribute: str | None = Field(default=None, description="Where the prediction is in the output.")
     probability_attribute: str | None = Field(default=None, description="Where the probability is (classifiers).")
@@ -135,7 +139,12 @@ class ObservabilityConfig(StrictModel):
 
     sink_arn: (
         Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:oam:[a-z0-9-]+:\d{12}:sink/[A-Za-z0-9-]+$")] | None
-    ) = Field(default=None, description="ARN of the shared services sink (after its first deploy); none: no links.")
+    ) = Field(
+        default=None,
+        description="A sink you already run (e.g. an organisation monitoring account), in the platform's partition "
+        "and region; default: the platform's sink in shared services, which the accounts find through a shared SSM "
+        "parameter (no manual step).",
+    )
     resource_types: tuple[Literal["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace"], ...] = Field(
         default=("AWS::CloudWatch::Metric", "AWS::Logs::LogGroup"), min_length=1, description="What accounts share."
     )

@@ -25,6 +25,7 @@ def launch_role_grants(
 ) -> list[Grant]:
     sm = f"arn:{partition}:sagemaker:{region}:{account}"
     iam_arn = f"arn:{partition}:iam::{account}"
+    ec2 = f"arn:{partition}:ec2:{region}:{account}"
     generated = "resources CloudFormation names after the Service Catalog stack (SC-...)"
     return [
         Grant(
@@ -81,6 +82,7 @@ def launch_role_grants(
                 "sagemaker:DescribeNotebookInstance",
                 "sagemaker:StopNotebookInstance",
                 "sagemaker:UpdateNotebookInstance",
+                "sagemaker:StartNotebookInstance",  # the notebook's update handler restarts it
                 "sagemaker:CreateUserProfile",
                 "sagemaker:DeleteUserProfile",
                 "sagemaker:DescribeUserProfile",
@@ -120,7 +122,19 @@ def launch_role_grants(
         ),
         Grant(
             "ManageProductRoles",
-            ["iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole"],
+            [
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:TagRole",
+                "iam:UntagRole",
+                # The role handler's update (trust, description, session length) and delete
+                # (it lists the role's policies first) permissions (issue #18 rehearsal).
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListRolePolicies",
+            ],
             [f"{iam_arn}:role/{SC_STACKS}"],
             why=f"roles {generated}",
         ),
@@ -134,6 +148,7 @@ def launch_role_grants(
                 "iam:ListPolicyVersions",
                 "iam:CreatePolicyVersion",
                 "iam:DeletePolicyVersion",
+                "iam:ListEntitiesForPolicy",  # the managed policy handler's delete
             ],
             [f"{iam_arn}:policy/{SC_STACKS}"],
             why=f"policies {generated}",
@@ -161,9 +176,20 @@ def launch_role_grants(
                 "s3:PutBucketOwnershipControls",
                 "s3:PutBucketTagging",
                 "s3:GetBucketLocation",
+                # The bucket handler's create/update/delete permissions (issue #18 rehearsal).
+                "s3:GetBucketAcl",
+                "s3:ListBucket",
+                "s3:TagResource",
+                "s3:UntagResource",
             ],
             [f"arn:{partition}:s3:::sc-*"],
             why=f"buckets {generated}",
+        ),
+        Grant(
+            "ProductBucketObjects",
+            ["s3:DeleteObject", "s3:PutObjectAcl"],
+            [f"arn:{partition}:s3:::sc-*/*"],
+            why=f"the bucket handler's create permissions, on objects of buckets {generated}",
         ),
         Grant(
             "VolumeKeyGrants",
@@ -172,14 +198,43 @@ def launch_role_grants(
             conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
         ),
         # kms:GrantIsForAWSResource exists only on grant actions: DescribeKey needs its own statement.
+        # The notebook handler also decrypts with the volume key (its schema's create
+        # permissions), through SageMaker only.
+        Grant("VolumeKeys", ["kms:DescribeKey"], list(key_arns)),
         Grant(
-            "VolumeKeys",
-            ["kms:DescribeKey"],
+            "VolumeKeysViaSageMaker",
+            ["kms:Decrypt"],
             list(key_arns),
+            conditions={"StringEquals": {"kms:ViaService": f"sagemaker.{region}.amazonaws.com"}},
+        ),
+        # A notebook in a subnet: its handler creates and removes the instance's network
+        # interface with the launch role (the notebook schema's create/delete permissions).
+        Grant(
+            "NotebookNetworkInterfaces",
+            [
+                "ec2:CreateNetworkInterface",
+                "ec2:CreateNetworkInterfacePermission",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DeleteNetworkInterfacePermission",
+            ],
+            [f"{ec2}:network-interface/*"],
+            why="network interfaces get their IDs when created",
+        ),
+        Grant(
+            "NotebookSubnets",
+            ["ec2:CreateNetworkInterface"],
+            [f"{ec2}:subnet/*", f"{ec2}:security-group/*"],
+            why="the account's subnets and security groups (the team VPC's, from the platform parameters)",
         ),
         Grant(
             "NetworkLookups",
-            ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
+            [
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeDhcpOptions",
+                "ec2:DescribeNetworkInterfaces",
+            ],
             ["*"],
             why="EC2 Describe actions support no resource scoping",
         ),

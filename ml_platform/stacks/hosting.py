@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
@@ -19,7 +20,7 @@ from ..constructs.sagemaker_role import SageMakerRole
 from ..constructs.scoped_policy import Grant
 from ..naming import Naming, partition_for
 from ..personas import MODEL_GRANTS, grants_for
-from ..release import released_parameter, released_ssm_parameter
+from ..release import NONE, released_parameter
 from ..schema.hosting import EndpointConfig, ModelConfig
 from ..schema.monitoring import MonitorConfig
 from .base import PlatformStack, StackContext
@@ -31,6 +32,13 @@ def endpoint_alarm_prefix(naming: Naming) -> str:
     return naming.resource("endpoints", 200)
 
 
+def _apply_condition(scope: Construct, condition: cdk.CfnCondition) -> None:
+    """Every CloudFormation resource under ``scope`` is created only when ``condition`` holds."""
+    for child in scope.node.find_all():
+        if isinstance(child, cdk.CfnResource):
+            child.cfn_options.condition = condition
+
+
 def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("-"))
 
@@ -38,9 +46,12 @@ def _pascal(name: str) -> str:
 class HostingStack(PlatformStack):
     """Stateless: endpoints serve models stored elsewhere (registry, artefacts bucket, ECR).
 
-    A model that follows releases is deployed from the ``ModelPackage<Model>`` parameter, which
-    resolves the released-model SSM parameter at every deploy (``cdk deploy``, the platform
-    pipeline or a release), so no deploy rolls a release back.
+    Every model is deployed from its ``Released<Model>`` parameter, which resolves the model's
+    released-model SSM parameter at every deploy (``cdk deploy``, the platform pipeline or a
+    release), so no deploy rolls a release back. While that value is ``none`` (nothing released
+    yet) the endpoints using the model, with their scaling and monitors, are left out by a
+    CloudFormation condition: the platform deploys into an organisation without any model
+    (issue #18), and an endpoint comes into being with its model's first release.
     """
 
     def __init__(
@@ -51,6 +62,7 @@ class HostingStack(PlatformStack):
         *,
         endpoints: Sequence[EndpointConfig],
         models: Sequence[ModelConfig],
+        model_parameters: Mapping[str, str],
         network: MlVpc,
         key: kms.IKey,
         bucket_name: str,
@@ -69,21 +81,24 @@ class HostingStack(PlatformStack):
             description=f"Model endpoints of the {context.naming.slug} account.",
         )
         by_name = {m.name: m for m in models}
-        used = sorted({v.model for e in endpoints for v in e.variants})
+        used = sorted({m for e in endpoints for m in e.models})
         package_arns: dict[str, str] = {}
+        released: dict[str, cdk.CfnCondition] = {}
         for name in used:
-            model = by_name[name]
-            if model.follow_releases:
-                parameter = cdk.CfnParameter(
-                    self,
-                    released_parameter(name),
-                    type="AWS::SSM::Parameter::Value<String>",
-                    default=released_ssm_parameter(name),
-                    description=f"Released model package of {name} (docs/model-release.md)",
-                )
+            parameter = cdk.CfnParameter(
+                self,
+                released_parameter(name),
+                type="AWS::SSM::Parameter::Value<String>",
+                default=model_parameters[name],
+                description=f"Released {name}: a package ARN or image URI, or '{NONE}' (docs/model-release.md)",
+            )
+            released[name] = cdk.CfnCondition(
+                self,
+                f"{released_parameter(name)}IsSet",
+                expression=cdk.Fn.condition_not(cdk.Fn.condition_equals(parameter.value_as_string, NONE)),
+            )
+            if by_name[name].from_registry:
                 package_arns[name] = parameter.value_as_string
-            elif model.model_package_arn:
-                package_arns[name] = model.model_package_arn
         scope_values = platform_grants.SageMakerScope(
             partition=partition_for(self.region),
             region=self.region,
@@ -138,6 +153,8 @@ class HostingStack(PlatformStack):
             grants=grants,
         )
         self.endpoints: dict[str, HostedEndpoint] = {}
+        self._gates: dict[str, cdk.CfnCondition] = {}
+        self._combined: dict[tuple[str, ...], cdk.CfnCondition] = {}
         for endpoint in endpoints:
             output = None
             if endpoint.async_inference is not None:
@@ -165,6 +182,8 @@ class HostingStack(PlatformStack):
             )
             hosted.node.add_dependency(self.model_role)
             self.endpoints[endpoint.name] = hosted
+            self._gates[endpoint.name] = self._gate(endpoint, released)
+            _apply_condition(hosted, self._gates[endpoint.name])
         # Everything of an endpoint lives in its stack (issue #13): monitors and alarms too.
         if monitors:
             self.monitors = EndpointMonitors(
@@ -177,7 +196,9 @@ class HostingStack(PlatformStack):
                 network=network,
             )
             for monitor in monitors:  # a schedule names its endpoint: the endpoint comes first
-                self.monitors.monitors[monitor.schedule_name].node.add_dependency(self.endpoints[monitor.endpoint])
+                construct = self.monitors.monitors[monitor.schedule_name]
+                construct.node.add_dependency(self.endpoints[monitor.endpoint])
+                _apply_condition(construct, self._gates[monitor.endpoint])
         self.alarms = EndpointObservability(
             self,
             "Alarms",
@@ -186,6 +207,21 @@ class HostingStack(PlatformStack):
             endpoints=endpoints,
             monitors=monitors,
         )
+
+    def _gate(self, endpoint: EndpointConfig, released: Mapping[str, cdk.CfnCondition]) -> cdk.CfnCondition:
+        """The endpoint exists once every model it serves is released (one condition per set of
+        models: endpoints serving the same models share it)."""
+        names = tuple(sorted(set(endpoint.models)))
+        if len(names) == 1:
+            return released[names[0]]
+        if names not in self._combined:
+            self._combined[names] = cdk.CfnCondition(
+                self,
+                "Released" + "".join(_pascal(n) for n in names),
+                # CfnCondition implements ICfnConditionExpression (jsii; mypy cannot see it).
+                expression=cdk.Fn.condition_and(*[cast(cdk.ICfnConditionExpression, released[n]) for n in names]),
+            )
+        return self._combined[names]
 
     def _async_topics(self, endpoint: str, key: kms.IKey) -> tuple[sns.Topic, sns.Topic]:
         """Encrypted success and error topics of an asynchronous endpoint (book ch10)."""

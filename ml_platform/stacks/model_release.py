@@ -97,12 +97,13 @@ class ModelReleaseStack(PlatformStack):
                 ),
                 **{
                     f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:{t.account}:"
-                    f"stack/{t.stack_name}/*]": (
+                    f"stack/{s.stack_name}/*]": (
                         "CallAwsService names the hosting stack it updates in the target account (suffix = stack "
                         "ID); the call runs as the deployer role there, which is what grants it."
                     )
                     for g in groups
                     for t in g.targets
+                    for s in t.stacks
                 },
             },
         )

@@ -7,11 +7,21 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_oam as oam
+from aws_cdk import aws_ram as ram
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from ..constructs.account_dashboard import AccountDashboard
 from ..naming import partition_for
+from ..platform_parameters import NAMESPACE
 from .base import PlatformStack, StackContext
+
+SINK_PARAMETER = f"{NAMESPACE}/observability/sink-arn"
+
+
+def sink_parameter_arn(partition: str, region: str, shared_account: str) -> str:
+    """The shared parameter's ARN: how another account names it (its name alone is local)."""
+    return f"arn:{partition}:ssm:{region}:{shared_account}:parameter{SINK_PARAMETER}"
 
 
 class ObservabilityStack(PlatformStack):
@@ -53,7 +63,29 @@ class ObservabilityStack(PlatformStack):
                 ],
             },
         )
-        cdk.CfnOutput(self, "SinkArn", value=self.sink.attr_arn, description="Put into observability.sink_arn")
+        cdk.CfnOutput(self, "SinkArn", value=self.sink.attr_arn, description="The sink the accounts link to")
+        # The linked accounts find the sink without a manual step (issue #18): its ARN in an SSM
+        # parameter shared with them through AWS RAM, which their Operations stacks read as an
+        # SSM-typed parameter by ARN ("Working with shared parameters", Systems Manager User
+        # Guide: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html;
+        # sharing needs the advanced tier). Inside an organisation with RAM sharing enabled the
+        # share needs no acceptance (the curated tables' Lake Formation shares rely on it too).
+        self.sink_parameter = ssm.StringParameter(
+            self,
+            "SinkArnParameter",
+            parameter_name=SINK_PARAMETER,
+            string_value=self.sink.attr_arn,
+            tier=ssm.ParameterTier.ADVANCED,
+            description="ARN of the platform's CloudWatch observability sink (shared with the linked accounts)",
+        )
+        ram.CfnResourceShare(
+            self,
+            "SinkArnShare",
+            name=self.naming.resource("observability-sink"),
+            allow_external_principals=False,
+            principals=sorted(set(source_accounts)),
+            resource_arns=[self.sink_parameter.parameter_arn],
+        )
         # Metric searches per account: the overview lists every endpoint without naming any, so
         # adding endpoints does not change this stack (issue #13).
         self.overview = AccountDashboard(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_oam as oam
 from constructs import Construct
@@ -26,6 +27,7 @@ class OperationsStack(PlatformStack):
         alerts_key: kms.IKey,
         alert_emails: Sequence[str] = (),
         observability_sink_arn: str | None = None,
+        observability_sink_parameter: str | None = None,
         observability_resource_types: Sequence[str] = (),
         budget: BudgetsConfig | None = None,
     ) -> None:
@@ -55,6 +57,14 @@ class OperationsStack(PlatformStack):
                 forecast_alert=budget.forecast_alert,
                 topic=self.alerts.topic,
             )
+        if observability_sink_parameter is not None:  # the platform's sink, found at deploy time
+            observability_sink_arn = cdk.CfnParameter(
+                self,
+                "ObservabilitySinkArn",
+                type="AWS::SSM::Parameter::Value<String>",
+                default=observability_sink_parameter,
+                description="ARN of the shared services observability sink (a shared SSM parameter; leave as is)",
+            ).value_as_string
         if observability_sink_arn is not None:
             # Book ch14: this account's metrics and logs show in the shared services dashboards.
             self.observability_link = oam.CfnLink(

@@ -20,14 +20,16 @@ from aws_cdk import pipelines
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
+from ..deploy_order import PIPELINE_STACK_ID as PIPELINE_STACK_ID
+from ..deploy_order import Wave
 from ..schema.model_build import PlatformPipelineConfig
 from ..stages.account_stage import AccountStage
 from ..topology import AccountKind
 from .base import PlatformStack, StackContext
 
-PIPELINE_STACK_ID = "PlatformPipeline"
 ARTIFACT_LOGS_PREFIX = "platform-pipeline"  # server access logs in the shared services log bucket
 APPROVAL_STEP = "PromoteToProduction"
+APPROVAL_COMMENT = "Test is deployed; approve to deploy the platform to production."
 
 
 def _source(scope: Construct, source: PlatformPipelineConfig) -> pipelines.CodePipelineSource:
@@ -51,6 +53,7 @@ class PlatformPipelineStack(PlatformStack):
         *,
         source: PlatformPipelineConfig,
         stages: Sequence[AccountStage],
+        waves: Sequence[Wave],
         env: cdk.Environment,
         access_logs_bucket: str,
     ) -> None:
@@ -82,22 +85,18 @@ class PlatformPipelineStack(PlatformStack):
                 )
             ),
         )
-        teams = [s for s in stages if s.role.kind == AccountKind.DATA_SCIENCE]
-        wave_added = False
-        for stage in stages:
-            if stage.role.kind == AccountKind.DATA_SCIENCE:
-                if not wave_added:
-                    wave = self.pipeline.add_wave("DataScience")
-                    for team in teams:
-                        wave.add_stage(team)
-                    wave_added = True
-            elif stage.role.kind == AccountKind.PROD:
-                approval = pipelines.ManualApprovalStep(
-                    APPROVAL_STEP, comment="Test is deployed; approve to deploy the platform to production."
-                )
-                self.pipeline.add_stage(stage, pre=[approval])
-            else:
-                self.pipeline.add_stage(stage)
+        # The waves of the documented deploy (ml_platform/deploy_order.py): the README's
+        # commands and ``make rehearse`` walk the same list.
+        by_id = {stage.role.stage_id: stage for stage in stages}
+        for wave in waves:
+            if wave.kind == AccountKind.DATA_SCIENCE:
+                parallel = self.pipeline.add_wave(wave.name)
+                for stage_id in wave.stages:
+                    parallel.add_stage(by_id[stage_id])
+                continue
+            [stage_id] = wave.stages
+            pre = [pipelines.ManualApprovalStep(APPROVAL_STEP, comment=APPROVAL_COMMENT)] if wave.approval else []
+            self.pipeline.add_stage(by_id[stage_id], pre=pre)
         self.pipeline.build_pipeline()
         if source.connection_arn is not None:
             self._allow_both_connection_prefixes(source.connection_arn)

@@ -1,5 +1,5 @@
-"""The role the shared services release state machine assumes in a hosting account (XA-11), and
-the released-model SSM parameters it writes."""
+"""The released-model SSM parameters of a hosting account, and the role the shared services
+release state machine assumes there to write them and update the hosting stacks (XA-11)."""
 
 from __future__ import annotations
 
@@ -9,24 +9,31 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from ..compliance.acknowledgements import acknowledge
 from ..constructs.scoped_policy import Grant, ScopedPolicy
 from ..naming import partition_for
-from ..release import CDK_QUALIFIER, released_ssm_parameter
+from ..platform_parameters import NAMESPACE
+from ..release import CDK_QUALIFIER
 from .base import PlatformStack, StackContext
 
 BOOTSTRAP_VERSION = f"/cdk-bootstrap/{CDK_QUALIFIER}/version"  # every CDK stack's BootstrapVersion parameter
+RELEASED_PREFIX = f"{NAMESPACE}/released-models/"
+# Never change this text: an SSM parameter update rewrites the value (see _released_parameter).
+RELEASED_DESCRIPTION = "Released model (docs/model-release.md): a package ARN or image URI, or 'none'"
 
 
 class ReleaseAccessStack(PlatformStack):
-    """Stateless. The deployer role may write exactly the released-model parameters and update
-    exactly the hosting stacks, nothing else.
+    """Stateless. The released-model SSM parameters of the account's hosting stacks, and the
+    deployer role, which may write exactly the released groups' parameters and update exactly
+    the hosting stacks, nothing else.
 
     CloudFormation performs the update with the role the stack was deployed with (the
     bootstrap execution role), so the deployer only needs to pass that role to it.
 
-    Each released-model parameter starts at the config's package ARN. A release overwrites it;
-    CloudFormation changes it again only when the config's ARN changes (a deliberate pin), so
-    platform deploys do not roll a release back (drift detection shows released values).
+    Each parameter starts at ``none`` (nothing released: the hosting stacks leave the model's
+    endpoints out), or at a pinned package ARN. A release overwrites it; CloudFormation changes
+    it again only when its initial value in the config changes, so platform deploys do not roll
+    a release back (drift detection shows released values).
     """
 
     def __init__(
@@ -35,18 +42,26 @@ class ReleaseAccessStack(PlatformStack):
         construct_id: str,
         context: StackContext,
         *,
-        role_name: str,
-        release_role_arn: str,
-        stack_names: Sequence[str],
-        released_models: Mapping[str, str],
+        parameters: Mapping[str, str],
+        role_name: str | None = None,
+        release_role_arn: str | None = None,
+        stack_names: Sequence[str] = (),
+        released: Sequence[str] = (),
     ) -> None:
+        """``parameters``: SSM name -> initial value of every parameter the hosting stacks
+        resolve; ``released``: those the release state machine reads and writes."""
         super().__init__(
             scope,
             construct_id,
             context,
             stateful=False,
-            description=f"Role that releases approved models into the {context.naming.slug} hosting stacks.",
+            description=f"Released models of the {context.naming.slug} hosting stacks and the role that releases them.",
         )
+        self.parameters = {
+            name: self._released_parameter(name, initial) for name, initial in sorted(parameters.items())
+        }
+        if role_name is None or release_role_arn is None:
+            return
         shared_account = release_role_arn.split(":")[4]
         self.role = iam.Role(
             self,
@@ -58,17 +73,11 @@ class ReleaseAccessStack(PlatformStack):
                 {"ArnEquals": {"aws:PrincipalArn": release_role_arn}}
             ),
         )
-        self.parameters = {
-            model: ssm.StringParameter(
-                self,
-                "Released" + "".join(p.capitalize() for p in model.split("-")),
-                parameter_name=released_ssm_parameter(model),
-                string_value=initial,
-                description=f"Released model package of {model} (written by releases, docs/model-release.md)",
-            )
-            for model, initial in sorted(released_models.items())
-        }
         partition = partition_for(self.region)
+
+        def parameter_arn(name: str) -> str:
+            return f"arn:{partition}:ssm:{self.region}:{self.account}:parameter{name}"
+
         stacks = [f"arn:{partition}:cloudformation:{self.region}:{self.account}:stack/{n}/*" for n in stack_names]
         exec_role = (
             f"arn:{partition}:iam::{self.account}:role/cdk-{CDK_QUALIFIER}-cfn-exec-role-{self.account}-{self.region}"
@@ -77,7 +86,7 @@ class ReleaseAccessStack(PlatformStack):
             self,
             "DeployerPolicy",
             name=None,
-            description="Update the hosting stacks' released-model parameters",
+            description="Release approved models into the hosting stacks",
             grants=[
                 Grant(
                     "UpdateHostingStacks",
@@ -87,11 +96,8 @@ class ReleaseAccessStack(PlatformStack):
                 ),
                 Grant(
                     "RecordReleases",
-                    ["ssm:PutParameter"],
-                    [
-                        f"arn:{partition}:ssm:{self.region}:{self.account}:parameter{released_ssm_parameter(m)}"
-                        for m in sorted(released_models)
-                    ],
+                    ["ssm:GetParameter", "ssm:PutParameter"],
+                    [parameter_arn(n) for n in sorted(released)],
                 ),
                 # UpdateStack resolves the stacks' AWS::SSM::Parameter::Value parameters (the released
                 # models, CDK's bootstrap version) with the caller's credentials ("Specify existing
@@ -100,10 +106,7 @@ class ReleaseAccessStack(PlatformStack):
                 Grant(
                     "ResolveStackParameters",
                     ["ssm:GetParameters"],
-                    [
-                        f"arn:{partition}:ssm:{self.region}:{self.account}:parameter{name}"
-                        for name in [*(released_ssm_parameter(m) for m in sorted(released_models)), BOOTSTRAP_VERSION]
-                    ],
+                    [parameter_arn(n) for n in [*sorted(parameters), BOOTSTRAP_VERSION]],
                 ),
                 Grant(
                     "PassExecutionRoleToCloudFormation",
@@ -114,3 +117,36 @@ class ReleaseAccessStack(PlatformStack):
             ],
         )
         self.role.add_managed_policy(policy.policy)
+
+    def _released_parameter(self, name: str, initial: str) -> ssm.StringParameter:
+        """A released-model parameter whose properties never change after its first deploy,
+        except its value when the config's initial value changes (a deliberate pin).
+
+        CloudFormation's update of an ``AWS::SSM::Parameter`` is a ``PutParameter`` of the
+        template's value with overwrite, whatever property changed (the resource provider's
+        update handler: github.com/aws-cloudformation/aws-cloudformation-resource-providers-ssm,
+        ``aws-ssm-parameter``). A changed tag or description would therefore put ``none`` back
+        over a release and the hosting stacks would delete its endpoints. So these parameters
+        carry no tags (the platform's tags reach them through no aspect) and a fixed description;
+        a test pins their properties (tests/infra/test_model_build_release.py)."""
+        parameter = ssm.StringParameter(
+            self,
+            "Released"
+            + "".join(p.capitalize() for p in name.removeprefix(RELEASED_PREFIX).replace("/", "-").split("-")),
+            parameter_name=name,
+            string_value=initial,
+            description=RELEASED_DESCRIPTION,
+        )
+        resource = parameter.node.default_child
+        assert isinstance(resource, ssm.CfnParameter)
+        resource.add_property_deletion_override("Tags")
+        acknowledge(
+            parameter,
+            {
+                "PlatformSageMaker::SM-CostAllocationTags": (
+                    "a tag change would rewrite the released value (CloudFormation updates an SSM parameter by "
+                    "PutParameter with overwrite); the parameter costs nothing to allocate"
+                )
+            },
+        )
+        return parameter

@@ -6,9 +6,10 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from ..config import PlatformConfig
-from ..naming import Naming
+from ..naming import Naming, partition_for
 from ..stacks.account_data import AccountDataStack, BucketSpec, KeySpec
 from ..stacks.base import StackContext
+from ..stacks.observability import sink_parameter_arn
 from ..stacks.operations import OperationsStack
 from ..topology import AccountRole
 
@@ -49,6 +50,15 @@ class AccountStage(cdk.Stage):
             alerts_key=self.data.alerts_key.key,
             alert_emails=config.organisation.alert_emails,
             observability_sink_arn=config.observability.sink_arn if self.links_observability() else None,
+            observability_sink_parameter=(
+                sink_parameter_arn(
+                    partition_for(config.organisation.region),
+                    config.organisation.region,
+                    config.accounts.shared_services.account_id,
+                )
+                if self.links_observability() and config.observability.sink_arn is None
+                else None
+            ),
             observability_resource_types=config.observability.resource_types,
             budget=config.budgets,
         )

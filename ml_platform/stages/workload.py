@@ -44,20 +44,24 @@ class WorkloadStage(AccountStage):
 
         endpoints = [e for e in config.endpoints if e.account.value == role.slug]
         targets = [t for g in release.released_groups(config) for t in g.targets if t.account == role.account_id]
-        if targets:
+        if endpoints:
+            by_name = {m.name: m for m in config.models}
+            hosted = [by_name[m] for m in release.hosted_models(config, role.slug)]
+            parameters = {release.model_parameter(config, m): release.initial_value(m) for m in hosted}
+            parameters |= {name: release.NONE for t in targets for name in (t.latest, t.previous)}
             shared = config.accounts.shared_services.account_id
-            initial = {m.name: m.model_package_arn for m in config.models if m.model_package_arn}
             self.release_access = ReleaseAccessStack(
                 self,
                 "ReleaseAccess",
                 self.stack_context,
-                role_name=self.naming.resource(release.DEPLOYER_ROLE_PURPOSE),
+                parameters=parameters,
+                role_name=self.naming.resource(release.DEPLOYER_ROLE_PURPOSE) if targets else None,
                 release_role_arn=role_arn(shared, release.shared_naming(config).resource(release.RELEASE_ROLE_PURPOSE)),
-                stack_names=sorted({t.stack_name for t in targets}),
-                released_models={m: initial[m] for m in release.released_models(config, role.slug)},
+                stack_names=sorted({s.stack_name for t in targets for s in t.stacks}),
+                released=sorted({name for t in targets for name in (t.latest, t.previous)}),
             )
         if endpoints:
-            self._hosting(config, role, endpoints, depends_on_release=bool(targets))
+            self._hosting(config, role, endpoints)
             retrained = {t.endpoint for t in targets_for(config, role.slug)}
             monitors = [m for m in config.monitors if m.endpoint in retrained]
             self.monitoring = MonitoringStack(
@@ -74,8 +78,8 @@ class WorkloadStage(AccountStage):
                 logs_key=self.data.logs_key.key,
             )
 
-        hosted = {e.name for e in endpoints}
-        predictions = [p for p in config.realtime_predictions if p.endpoint in hosted]
+        endpoint_names = {e.name for e in endpoints}
+        predictions = [p for p in config.realtime_predictions if p.endpoint in endpoint_names]
         if predictions:
             reader = role_arn(
                 config.accounts.data_lake.account_id, feature_store_role_name(self.naming.prefix, "online-reader")
@@ -90,9 +94,7 @@ class WorkloadStage(AccountStage):
                 logs_key=self.data.logs_key.key,
             )
 
-    def _hosting(
-        self, config: PlatformConfig, role: AccountRole, endpoints: list[EndpointConfig], *, depends_on_release: bool
-    ) -> None:
+    def _hosting(self, config: PlatformConfig, role: AccountRole, endpoints: list[EndpointConfig]) -> None:
         """One stack per shard of the endpoints (issue #13): each endpoint with its monitors."""
         shards: dict[str, list[EndpointConfig]] = {}
         for endpoint in endpoints:
@@ -106,6 +108,7 @@ class WorkloadStage(AccountStage):
                 self.stack_context,
                 endpoints=members,
                 models=config.models,
+                model_parameters={m.name: release.model_parameter(config, m) for m in config.models},
                 network=self.network.network,
                 key=self.data.data_key.key,
                 bucket_name=self.naming.bucket("inference"),
@@ -121,9 +124,8 @@ class WorkloadStage(AccountStage):
                 monitors=[m for m in config.monitors if m.endpoint in names],
                 role_suffix=f"-{shard}" if (shard := stack_id.removeprefix(release.HOSTING_STACK_ID)) else "",
             )
-            if depends_on_release:
-                # The released-model parameters must exist before the stack resolves them.
-                stack.add_stack_dependency(self.release_access, "resolves the released-model parameters")
+            # The released-model parameters must exist before the stack resolves them.
+            stack.add_stack_dependency(self.release_access, "resolves the released-model parameters")
             self.hosting_stacks[stack_id] = stack
 
     def links_observability(self) -> bool:

@@ -131,10 +131,81 @@ def test_async_endpoint_writes_encrypted_results_and_scales_from_zero(synth: Syn
     assert config["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 4}
     target = only(parts["AWS::ApplicationAutoScaling::ScalableTarget"])
     assert target["MinCapacity"] == 0
-    tracking = only(parts["AWS::ApplicationAutoScaling::ScalingPolicy"])["TargetTrackingScalingPolicyConfiguration"]
+    (tracking,) = [
+        p["Properties"]["TargetTrackingScalingPolicyConfiguration"]
+        for p in parts["AWS::ApplicationAutoScaling::ScalingPolicy"].values()
+        if p["Properties"]["PolicyType"] == "TargetTrackingScaling"
+    ]
     assert tracking["CustomizedMetricSpecification"]["MetricName"] == "ApproximateBacklogSizePerInstance"
     topics = resources_of_type(template, "AWS::SNS::Topic")
     assert len(topics) == 2 and all(t["Properties"]["KmsMasterKeyId"] for t in topics.values())
+
+
+def scale_from_zero_alarms(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: alarm["Properties"]
+        for logical_id, alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").items()
+        if alarm["Properties"].get("MetricName") == "HasBacklogWithoutCapacity"
+    }
+
+
+def step_policies(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: policy["Properties"]
+        for logical_id, policy in resources_of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy").items()
+        if policy["Properties"]["PolicyType"] == "StepScaling"
+    }
+
+
+def test_async_endpoint_at_zero_scales_out_on_backlog_without_capacity(synth: Synth) -> None:
+    """Issue #18 (defect 6): target tracking alone leaves a small batch queued at zero instances;
+    "Autoscale an asynchronous endpoint" (SageMaker Developer Guide) adds an alarm on
+    HasBacklogWithoutCapacity whose action is a +1 step-scaling policy on the same target."""
+    template = synth.template("Test", "Hosting")
+    parts = endpoint_parts(template, "EndpointWeatherBatchScoring")
+    (target_id,) = parts["AWS::ApplicationAutoScaling::ScalableTarget"]
+    ((policy_id, policy),) = step_policies(template).items()
+    assert policy_id in parts["AWS::ApplicationAutoScaling::ScalingPolicy"]  # the async endpoint's
+    assert policy["ScalingTargetId"] == {"Ref": target_id}
+    assert policy["PolicyName"] == "weather-batch-scoring-VariantA-scale-from-zero"
+    assert policy["StepScalingPolicyConfiguration"] == {
+        "AdjustmentType": "ChangeInCapacity",
+        "MetricAggregationType": "Average",
+        "Cooldown": 300,
+        "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],  # from 0 to 1
+    }
+    ((alarm_id, alarm),) = scale_from_zero_alarms(template).items()
+    assert alarm_id in parts["AWS::CloudWatch::Alarm"]
+    # under the account's endpoint alarm prefix, like every other endpoint alarm
+    assert alarm["AlarmName"] == "openaq-test-endpoints-weather-batch-scoring-VariantA-scale-from-zero"
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SageMaker", "HasBacklogWithoutCapacity")
+    assert alarm["Dimensions"] == [{"Name": "EndpointName", "Value": "weather-batch-scoring"}]
+    assert (alarm["Statistic"], alarm["Period"]) == ("Average", 60)
+    assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (2, 2)
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    assert alarm["TreatMissingData"] == "missing"
+    assert alarm["AlarmActions"] == [{"Ref": policy_id}]  # Ref of a scaling policy is its ARN
+
+
+def test_no_scale_from_zero_for_real_time_or_async_with_a_minimum(synth: Synth, tmp_path: Path) -> None:
+    """Only async variants that may reach zero get the alarm and step policy."""
+    for stage in ("Test", "Production"):  # prod: real-time variants with min 2; test: real-time ones
+        template = synth.template(stage, "Hosting")
+        expected = {"weather-batch-scoring"} if stage == "Test" else set()
+        names = {a["Dimensions"][0]["Value"] for a in scale_from_zero_alarms(template).values()}
+        assert names == expected
+        assert len(step_policies(template)) == len(expected)
+    data = example_data()
+    (batch,) = [e for e in data["endpoints"] if e["name"] == "weather-batch-scoring"]
+    batch["variants"][0]["autoscaling"]["min_capacity"] = 1  # async, but never at zero
+    hosting = synthesize_stage(config_from(data), tmp_path, "Test")["Hosting"]
+    assert scale_from_zero_alarms(hosting) == {} and step_policies(hosting) == {}
+    (target,) = [
+        t["Properties"]
+        for t in resources_of_type(hosting, "AWS::ApplicationAutoScaling::ScalableTarget").values()
+        if t["Properties"]["ResourceId"] == "endpoint/weather-batch-scoring/variant/VariantA"
+    ]
+    assert target["MinCapacity"] == 1  # still scaled, by target tracking only
 
 
 def test_multi_model_endpoint_serves_a_prefix(synth: Synth) -> None:

@@ -9,9 +9,12 @@ from aws_cdk.assertions import Match, Template
 
 from ml_platform.config import PlatformConfig
 from ml_platform.pipelines.validate import validate_definition
-from ml_platform.release import released_ssm_parameter
+from ml_platform.release import track_ssm_parameter
 
 from ..helpers import APP_LEVEL, Synth, resources_of_type
+
+LATEST = track_ssm_parameter("weatherproduct", "weather-pollution", "latest")
+PREVIOUS = track_ssm_parameter("weatherproduct", "weather-pollution", "previous")
 
 TEAMS = ["333333333333", "444444444444"]
 HOSTING = ["555555555555", "666666666666"]
@@ -174,15 +177,33 @@ def test_release_updates_test_then_waits_for_approval_then_prod(synth: Synth) ->
     machine = one(template, "AWS::StepFunctions::StateMachine")
     text = "".join(p if isinstance(p, str) else "TOKEN" for p in machine["DefinitionString"]["Fn::Join"][1])
     states = json.loads(text)["States"]
-    assert json.loads(text)["StartAt"] == "RecordTest0"
-    assert states["RecordTest0"]["Parameters"]["Name"] == released_ssm_parameter("weather-xgboost-v2")
+    # The latest released version becomes the previous one (the A/B champion), then the approved
+    # package the latest; a first release has no previous version to keep.
+    assert json.loads(text)["StartAt"] == "ReadTestLatest"
+    assert states["ReadTestLatest"]["Parameters"]["Name"] == LATEST
+    assert states["ReadTestLatest"]["Next"] == "ReadTestPrevious"
+    assert states["ReadTestPrevious"]["Next"] == "TestHadRelease"
     assert (
-        states["RecordTest0"]["Credentials"]["RoleArn"] == "arn:aws:iam::555555555555:role/openaq-test-model-deployer"
+        states["ReadTestLatest"]["Credentials"]["RoleArn"]
+        == "arn:aws:iam::555555555555:role/openaq-test-model-deployer"
     )
+    assert states["TestHadRelease"]["Choices"][0]["Variable"] == "$.latest.value"
+    assert states["TestHadRelease"]["Choices"][0]["StringEquals"] == "none"
+    assert states["TestHadRelease"]["Choices"][0]["Next"] == "RecordTestLatest"
+    assert states["TestHadRelease"]["Default"] == "RecordTestPrevious"
+    assert states["RecordTestPrevious"]["Parameters"] == {
+        "Name": PREVIOUS,
+        "Value.$": "$.latest.value",
+        "Type": "String",
+        "Overwrite": True,
+    }
+    assert states["RecordTestPrevious"]["Next"] == "RecordTestLatest"
+    assert states["RecordTestLatest"]["Parameters"]["Name"] == LATEST
+    assert states["RecordTestLatest"]["Next"] == "UpdateTest"
     assert states["UpdateTest"]["Parameters"]["StackName"] == "openaq-test-hosting"
     assert states["TestUpdated"]["Choices"][0]["Next"] == "ApprovePromotion"
     assert states["ApprovePromotion"]["Resource"].endswith("sns:publish.waitForTaskToken")
-    assert states["ApprovePromotion"]["Next"] == "RecordProd0"
+    assert states["ApprovePromotion"]["Next"] == "ReadProdLatest"
     assert states["UpdateProd"]["Credentials"]["RoleArn"] == "arn:aws:iam::666666666666:role/openaq-prod-model-deployer"
     rules = resources_of_type(template, "AWS::Events::Rule").values()
     approved = [
@@ -196,6 +217,28 @@ def test_release_updates_test_then_waits_for_approval_then_prod(synth: Synth) ->
     assert "openaq-shared-operations" in json.dumps(target["Arn"]) and target["DeadLetterConfig"]  # alerts topic
 
 
+def test_a_failed_release_puts_both_parameters_back_and_an_unchanged_stack_is_no_failure(synth: Synth) -> None:
+    """Issue #18 review: after a failed update the account's next deploy must resolve what is
+    running, and a stack the release does not change (UpdateStack: "No updates are to be
+    performed") is already released."""
+    machine = one(synth.template("SharedServices", "ModelRelease"), "AWS::StepFunctions::StateMachine")
+    text = "".join(p if isinstance(p, str) else "TOKEN" for p in machine["DefinitionString"]["Fn::Join"][1])
+    states = json.loads(text)["States"]
+    for env in ("Test", "Prod"):
+        for state in (f"Record{env}Previous", f"Record{env}Latest"):
+            assert states[state]["Catch"][0]["Next"] == f"Restore{env}Latest"
+        assert states[f"Restore{env}Latest"]["Parameters"]["Value.$"] == "$.latest.value"
+        assert states[f"Restore{env}Latest"]["Next"] == f"Restore{env}Previous"
+        assert states[f"Restore{env}Previous"]["Parameters"]["Value.$"] == "$.previous.value"
+        assert states[f"Restore{env}Previous"]["Next"] == "NotifyFailure"
+        assert states[f"Update{env}"]["Catch"][0]["Next"] == f"{env}Unchanged"
+        [unchanged] = states[f"{env}Unchanged"]["Choices"]
+        assert unchanged["StringMatches"] == "*No updates are to be performed*"
+        assert states[f"{env}Unchanged"]["Default"] == f"Restore{env}Latest"
+        assert states[f"{env}Updated"]["Default"] == f"Restore{env}Latest"
+    assert states["TestUnchanged"]["Choices"][0]["Next"] == "ApprovePromotion"
+
+
 def test_deployer_role_trusts_only_the_release_role_and_updates_only_hosting(synth: Synth) -> None:
     template = synth.template("Production", "ReleaseAccess")
     role = one(template, "AWS::IAM::Role")
@@ -205,25 +248,40 @@ def test_deployer_role_trusts_only_the_release_role_and_updates_only_hosting(syn
     }
     policy = json.dumps(one(template, "AWS::IAM::ManagedPolicy"))
     assert "stack/openaq-prod-hosting/*" in policy and "cloudformation:DeleteStack" not in policy
-    parameter = one(template, "AWS::SSM::Parameter")
-    assert parameter["Name"] == released_ssm_parameter("weather-xgboost-v2")
-    assert parameter["Value"].endswith("model-package/weather-pollution/2")  # the config's first version
+    parameters = {
+        p["Properties"]["Name"]: p["Properties"]["Value"]
+        for p in resources_of_type(template, "AWS::SSM::Parameter").values()
+    }
+    assert parameters == {LATEST: "none", PREVIOUS: "none"}  # nothing released in a new organisation
 
 
 def test_hosting_resolves_released_models_from_ssm(synth: Synth) -> None:
+    """Issue #18: every endpoint waits for its models' release (a condition on 'none')."""
     template = synth.template("Production", "Hosting")
-    parameter = template["Parameters"]["ModelPackageWeatherXgboostV2"]
-    assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
-    assert parameter["Default"] == released_ssm_parameter("weather-xgboost-v2")
+    for name, default in (("WeatherXgboostV1", PREVIOUS), ("WeatherXgboostV2", LATEST)):
+        parameter = template["Parameters"][f"Released{name}"]
+        assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>" and parameter["Default"] == default
+        assert template["Conditions"][f"Released{name}IsSet"] == {
+            "Fn::Not": [{"Fn::Equals": [{"Ref": f"Released{name}"}, "none"]}]
+        }
     models = resources_of_type(template, "AWS::SageMaker::Model").values()
     packages = {json.dumps(m["Properties"]["Containers"][0]["ModelPackageName"]) for m in models}
-    assert packages == {
-        '"arn:aws:sagemaker:us-east-1:333333333333:model-package/weather-pollution/1"',  # pinned
-        '{"Ref": "ModelPackageWeatherXgboostV2"}',  # follows releases
-    }
+    assert packages == {'{"Ref": "ReleasedWeatherXgboostV1"}', '{"Ref": "ReleasedWeatherXgboostV2"}'}
     for model in models:
         assert model["Properties"]["EnableNetworkIsolation"] is True
         assert model["Properties"]["VpcConfig"]["Subnets"]
+        assert model["Condition"].startswith("Released")
+    endpoints = {
+        r["Properties"]["EndpointName"]: r["Condition"]
+        for r in resources_of_type(template, "AWS::SageMaker::Endpoint").values()
+    }
+    assert endpoints == {
+        "weather-prediction": "ReleasedWeatherXgboostV1WeatherXgboostV2",  # A/B: champion and challenger
+        "weather-alerts": "ReleasedWeatherXgboostV2IsSet",
+        "weather-challenger": "ReleasedWeatherXgboostV1WeatherXgboostV2",
+    }
+    schedules = resources_of_type(template, "AWS::SageMaker::MonitoringSchedule").values()
+    assert {s["Condition"] for s in schedules} == {"ReleasedWeatherXgboostV1WeatherXgboostV2"}
 
 
 def test_platform_pipeline_deploys_stages_in_order_with_approval_before_prod(synth: Synth) -> None:
@@ -255,3 +313,19 @@ def test_platform_pipeline_synth_runs_the_tests(synth: Synth) -> None:
     commands = [c for spec in specs for c in spec["phases"].get("build", {}).get("commands", [])]
     assert "make synth CONFIG=config/example.yaml" in commands
     assert "make test CONFIG=config/example.yaml" in commands
+
+
+def test_released_model_parameters_never_change_after_their_first_deploy(synth: Synth) -> None:
+    """CloudFormation updates an AWS::SSM::Parameter by PutParameter with the template's value and
+    overwrite, whatever property changed: a tag or description change would put 'none' back over
+    a release and delete its endpoints (issue #18 review). So the parameters carry exactly these
+    properties, and only the config's initial value may change them."""
+    from ml_platform.stacks.release_access import RELEASED_DESCRIPTION
+
+    for stage in ("Test", "Production"):
+        parameters = resources_of_type(synth.template(stage, "ReleaseAccess"), "AWS::SSM::Parameter").values()
+        assert parameters
+        for parameter in parameters:
+            props = parameter["Properties"]
+            assert set(props) == {"Name", "Type", "Value", "Description"}, props
+            assert props["Description"] == RELEASED_DESCRIPTION and props["Type"] == "String"

@@ -100,6 +100,9 @@ def test_alarms_notify_the_alerts_topic(synth: Synth) -> None:
         assert alarms
         for alarm in alarms:
             (action,) = alarm["AlarmActions"]
+            if alarm.get("MetricName") == "HasBacklogWithoutCapacity":  # scales an async endpoint from zero
+                assert "Ref" in action  # the step-scaling policy
+                continue
             assert action["Fn::GetStackOutput"]["StackName"] == f"openaq-{stage.lower()[:4]}-operations"
             assert action["Fn::GetStackOutput"]["OutputName"].startswith("PublishOutputRefAlertsTopic")
     names = {a["AlarmName"] for a in props(synth.template("Production", "Hosting"), "AWS::CloudWatch::Alarm")}
@@ -132,12 +135,26 @@ def test_oam_sink_policy_lists_exactly_the_linked_accounts(synth: Synth) -> None
     ]
 
 
-def test_each_linked_account_links_to_the_configured_sink(synth: Synth, example_config: PlatformConfig) -> None:
+def test_each_linked_account_finds_the_sink_through_the_shared_parameter(synth: Synth) -> None:
+    """Issue #18: no sink ARN copied into the config. Shared services writes it to an SSM
+    parameter shared by RAM; each link reads that parameter by ARN at deploy time."""
+    parameter = "arn:aws:ssm:us-east-1:111111111111:parameter/ml-platform/observability/sink-arn"
     for stage in LINKED:
-        (link,) = props(synth.template(stage, "Operations"), "AWS::Oam::Link")
-        assert link["SinkIdentifier"] == example_config.observability.sink_arn
+        template = synth.template(stage, "Operations")
+        (link,) = props(template, "AWS::Oam::Link")
+        assert link["SinkIdentifier"] == {"Ref": "ObservabilitySinkArn"}
+        spec = template["Parameters"]["ObservabilitySinkArn"]
+        assert (spec["Type"], spec["Default"]) == ("AWS::SSM::Parameter::Value<String>", parameter)
     for stage in ("SharedServices", "DataLake"):
         assert not props(synth.template(stage, "Operations"), "AWS::Oam::Link")
+    shared = synth.template("SharedServices", "Observability")
+    (share,) = props(shared, "AWS::RAM::ResourceShare")
+    assert share["AllowExternalPrincipals"] is False
+    assert sorted(share["Principals"]) == ["333333333333", "444444444444", "555555555555", "666666666666"]
+    (sink_parameter,) = [
+        p for p in props(shared, "AWS::SSM::Parameter") if p["Name"] == "/ml-platform/observability/sink-arn"
+    ]
+    assert sink_parameter["Tier"] == "Advanced"  # only advanced parameters can be shared
 
 
 def test_retraining_function_knows_its_pipeline_and_has_a_dead_letter_queue(synth: Synth) -> None:

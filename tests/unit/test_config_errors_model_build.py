@@ -101,20 +101,22 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "lists 'values'",
     ),
     (
-        "follow releases of a group no pipeline builds",
-        _set("models.1.model_package_arn", "arn:aws:sagemaker:us-east-1:333333333333:model-package/other-group/1"),
-        "models[1].follow_releases",
-        "is not the model_package_group",
+        "release a group no pipeline builds",
+        _set("models.1.model_package_group", "other-group"),
+        "models[1].model_package_group",
+        "'other-group' is the model_package_group of no model_builds entry",
     ),
     (
-        "follow releases without a package",
-        _both(
-            _delete("models.1.model_package_arn"),
-            _set("models.1.image_uri", "x"),
-            _set("models.1.model_data_url", "s3://bucket-name/model.tar.gz"),
-        ),
+        "a group and an image",
+        _set("models.1.image_uri", "x"),
         "models[1]",
-        "'follow_releases' needs 'model_package_arn'",
+        "set one of 'model_package_group', 'model_package_arn', or 'image_uri' with 'model_data_url'",
+    ),
+    (
+        "a release track without a group",
+        _set("models.2.release", "previous"),
+        "models[2]",
+        "'release' applies to a model_package_group only",
     ),
     (
         "pipeline source both kinds",
@@ -153,14 +155,6 @@ def test_debugger_rules_need_a_region_with_the_image() -> None:
         _both(
             _set("organisation.region", "il-central-1"),
             _set("organisation.availability_zones", ["il-central-1a", "il-central-1b"]),
-            _set(
-                "models.0.model_package_arn",
-                "arn:aws:sagemaker:il-central-1:333333333333:model-package/weather-pollution/1",
-            ),
-            _set(
-                "models.1.model_package_arn",
-                "arn:aws:sagemaker:il-central-1:333333333333:model-package/weather-pollution/2",
-            ),
         ),
         "model_builds[0].training.debugger_rules",
         "has no Debugger rule images",

@@ -64,6 +64,7 @@ Params = Mapping[str, Any]
 # IAM action of an aws-sdk task -> the resource its parameters name, in the credentials' account.
 SDK_RESOURCES: dict[str, Callable[[Platform, str, Params], str]] = {
     "ssm:PutParameter": lambda p, account, params: ssm_parameter_arn(p, account, params["Name"]),
+    "ssm:GetParameter": lambda p, account, params: ssm_parameter_arn(p, account, params["Name"]),
     "cloudformation:UpdateStack": lambda p, account, params: stack_arn(p, params["StackName"]),
     "cloudformation:DescribeStacks": lambda p, account, params: stack_arn(p, params["StackName"]),
 }
@@ -184,7 +185,7 @@ class Release:
         the model's execution role (CreateModel, ExecutionRoleArn)."""
         for group in released_groups(self.p.config):
             package, artefact, key, repository = self.package(group)
-            for target in group.targets:
+            for target in (s for t in group.targets for s in t.stacks):
                 hosting, who = stack_named(self.p, target.stack_name), f"{target.label} ({group.group})"
                 cfn = OutsideRole(execution_role(self.p, target.stack_name), self.p.organization_id)
                 why = f"XA-4a: the group policy names the test and prod accounts; {CH14}"
@@ -224,14 +225,21 @@ class Release:
         for env, t in targets.items():
             deployer, model = p.role(env, "model-deployer"), p.role(env, "sm-models")
             for other in [o for e, o in targets.items() if e != env]:
-                theirs = ssm_parameter_arn(p, other.account, other.released[0])
+                theirs = ssm_parameter_arn(p, other.account, other.latest)
                 no(f"{env} deployer writes {other.environment}'s release", deployer, PUT, theirs, OWN)
-                no(f"{env} deployer updates {other.stack_name}", deployer, UPDATE, stack_arn(p, other.stack_name), OWN)
+                for stack in other.stacks:
+                    no(
+                        f"{env} deployer updates {stack.stack_name}",
+                        deployer,
+                        UPDATE,
+                        stack_arn(p, stack.stack_name),
+                        OWN,
+                    )
             data = stack_arn(p, p.naming(env).stack("Data"))
             no(f"{env} deployer updates its data stack", deployer, UPDATE, data, OWN)
             bootstrap = ssm_parameter_arn(p, t.account, f"/cdk-bootstrap/{CDK_QUALIFIER}/version")
             no(f"{env} deployer overwrites the bootstrap version", deployer, PUT, bootstrap, OWN)
-            stack_role = execution_role(p, t.stack_name)
+            stack_role = execution_role(p, t.stacks[0].stack_name)
             no(f"{env} deployer passes the stack role to Lambda", deployer, PASS, stack_role, SERVICE_ROLE, context=lam)
             no(f"another shared services role assumes the {env} deployer", cdk, ASSUME, deployer.arn, TRUST)
             no(f"release role assumes the {env} model role", release, ASSUME, model.arn, TRUST)

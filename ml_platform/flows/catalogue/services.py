@@ -46,7 +46,7 @@ def _alarms(platform: Platform) -> list[Flow]:
     for stack, logical_id, props in _resources(platform, "AWS::CloudWatch::Alarm"):
         alarm = platform.resolver.get_att(stack, logical_id, "Arn")
         cloudwatch = Service("cloudwatch.amazonaws.com", stack.account, alarm)
-        for topic in props.get("AlarmActions", []):
+        for topic in (a for a in props.get("AlarmActions", []) if ":sns:" in a):  # autoscaling actions need no policy
             flows.append(
                 allow(f"alarm {props['AlarmName']} notifies its topic", cloudwatch, "sns:Publish", topic, ALARMS_DOC)
             )

@@ -92,7 +92,9 @@ class World:
     def parameter_tier(self, arn: str) -> str:
         """The tier of the SSM parameter ``arn`` (``Standard`` unless its resource says otherwise)."""
         stack = self.parameter_creator(arn)
-        for logical_id, resource in stack.resources.items() if stack else ():
+        if stack is None:
+            return "Standard"
+        for logical_id, resource in stack.resources.items():
             if resource["Type"] == "AWS::SSM::Parameter" and arn in self._arns(stack, logical_id, resource["Type"]):
                 return str(self.resolver.resolve(stack, resource["Properties"].get("Tier", "Standard")))
         return "Standard"

@@ -29,7 +29,7 @@ from ..topology import AccountKind, AccountRole, account_roles
 from .bootstrap import STACK_NAME as BOOTSTRAP_STACK
 from .bootstrap import bootstrap_stacks, deploy_role_arn
 from .checks import StackResult, check
-from .execution_policy import bootstrap_execution_policies, execution_policy_stack, execution_role_checks
+from .execution_role_check import bootstrap_execution_policies, execution_policy_stack, execution_role_checks
 from .findings import Finding, LinkKind
 from .provisioning import launch_checks
 from .releases import Release, prerequisites, release_plan, with_parameters

@@ -17,22 +17,23 @@ from ml_platform.assembly.policy_limits import MANAGED_POLICY_MAX, policy_length
 from ml_platform.config import PlatformConfig
 from ml_platform.deploy_order import EXECUTION_POLICY_NAME
 from ml_platform.rehearsal.bootstrap import bootstrap_stacks
+from ml_platform.rehearsal.execution_needs import execution_needs, stacks_of_kind
 from ml_platform.rehearsal.execution_policy import (
     MAX_POLICIES,
-    bootstrap_execution_policies,
-    check_execution_role,
     compress,
-    execution_needs,
     execution_policy_documents,
     execution_policy_names,
-    execution_policy_stack,
     generate,
     policy_files,
-    stacks_of_kind,
     stale_files,
 )
+from ml_platform.rehearsal.execution_role_check import (
+    bootstrap_execution_policies,
+    check_execution_role,
+    execution_policy_stack,
+)
 from ml_platform.rehearsal.findings import LinkKind
-from ml_platform.rehearsal.handler_permissions import service_actions
+from ml_platform.rehearsal.iam_reference import service_actions
 from ml_platform.topology import AccountKind, account_roles
 
 

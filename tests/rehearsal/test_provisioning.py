@@ -27,10 +27,10 @@ from ml_platform.rehearsal.handler_permissions import (
     SKIPS,
     STAND_INS,
     handler_permissions,
-    known_action,
     needed_actions,
     resource_schema,
 )
+from ml_platform.rehearsal.iam_reference import known_action
 from ml_platform.rehearsal.provisioning import check_launches
 
 NOTEBOOK = "product Basic SageMaker Notebook Instance Environment release-2.0"

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from ml_platform.config import config_warnings, load_config
-from ml_platform.config_location_checks import ARTEFACTS, MONITORING, location_warnings
+from ml_platform.config_location_checks import location_warnings
+from ml_platform.config_location_platform import ARTEFACTS, MONITORING
 from ml_platform.large_config import large_config
 
 from ..helpers import config_from, example_data

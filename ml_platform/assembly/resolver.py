@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
+from ..naming import partition_for
 from .cloud_assembly import CloudAssembly, StackInstance
 from .physical_ids import KINDS, generated_id, generated_name
 
@@ -156,10 +157,10 @@ class Resolver:
         pseudo = {
             "AWS::AccountId": stack.account,
             "AWS::Region": stack.region,
-            "AWS::Partition": _partition(stack.region),
+            "AWS::Partition": partition_for(stack.region),
             "AWS::URLSuffix": "amazonaws.com.cn" if stack.region.startswith("cn-") else "amazonaws.com",
             "AWS::StackName": stack.stack_name,
-            "AWS::StackId": f"arn:{_partition(stack.region)}:cloudformation:{stack.region}:{stack.account}:stack/"
+            "AWS::StackId": f"arn:{partition_for(stack.region)}:cloudformation:{stack.region}:{stack.account}:stack/"
             f"{stack.stack_name}/{generated_id('uuid', stack.stack_name)}",
             "AWS::NoValue": NO_VALUE,
         }
@@ -220,7 +221,7 @@ class Resolver:
             "name": name,
             "lname": name.lower() if isinstance(name, str) else name,
             "id": generated_id(kind.id_format or "alnum13", stack.account, stack.stack_name, logical_id),
-            "p": _partition(stack.region),
+            "p": partition_for(stack.region),
             "r": stack.region,
             "a": stack.account,
             "path": self.resolve(stack, props.get("Path", "/")),
@@ -275,14 +276,6 @@ class Resolver:
             raise UnresolvableError(message)
         # As long as a typical value (an ARN), so size measurements stay realistic.
         return "arn:aws:unresolved:us-east-1:000000000000:" + "x" * 40
-
-
-def _partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def _bus_prefix(bus: Any) -> str:

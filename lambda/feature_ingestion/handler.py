@@ -11,7 +11,11 @@ Response: ``{"batchItemFailures": [{"itemIdentifier": <sequence number>}, ...]}`
 that was not written (malformed, refused by PutRecord, or still throttled after retries), each logged
 with its reason; the others are written. Kinesis retries from the lowest failed sequence number, then
 hands the range to the on-failure destination. If every record fails, Powertools raises
-BatchProcessingError instead, so the function error makes Lambda bisect the batch.
+BatchProcessingError instead, so the function error makes Lambda bisect the batch. An event that is not a
+Kinesis batch, or a record without ``kinesis.sequenceNumber`` (which a partial failure must name; Lambda
+treats a missing or empty itemIdentifier as a failure of the whole batch,
+https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html), raises
+``MalformedBatchError`` naming it, before any record is written.
 
 Environment (parsed at cold start; a bad value fails the init with ConfigurationError naming it):
 FEATURE_GROUP_NAME, RECORD_IDENTIFIER, EVENT_TIME_FEATURE, FEATURE_DEFINITIONS (JSON object of feature
@@ -57,6 +61,26 @@ _sleep: ingestion.Sleep = time.sleep
 processor = BatchProcessor(event_type=EventType.KinesisDataStreams)
 
 
+class MalformedBatchError(ValueError):
+    """The event is not a Kinesis batch whose records can each be reported as a partial failure."""
+
+
+def _checked_batch(event: Any) -> list[Any]:
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        raise MalformedBatchError(
+            f"expected a Kinesis batch, an object with a Records list; got {type(event).__name__}"
+        )
+    for index, record in enumerate(records):
+        kinesis = record.get("kinesis") if isinstance(record, dict) else None
+        sequence = kinesis.get("sequenceNumber") if isinstance(kinesis, dict) else None
+        if not isinstance(sequence, str) or not sequence:
+            raise MalformedBatchError(
+                f"Records[{index}] has no kinesis.sequenceNumber, so it could not be reported as a partial failure"
+            )
+    return records
+
+
 def _where(record: KinesisStreamRecord) -> dict[str, Any]:
     # Identifies the record for the logs and the on-failure destination; its data is never logged.
     return {
@@ -67,7 +91,13 @@ def _where(record: KinesisStreamRecord) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: Any, context: LambdaContext) -> PartialItemFailureResponse:
+    try:
+        records = len(_checked_batch(event))
+    except MalformedBatchError as error:
+        # Raised: the whole batch fails, so Lambda retries and bisects it, then hands it on; nothing is dropped.
+        logger.error("Malformed batch", extra={"reason": str(error)})
+        raise
     ingestor = ingestion.Ingestor(_client, SETTINGS, RECORD_MODEL, sleep=_sleep)
 
     def record_handler(record: KinesisStreamRecord) -> None:
@@ -85,7 +115,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
             logger.exception("Record failed unexpectedly", extra=_where(record))
             raise
 
-    records = len(event.get("Records") or [])
     summary = {"feature_group": SETTINGS.feature_group_name, "records": records}
     try:
         response = process_partial_response(

@@ -14,16 +14,14 @@ Redelivery is harmless: PutRecord upserts the record for its identifier and even
 same record again (a Kinesis retry, a bisected batch, a replay from the on-failure destination) makes
 the same call and leaves the store as it was.
 
-Throttling: botocore's own retry handler runs inside the HTTP send loop, which botocore's Stubber
-bypasses, so a Stubber test cannot show it. As in lambda/studio_teardown we therefore also retry
-throttling here, a few times with an injectable sleep; the code is repeated because each Lambda asset
-is its own folder and cannot import the other's.
+Throttling is retried a few times with an injectable sleep (``RETRY``, from the shared runtime library's
+platform_runtime.aws_calls, which says why).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
@@ -36,37 +34,14 @@ from ingestion_records import iso_event_time as iso_event_time
 from ingestion_records import parse_record as parse_record
 from ingestion_settings import ConfigurationError as ConfigurationError
 from ingestion_settings import Settings as Settings
+from platform_runtime.aws_calls import Retry, Sleep
+from platform_runtime.aws_calls import error_code as error_code
+from platform_runtime.aws_calls import error_message as error_message
 from pydantic import BaseModel
 
-Sleep = Callable[[float], None]
-
-THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
-MAX_ATTEMPTS = 4
-BASE_DELAY_SECONDS = 0.5  # sleeps 0.5, 1 and 2 s: at most 3.5 s per invocation (see Ingestor)
-
-
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def error_message(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Message", ""))
-
-
-def call_with_retry(
-    method: Callable[..., Any], sleep: Sleep = time.sleep, attempts: int = MAX_ATTEMPTS, /, **params: Any
-) -> dict[str, Any]:
-    """Call ``method``, retrying throttling with exponential backoff; other errors propagate at once."""
-    attempt = 1
-    while True:
-        try:
-            response: dict[str, Any] = method(**params)
-            return response
-        except ClientError as error:
-            if error_code(error) not in THROTTLING_CODES or attempt >= attempts:
-                raise
-        sleep(BASE_DELAY_SECONDS * 2 ** (attempt - 1))
-        attempt += 1
+# Sleeps 0.5, 1 and 2 s: at most 3.5 s per invocation (see Ingestor).
+RETRY = Retry(frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"}))
+ONE_ATTEMPT = replace(RETRY, max_attempts=1)
 
 
 class Ingestor:
@@ -91,19 +66,18 @@ class Ingestor:
         self.put(parse_record(data, self.model))
 
     def put(self, record: FeatureRecord) -> None:
-        attempts = 1 if self.throttled_out else MAX_ATTEMPTS
+        retry = ONE_ATTEMPT if self.throttled_out else RETRY
         try:
             # Idempotent: PutRecord upserts (identifier, event time), so a redelivered record is rewritten as is.
-            call_with_retry(
+            retry.call(
                 self.client.put_record,
                 self.sleep,
-                attempts,
                 FeatureGroupName=self.group,
                 Record=record,
                 TargetStores=self.target_stores,
             )
         except ClientError as error:
-            if error_code(error) in THROTTLING_CODES:
+            if error_code(error) in RETRY.codes:
                 self.throttled_out = True
             raise
         self.written += 1

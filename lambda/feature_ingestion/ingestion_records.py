@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Annotated, Any
 
-from ingestion_settings import FeatureType, Settings, _kind, _loads
+from ingestion_settings import FeatureType, Settings
+from platform_runtime.strict_json import kind, loads
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, create_model
 
 FeatureRecord = list[dict[str, str]]  # PutRecord's Record: [{"FeatureName": ..., "ValueAsString": ...}]
@@ -53,7 +54,7 @@ def _integral(value: Any) -> int:
             "expected an integer, got a number with a fraction" if math.isfinite(value) else "expected a finite integer"
         )
     else:
-        raise ValueError(f"expected an integer, got {_kind(value)}")
+        raise ValueError(f"expected an integer, got {kind(value)}")
     if not INT64_MIN <= result <= INT64_MAX:
         raise ValueError("outside the 64-bit range of an Integral feature")
     return result
@@ -61,7 +62,7 @@ def _integral(value: Any) -> int:
 
 def _fractional(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {_kind(value)}")
+        raise ValueError(f"expected a number, got {kind(value)}")
     try:
         result = float(value)
     except OverflowError:  # an integer literal with hundreds of digits
@@ -73,7 +74,7 @@ def _fractional(value: Any) -> float:
 
 def _string(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {_kind(value)}")
+        raise ValueError(f"expected a string, got {kind(value)}")
     if len(value) > MAX_VALUE_LENGTH:
         raise ValueError(f"longer than {MAX_VALUE_LENGTH} characters")
     return value
@@ -109,7 +110,7 @@ def _iso_time(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return iso_event_time(_epoch_seconds(value))
     if not isinstance(value, str):
-        raise ValueError(f"expected an ISO-8601 string or epoch seconds, got {_kind(value)}")
+        raise ValueError(f"expected an ISO-8601 string or epoch seconds, got {kind(value)}")
     text = _string(value)
     if not ISO_EVENT_TIME.fullmatch(text):
         raise ValueError("expected yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-ddTHH:mm:ss.SSSZ (UTC, Z suffix)")
@@ -185,11 +186,11 @@ def parse_record(data: str, model: type[BaseModel]) -> FeatureRecord:
     except ValueError as error:  # binascii.Error, or non-ASCII text
         raise RecordRejectedError(f"data is not valid base64 ({error})") from None
     try:
-        document = _loads(raw)
+        document = loads(raw)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, UnicodeDecodeError, NaN, repeated keys
         raise RecordRejectedError(f"data is not valid JSON ({error})"[:MAX_REASON_LENGTH]) from None
     if not isinstance(document, dict):
-        raise RecordRejectedError(f"data is {_kind(document)}, expected a JSON object of feature name to value")
+        raise RecordRejectedError(f"data is {kind(document)}, expected a JSON object of feature name to value")
     try:
         values = model.model_validate(document).model_dump(by_alias=True, exclude_none=True)
     except ValidationError as error:

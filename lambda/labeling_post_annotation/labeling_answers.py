@@ -1,4 +1,6 @@
-"""One worker's answer for one data object: ``annotationData.content``, a JSON text written by the task template.
+"""One worker's answer for one data object: ``annotationData.content``, a JSON text written by the task template,
+or ``annotationData.s3Uri``, a file holding that text
+(https://docs.aws.amazon.com/sagemaker/latest/dg/sms-custom-templates-step3-lambda-requirements.html).
 
 Classification answers are an object with one top-level key (the template element's name) whose value
 holds the chosen label: ``{"category": {"label": "haze"}}`` or ``{"crowd-classifier": {"label": "haze"}}``.
@@ -12,9 +14,13 @@ with the other workers. The reasons never quote the answer itself (it may hold p
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
+
+from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+from labeling_request import S3_RETRY, s3_location
+from platform_runtime.aws_calls import error_code
 
 BOX_FIELDS = ("left", "top", "width", "height")
 
@@ -38,19 +44,41 @@ class BoxAnswer:
     image_size: dict[str, int] | None  # inputImageProperties, if the template sent it
 
 
-def _content(annotation: Any) -> dict[str, Any]:
+AnswerFileReader = Callable[[str, str], str]  # (bucket, key) -> the file's text
+
+
+def _answer_text(data: dict[str, Any], read_file: AnswerFileReader) -> str:
+    content = data.get("content")
+    if isinstance(content, str):
+        return content
+    if content is not None or "s3Uri" not in data:
+        raise InvalidAnswer("annotationData has neither content nor s3Uri")
+    try:
+        bucket, key = s3_location(data, "annotationData.s3Uri")
+    except ValueError:
+        raise InvalidAnswer("annotationData.s3Uri is not an S3 URI") from None
+    try:
+        return read_file(bucket, key)
+    except ClientError as error:
+        if error_code(error) in S3_RETRY.codes:
+            raise  # still throttled after the retries: the invocation fails and Ground Truth retries it
+        raise InvalidAnswer(f"annotationData.s3Uri could not be read ({error_code(error)})") from None
+
+
+def answer_document(annotation: Any, read_file: AnswerFileReader) -> dict[str, Any]:
+    """The JSON object a worker's template wrote, from ``content`` or from the file at ``s3Uri``."""
     if not isinstance(annotation, dict):
         raise InvalidAnswer("annotation is not an object")
     data = annotation.get("annotationData")
-    content = data.get("content") if isinstance(data, dict) else None
-    if not isinstance(content, str):
-        raise InvalidAnswer("annotationData.content is missing")
+    if not isinstance(data, dict):
+        raise InvalidAnswer("annotationData is missing")
+    text = _answer_text(data, read_file)
     try:
-        document = json.loads(content)
+        document = json.loads(text)
     except ValueError:
-        raise InvalidAnswer("annotationData.content is not valid JSON") from None
+        raise InvalidAnswer("the answer is not valid JSON") from None
     if not isinstance(document, dict):
-        raise InvalidAnswer("annotationData.content is not a JSON object")
+        raise InvalidAnswer("the answer is not a JSON object")
     return document
 
 
@@ -63,9 +91,9 @@ def worker_id(annotation: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def parse_label(annotation: Any, categories: Collection[str]) -> str:
+def parse_label(document: dict[str, Any], categories: Collection[str]) -> str:
     """The label this worker chose; InvalidAnswer if none, several, or one outside the label categories."""
-    labels = _values_with(_content(annotation), "label")
+    labels = _values_with(document, "label")
     if not labels:
         raise InvalidAnswer("no label in the answer")
     if len(set(map(repr, labels))) > 1:
@@ -101,10 +129,9 @@ def _image_size(document: dict[str, Any]) -> dict[str, int] | None:
     return None
 
 
-def parse_boxes(annotation: Any, categories: Collection[str]) -> BoxAnswer:
+def parse_boxes(document: dict[str, Any], categories: Collection[str]) -> BoxAnswer:
     """The boxes this worker drew, without those that are malformed or outside the label categories.
     No box at all is a valid answer (nothing to label); boxes that are all unusable are not."""
-    document = _content(annotation)
     lists = _values_with(document, "boundingBoxes")
     if len(lists) != 1 or not isinstance(lists[0], list):
         raise InvalidAnswer("no boundingBoxes list in the answer")

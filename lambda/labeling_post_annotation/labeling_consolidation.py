@@ -8,11 +8,10 @@ alphabetically smallest one (TIE_BREAK=alphabetical). Output content::
      <attr>-metadata: {"class-name", "confidence", "type": "groundtruth/text-classification",
                        "human-annotated": "yes", "creation-date", "job-name"}}
 
-Bounding boxes: a label is kept if a strict majority of the valid workers drew it. Its box count is the
-most common count among those workers (the smaller on a tie); the workers who drew that many boxes have
-them sorted by (left, top) and averaged position by position, rounded half up to whole pixels. This is a
-simple heuristic, not the Jaccard-index matching of the built-in ACS-BoundingBox. Output content follows
-Ground Truth's object detection format, plus the number of valid workers::
+Bounding boxes: the workers' boxes are matched into objects by overlap (IoU at or above BOX_MATCH_IOU, see
+labeling_boxes.py); an object drawn by a strict majority of the valid workers is kept, with the mean of its
+boxes and the share of workers who drew it as its confidence. Output content follows Ground Truth's object
+detection format, plus the number of valid workers::
 
     {<attr>: {"annotations": [{"class_id", "left", "top", "width", "height"}], "image_size": [...], "workers"},
      <attr>-metadata: {"objects": [{"confidence"}], "class-map", "type": "groundtruth/object-detection",
@@ -23,14 +22,22 @@ A data object without any valid answer is skipped (no entry): the caller logs it
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from labeling_answers import BOX_FIELDS, BoxAnswer, InvalidAnswer, parse_boxes, parse_label, worker_id
+from labeling_answers import (
+    AnswerFileReader,
+    BoxAnswer,
+    InvalidAnswer,
+    answer_document,
+    parse_boxes,
+    parse_label,
+    worker_id,
+)
+from labeling_boxes import consolidate_label
 from labeling_request import Request, Settings
 
 CLASSIFICATION_TYPE = "groundtruth/text-classification"
@@ -48,6 +55,7 @@ class Outcome:
     valid: int = 0
     tie: bool = False
     ignored: Counter[str] = field(default_factory=Counter)  # reason -> answers ignored for it
+    objects_without_majority: int = 0  # bounding boxes: objects too few workers drew, left out
 
 
 def creation_date(now: datetime) -> str:
@@ -55,16 +63,12 @@ def creation_date(now: datetime) -> str:
     return now.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-def _round(value: float) -> int:
-    return math.floor(value + 0.5)  # half up: round() would send 12.5 to 12 and 13.5 to 14
-
-
 def _metadata(request: Request, kind: str, date: str, **fields: Any) -> dict[str, Any]:
     return {**fields, "type": kind, "human-annotated": "yes", "creation-date": date, "job-name": request.job_name}
 
 
-def _answers(annotations: list[Any], outcome: Outcome) -> Iterable[Any]:
-    """Each worker's first answer only: a repeated workerId would otherwise vote twice."""
+def _answers(annotations: list[Any], outcome: Outcome, read_file: AnswerFileReader) -> Iterable[dict[str, Any]]:
+    """The JSON document of each worker's first answer only: a repeated workerId would otherwise vote twice."""
     seen: set[str] = set()
     for annotation in annotations:
         worker = worker_id(annotation)
@@ -73,16 +77,19 @@ def _answers(annotations: list[Any], outcome: Outcome) -> Iterable[Any]:
             continue
         if worker is not None:
             seen.add(worker)
-        yield annotation
+        try:
+            yield answer_document(annotation, read_file)
+        except InvalidAnswer as reason:
+            outcome.ignored[str(reason)] += 1
 
 
 def _classify(
-    answers: Iterable[Any], request: Request, settings: Settings, date: str, outcome: Outcome
+    answers: Iterable[dict[str, Any]], request: Request, settings: Settings, date: str, outcome: Outcome
 ) -> dict[str, Any] | None:
     votes: list[str] = []
-    for annotation in answers:
+    for document in answers:
         try:
-            votes.append(parse_label(annotation, request.label_categories))
+            votes.append(parse_label(document, request.label_categories))
         except InvalidAnswer as reason:
             outcome.ignored[str(reason)] += 1
     outcome.valid = len(votes)
@@ -103,28 +110,13 @@ def _classify(
     }
 
 
-def _average(answers: list[BoxAnswer], class_id: int, label: str) -> list[tuple[dict[str, int], int]]:
-    """The consolidated boxes of one label, each with the number of workers behind it; [] without a majority."""
-    drawn = [sorted((b for b in a.boxes if b.label == label), key=lambda b: (b.left, b.top)) for a in answers]
-    drawn = [boxes for boxes in drawn if boxes]
-    if len(drawn) * 2 <= len(answers):
-        return []
-    counts = Counter(len(boxes) for boxes in drawn)
-    size = min(counts, key=lambda count: (-counts[count], count))
-    chosen = [boxes for boxes in drawn if len(boxes) == size]
-    result = []
-    for position in range(size):
-        group = [boxes[position] for boxes in chosen]
-        coordinates = {name: _round(sum(getattr(b, name) for b in group) / len(group)) for name in BOX_FIELDS}
-        result.append(({"class_id": class_id, **coordinates}, len(group)))
-    return result
-
-
-def _detect(answers: Iterable[Any], request: Request, date: str, outcome: Outcome) -> dict[str, Any] | None:
+def _detect(
+    answers: Iterable[dict[str, Any]], request: Request, settings: Settings, date: str, outcome: Outcome
+) -> dict[str, Any] | None:
     valid: list[BoxAnswer] = []
-    for annotation in answers:
+    for document in answers:
         try:
-            valid.append(parse_boxes(annotation, request.label_categories))
+            valid.append(parse_boxes(document, request.label_categories))
         except InvalidAnswer as reason:
             outcome.ignored[str(reason)] += 1
     outcome.valid = len(valid)
@@ -132,9 +124,11 @@ def _detect(answers: Iterable[Any], request: Request, date: str, outcome: Outcom
         return None
     boxes, objects = [], []
     for class_id, label in enumerate(request.label_categories):
-        for box, workers in _average(valid, class_id, label):
-            boxes.append(box)
-            objects.append({"confidence": round(workers / len(valid), 2)})
+        kept, dropped = consolidate_label(valid, label, settings.box_match_iou)
+        outcome.objects_without_majority += dropped
+        for box in kept:
+            boxes.append({"class_id": class_id, **box.coordinates})
+            objects.append({"confidence": round(box.workers / len(valid), 2)})
     content: dict[str, Any] = {"annotations": boxes, "workers": len(valid)}
     image_size = next((answer.image_size for answer in valid if answer.image_size), None)
     if image_size:
@@ -149,7 +143,9 @@ def _detect(answers: Iterable[Any], request: Request, date: str, outcome: Outcom
     }
 
 
-def consolidate_object(item: Any, request: Request, settings: Settings, date: str) -> Outcome:
+def consolidate_object(
+    item: Any, request: Request, settings: Settings, date: str, read_file: AnswerFileReader
+) -> Outcome:
     """One data object of the payload; ``outcome.entry`` is its output entry, None if it was skipped."""
     object_id = item.get("datasetObjectId") if isinstance(item, dict) else None
     if not isinstance(object_id, str | int) or isinstance(object_id, bool) or object_id == "":
@@ -160,9 +156,9 @@ def consolidate_object(item: Any, request: Request, settings: Settings, date: st
         outcome.skip_reason = "no annotations"
         return outcome
     outcome.answers = len(annotations)
-    answers = _answers(annotations, outcome)
+    answers = _answers(annotations, outcome, read_file)
     if settings.task_type == "bounding_box":
-        content = _detect(answers, request, date, outcome)
+        content = _detect(answers, request, settings, date, outcome)
     else:
         content = _classify(answers, request, settings, date, outcome)
     if content is None:

@@ -8,20 +8,19 @@ worker task template receives ``taskInput`` as ``task.input``: ``taskObject`` is
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from platform_runtime.env_settings import ConfigurationError, label_categories
+
+__all__ = ["ConfigurationError", "Settings", "data_object_of", "task_input"]
+
 ENV_LABEL_CATEGORIES = "LABEL_CATEGORIES"
 SOURCE, SOURCE_REF = "source", "source-ref"
 # Bucket names (3-63 lowercase letters, digits, dots, hyphens), then a non-empty key.
 S3_URI = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S.*", re.ASCII | re.DOTALL)
-
-
-class ConfigurationError(ValueError):
-    """The function's environment variables are missing or invalid (raised at cold start)."""
 
 
 @dataclass(frozen=True)
@@ -31,34 +30,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """LABEL_CATEGORIES: a non-empty JSON list of unique, non-blank strings, e.g. '["haze", "smoke"]'."""
-        raw = environ.get(ENV_LABEL_CATEGORIES, "").strip()
-        if not raw:
-            raise ConfigurationError(f"Invalid environment: {ENV_LABEL_CATEGORIES}: required, set it to a JSON list")
-        try:
-            labels = json.loads(raw)
-        except ValueError:
-            raise ConfigurationError(
-                f"Invalid environment: {ENV_LABEL_CATEGORIES}: not valid JSON, expected a list such as "
-                '["haze", "smoke"]'
-            ) from None
-        problem = _label_problem(labels)
-        if problem:
-            raise ConfigurationError(f"Invalid environment: {ENV_LABEL_CATEGORIES}: {problem}")
-        return cls(label_categories=tuple(labels))
-
-
-def _label_problem(labels: Any) -> str:
-    if not isinstance(labels, list):
-        return f"expected a JSON list of strings, got {type(labels).__name__}"
-    if not labels:
-        return "at least one label category is required"
-    bad = [label for label in labels if not isinstance(label, str) or not label.strip()]
-    if bad:
-        return f"every label must be a non-blank string, got {bad[0]!r}"
-    duplicates = sorted({label for label in labels if labels.count(label) > 1})
-    if duplicates:
-        return f"duplicate labels: {', '.join(duplicates)}"
-    return ""
+        return cls(label_categories=label_categories(environ, ENV_LABEL_CATEGORIES))
 
 
 def data_object_of(event: Any) -> tuple[str, str]:

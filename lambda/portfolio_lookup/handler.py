@@ -20,6 +20,7 @@ import lookup  # flat: the asset is this folder alone (tests alias it, see tests
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
+from platform_runtime.custom_resource import no_op_delete, request_type
 
 logger = Logger(service="portfolio-lookup")
 
@@ -28,7 +29,6 @@ CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
 # Once per container: the init phase pays for it, warm invocations reuse it. Tests replace it.
 _sts: Any = boto3.client("sts", config=CLIENT_CONFIG)
 
-REQUEST_TYPES = ("Create", "Update", "Delete")
 # Role names and paths: letters, digits and +=,.@_- (IAM's own rule); ASCII so \w and \d stay narrow.
 ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII)
 MAX_NAME_LENGTH = 100  # the Service Catalog limit for a portfolio DisplayName
@@ -39,22 +39,13 @@ def make_catalog_client(credentials: lookup.Credentials) -> Any:
     return boto3.client(
         "servicecatalog",
         region_name=os.environ.get("AWS_REGION"),
-        aws_access_key_id=credentials.access_key_id,
-        aws_secret_access_key=credentials.secret_access_key,
-        aws_session_token=credentials.session_token,
         config=CLIENT_CONFIG,
+        **credentials.client_keys(),
     )
 
 
 # Tests replace it to hand the lookup a stubbed client.
 _make_catalog_client: lookup.CatalogClientFactory = make_catalog_client
-
-
-def _request_type(event: dict[str, Any]) -> str:
-    request_type = event.get("RequestType")
-    if request_type not in REQUEST_TYPES:
-        raise ValueError(f"Unknown RequestType {request_type!r}: expected one of {', '.join(REQUEST_TYPES)}")
-    return str(request_type)
 
 
 def _properties(event: dict[str, Any]) -> tuple[str, str]:
@@ -76,12 +67,10 @@ def _properties(event: dict[str, Any]) -> tuple[str, str]:
 
 @logger.inject_lambda_context
 def on_event(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request_type = _request_type(event)
-    logger.append_keys(request_type=request_type)
-    if request_type == "Delete":
-        # Nothing to undo, and no validation: a Create that failed on bad properties is rolled back
-        # with a Delete carrying the same properties, which must succeed or the stack gets stuck.
-        return {"PhysicalResourceId": event["PhysicalResourceId"]}
+    kind = request_type(event)
+    logger.append_keys(request_type=kind)
+    if kind == "Delete":
+        return no_op_delete(event)  # nothing to undo
     role_arn, name = _properties(event)
     portfolio = lookup.find_portfolio(_sts, _make_catalog_client, role_arn, name)
     logger.info("Found hub portfolio", extra={"portfolio_id": portfolio.id, "portfolio_name": name})

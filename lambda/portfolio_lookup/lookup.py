@@ -6,38 +6,26 @@ needs it: we assume a read-only role in the hub and look the portfolio up by its
 Clients come in from the caller (an STS client and a factory that builds a Service Catalog client from
 temporary credentials) so tests can stub both.
 
-Throttling: botocore's own retry handler runs inside the HTTP send loop, which botocore's Stubber
-bypasses, so a Stubber test cannot show it. As in lambda/studio_teardown we therefore also retry
-throttling here with an injectable sleep; the code is repeated because each Lambda asset is its own
-folder and cannot import the other's.
+Throttling is retried with an injectable sleep (``RETRY``, from the shared runtime library's
+platform_runtime.aws_calls, which says why).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+from platform_runtime.aws_calls import Retry, Sleep
+from platform_runtime.credentials import Credentials, assume_role
 
-Sleep = Callable[[float], None]
+__all__ = ["RETRY", "Credentials", "Portfolio", "find_portfolio", "list_portfolios"]
 
-THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling"})  # Service Catalog (JSON), STS (query)
-MAX_ATTEMPTS = 4
-BASE_DELAY_SECONDS = 0.5
+RETRY = Retry(frozenset({"ThrottlingException", "Throttling"}))  # Service Catalog (JSON), STS (query)
 PAGE_SIZE = 20  # the ListPortfolios maximum
 SESSION_NAME = "portfolio-lookup"  # shows in the hub's CloudTrail as the assumed-role session
 SESSION_SECONDS = 900  # the STS minimum: one lookup takes seconds, shorter-lived keys leak less
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Temporary hub credentials; the secrets are kept out of repr so a stray log line cannot leak them."""
-
-    access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -50,43 +38,13 @@ class Portfolio:
 CatalogClientFactory = Callable[[Credentials], Any]
 
 
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def call_with_retry(method: Callable[..., Any], sleep: Sleep = time.sleep, **params: Any) -> dict[str, Any]:
-    """Call ``method``, retrying throttling with exponential backoff; other errors propagate at once."""
-    attempt = 1
-    while True:
-        try:
-            response: dict[str, Any] = method(**params)
-            return response
-        except ClientError as error:
-            if error_code(error) not in THROTTLING_CODES or attempt >= MAX_ATTEMPTS:
-                raise
-        sleep(BASE_DELAY_SECONDS * 2 ** (attempt - 1))
-        attempt += 1
-
-
-def assume_hub_role(sts_client: Any, role_arn: str, *, sleep: Sleep = time.sleep) -> Credentials:
-    response = call_with_retry(
-        sts_client.assume_role,
-        sleep,
-        RoleArn=role_arn,
-        RoleSessionName=SESSION_NAME,
-        DurationSeconds=SESSION_SECONDS,
-    )
-    credentials = response["Credentials"]
-    return Credentials(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
-
-
 def list_portfolios(catalog_client: Any, *, sleep: Sleep = time.sleep) -> list[dict[str, Any]]:
     # Manual loop rather than a paginator, so each page call gets the throttling retry. The API asks
     # for PageToken but answers with NextPageToken.
     params: dict[str, Any] = {"PageSize": PAGE_SIZE}
     portfolios: list[dict[str, Any]] = []
     while True:
-        page = call_with_retry(catalog_client.list_portfolios, sleep, **params)
+        page = RETRY.call(catalog_client.list_portfolios, sleep, **params)
         portfolios.extend(page.get("PortfolioDetails", []))
         token = page.get("NextPageToken")
         if not token:
@@ -103,7 +61,9 @@ def find_portfolio(
     sleep: Sleep = time.sleep,
 ) -> Portfolio:
     """The one hub portfolio whose DisplayName is exactly ``name``; LookupError if none or several."""
-    credentials = assume_hub_role(sts_client, hub_role_arn, sleep=sleep)
+    credentials = assume_role(
+        sts_client, hub_role_arn, SESSION_NAME, duration_seconds=SESSION_SECONDS, retry=RETRY, sleep=sleep
+    )
     portfolios = list_portfolios(make_catalog_client(credentials), sleep=sleep)
     matches = [p for p in portfolios if p.get("DisplayName") == name]
     hub_account = hub_role_arn.split(":")[4]

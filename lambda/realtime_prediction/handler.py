@@ -11,7 +11,9 @@ Event contract, either of:
 
 Response: on success ``{"entity_id", "prediction": float, "features": {name: value as string},
 "feature_group", "endpoint", "variant"}``; on failure ``{"error": <type>, "message", ...}`` with the
-status of prediction.STATUS_CODES (400, 404, 422, 502, 503; 500 ``InternalError`` for a bug). A direct
+status of prediction.STATUS_CODES (400, 404, 422, 502, 503; 500 ``InternalError`` for a bug) and the
+``request_id`` under which the function log holds the details; AWS's own error text (account IDs, ARNs,
+console links) is logged, never returned. A direct
 invocation gets that dict plus ``"statusCode"``; API Gateway gets ``{"statusCode", "headers", "body":
 <that dict as JSON>}``. Failures are answered, never raised: callers branch on statusCode.
 
@@ -144,6 +146,7 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         result = prediction.predict(_settings, _feature_store, _runtime, entity_id, sleep=_sleep, latency_ms=latency_ms)
     except prediction.PredictionError as error:
         status, body = prediction.error_response(error)
+        body["request_id"] = context.aws_request_id
         latency_ms["total"] = round((time.perf_counter() - start) * 1000, 1)
         # The AWS error behind a 5xx (it may name accounts and roles) is logged here, not returned.
         cause = f"{type(error.__cause__).__name__}: {error.__cause__}" if error.__cause__ else None
@@ -153,8 +156,8 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         return _respond(status, body, proxy)
     except Exception:
         logger.exception("Unexpected error")
-        message = f"Unexpected error; the function log has the details (request {context.aws_request_id})"
-        return _respond(prediction.INTERNAL_ERROR_STATUS, {"error": "InternalError", "message": message}, proxy)
+        body = {"error": "InternalError", "message": "Unexpected error", "request_id": context.aws_request_id}
+        return _respond(prediction.INTERNAL_ERROR_STATUS, body, proxy)
     latency_ms["total"] = round((time.perf_counter() - start) * 1000, 1)
     logger.info(
         "Prediction served",

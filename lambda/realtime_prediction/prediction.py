@@ -3,7 +3,7 @@
 The feature group usually lives in the data lake account: its online store is read with a reader role
 assumed there (prediction_credentials.py). The endpoint is invoked in this account with the function's
 own credentials. Clients, the clock and the sleep come in from the caller so tests can stub them;
-throttling is retried a few times (prediction_retry.py).
+throttling is retried a few times (``RETRY``, with the shared runtime library's platform_runtime.aws_calls).
 
 Failures are ``PredictionError`` subclasses; ``STATUS_CODES`` maps each to its HTTP status in one place
 (prediction_errors.py). Settings are in prediction_settings.py. handler.py imports this module alone, so
@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
+from platform_runtime.aws_calls import Sleep as Sleep
+from platform_runtime.aws_calls import error_code
+from prediction_credentials import RETRY as RETRY
 from prediction_credentials import Credentials as Credentials
 from prediction_credentials import FeatureStoreClients as FeatureStoreClients
 from prediction_errors import INTERNAL_ERROR_STATUS as INTERNAL_ERROR_STATUS
@@ -37,9 +40,6 @@ from prediction_errors import (
 from prediction_errors import InvalidRequestError as InvalidRequestError
 from prediction_errors import PredictionError as PredictionError
 from prediction_errors import error_response as error_response
-from prediction_retry import MAX_ATTEMPTS as MAX_ATTEMPTS
-from prediction_retry import Sleep as Sleep
-from prediction_retry import call_with_retry, error_code, error_message
 from prediction_settings import ConfigurationError as ConfigurationError
 from prediction_settings import Settings as Settings
 
@@ -57,7 +57,7 @@ def get_features(
 ) -> dict[str, str]:
     """The model features of the entity's latest record, by name; raises a PredictionError otherwise."""
     try:
-        response = call_with_retry(
+        response = RETRY.call(
             clients.get(sleep).get_record,
             sleep,
             FeatureGroupName=settings.feature_group_name,
@@ -70,7 +70,7 @@ def get_features(
             clients.invalidate()
         # The AWS message names the data lake role and account: it goes to the log, not to the caller.
         raise FeatureStoreUnavailableError(
-            f"The online feature store could not be read ({code}); the function log has the details",
+            f"The online feature store could not be read ({code})",
             code=code,
         ) from error
     except BotoCoreError as error:  # timeouts, connection errors: raised after botocore's own retries
@@ -80,9 +80,8 @@ def get_features(
         ) from error
     record = response.get("Record")
     if not record:
-        raise RecordNotFoundError(
-            f"No record with identifier {entity_id!r} in the online store of {settings.feature_group_name}"
-        )
+        # Not the feature group's name: it may be an ARN, with the data lake's account ID.
+        raise RecordNotFoundError(f"No record with identifier {entity_id!r} in the online feature store")
     values: dict[str, str] = {}
     lists: list[str] = []
     for item in record:
@@ -186,15 +185,16 @@ def invoke_endpoint(
     if settings.endpoint_target_variant:
         params["TargetVariant"] = settings.endpoint_target_variant
     try:
-        response = call_with_retry(runtime_client.invoke_endpoint, sleep, **params)
+        response = RETRY.call(runtime_client.invoke_endpoint, sleep, **params)
         body: bytes = response["Body"].read()
     except ClientError as error:
+        # The service's message can name the account, the endpoint's ARN or a console link ("Endpoint ... of
+        # account ... not found"): it goes to the log (the handler logs the cause), never to the caller.
         code = error_code(error)
-        message = error_message(error) or f"InvokeEndpoint failed with {code}"
-        raise EndpointError(message, code=code) from error
+        raise EndpointError(f"The model endpoint could not answer ({code})", code=code) from error
     except BotoCoreError as error:  # e.g. a read timeout while the model computes
         code = type(error).__name__
-        raise EndpointError(f"Endpoint {settings.endpoint_name} could not be reached ({code})", code=code) from error
+        raise EndpointError(f"The model endpoint could not be reached ({code})", code=code) from error
     return parse_prediction(body), str(response.get("InvokedProductionVariant", ""))
 
 

@@ -7,27 +7,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prediction_retry import Sleep, call_with_retry
+from platform_runtime.aws_calls import Retry, Sleep
+from platform_runtime.credentials import Credentials, assume_role
+
+__all__ = ["RETRY", "Credentials", "FeatureStoreClients"]
 
 Clock = Callable[[], datetime]
 
 SESSION_NAME = "realtime-prediction"  # shows in the data lake's CloudTrail as the assumed-role session
 SESSION_SECONDS = 3600  # the default MaxSessionDuration of a role: one AssumeRole per hour per container
 REFRESH_MARGIN = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Temporary data lake credentials; the secrets are kept out of repr so a stray log line cannot leak them."""
-
-    access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
-    expiration: datetime
+# A caller is waiting: a few short retries of throttling (SageMaker runtimes say ThrottlingException, STS
+# Throttling), 0.2 s then 0.4 s, after botocore's own.
+RETRY = Retry(frozenset({"ThrottlingException", "Throttling"}), max_attempts=3, base_delay_seconds=0.2)
 
 
 FeatureStoreClientFactory = Callable[[Credentials | None], Any]  # None: the function's own credentials
@@ -65,22 +60,12 @@ class FeatureStoreClients:
         if self._role_arn is None:
             self._client = self._make_client(None)
             return self._client
-        credentials = assume_role(self._sts, self._role_arn, sleep=sleep)
+        credentials = assume_role(
+            self._sts, self._role_arn, SESSION_NAME, duration_seconds=SESSION_SECONDS, retry=RETRY, sleep=sleep
+        )
         self._client, self._expiration = self._make_client(credentials), credentials.expiration
         return self._client
 
     def invalidate(self) -> None:
         """Forget the client (and its credentials) so the next ``get`` builds a new one."""
         self._client, self._expiration = None, None
-
-
-def assume_role(sts_client: Any, role_arn: str, *, sleep: Sleep = time.sleep) -> Credentials:
-    response = call_with_retry(
-        sts_client.assume_role,
-        sleep,
-        RoleArn=role_arn,
-        RoleSessionName=SESSION_NAME,
-        DurationSeconds=SESSION_SECONDS,
-    )
-    keys = response["Credentials"]
-    return Credentials(keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"], keys["Expiration"])

@@ -6,7 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from platform_runtime import env_settings
+from platform_runtime.env_settings import ConfigurationError, check
+from pydantic import BaseModel, ConfigDict, field_validator
+
+__all__ = ["ConfigurationError", "Settings"]
 
 # Service patterns (botocore models): names of feature groups, features, endpoints and variants.
 _NAME = r"[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}"
@@ -15,10 +19,6 @@ FEATURE_GROUP = re.compile(rf"(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{{12}}:feat
 ENDPOINT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", re.ASCII)  # also production variant names
 # Role names and paths: letters, digits and +=,.@_- (IAM's own rule); ASCII so \w and \d stay narrow.
 ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII)
-
-
-class ConfigurationError(ValueError):
-    """The function's environment variables are missing or invalid (raised at cold start)."""
 
 
 ENV_VARS = {
@@ -31,9 +31,9 @@ ENV_VARS = {
 
 
 def _check(pattern: re.Pattern[str], value: str, what: str, max_length: int) -> str:
-    if not pattern.fullmatch(value) or len(value.rsplit("/", 1)[-1]) > max_length:
+    if len(value.rsplit("/", 1)[-1]) > max_length:
         raise ValueError(f"{value!r} is not a valid {what}")
-    return value
+    return check(pattern, value, what)
 
 
 class Settings(BaseModel):
@@ -94,17 +94,4 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Parse the environment; ConfigurationError names every bad or missing variable."""
-        raw: dict[str, str] = {}
-        for name, variable in ENV_VARS.items():
-            value = environ.get(variable, "").strip()
-            if value:  # unset and blank are the same: required ones are then reported as missing
-                raw[name] = value
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            problems = []
-            for item in error.errors():
-                variable = ENV_VARS.get(str(item["loc"][0]), str(item["loc"][0])) if item["loc"] else "?"
-                message = "required, set it to a non-empty value" if item["type"] == "missing" else item["msg"]
-                problems.append(f"{variable}: {message.removeprefix('Value error, ')}")
-            raise ConfigurationError(f"Invalid environment: {'; '.join(problems)}") from None
+        return env_settings.from_env(cls, ENV_VARS, environ)

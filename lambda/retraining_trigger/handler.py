@@ -6,8 +6,9 @@ retries and an on-failure destination set by the infrastructure).
 
 Event contract, either of:
 * ``detail-type: "SageMaker Processing Job State Change"``, ``source: "aws.sagemaker"``: ``detail``
-  mirrors DescribeProcessingJob (``ProcessingJobName``, ``ProcessingJobStatus``, ``MonitoringScheduleArn``,
-  optional ``ExitMessage``). Violations: status ``Completed`` and ExitMessage ``CompletedWithViolations...``.
+  mirrors DescribeProcessingJob (``ProcessingJobName``, ``ProcessingJobStatus``, ``MonitoringScheduleArn``).
+  Violations: status ``Completed`` and the job's monitoring execution, read with ListMonitoringExecutions,
+  in status ``CompletedWithViolations`` (an execution not listed yet raises ``ExecutionNotFoundError``).
 * ``detail-type: "CloudWatch Alarm State Change"``, ``source: "aws.cloudwatch"``: ``detail.alarmName`` and
   ``detail.state.value``. Violations: ``ALARM``.
 Both need the event's ``time`` (ISO 8601), which picks the de-duplication window.
@@ -68,6 +69,7 @@ def make_sagemaker_client(credentials: retraining.Credentials, region: str) -> A
 
 # Once per container: the init phase pays for them, warm invocations reuse them. Tests replace them.
 _sts: Any = boto3.client("sts", config=CLIENT_CONFIG)
+_sagemaker: Any = boto3.client("sagemaker", config=CLIENT_CONFIG)  # this account's monitoring executions
 _dynamodb: Any = boto3.client("dynamodb", config=CLIENT_CONFIG)
 _starts = retraining.PipelineStarts(SETTINGS, _dynamodb)
 # Per start: the credentials are the team role's, assumed for this one call.
@@ -90,6 +92,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         logger.error("Malformed event", extra={**_where(event), "reason": str(error)})
         raise
     logger.append_keys(endpoint=trigger.endpoint, trigger=trigger.source, event_id=_where(event)["id"])
+    try:
+        trigger = retraining.decide(trigger, _sagemaker)
+    except (ClientError, retraining.ExecutionNotFoundError) as error:
+        # Raised: Lambda retries (the execution may not be listed yet), then the on-failure destination keeps it.
+        logger.error("Could not read the monitoring execution", extra={"reason": str(error)})
+        raise
     if not trigger.violation:
         logger.info("No violations: nothing to start", extra={"reason": trigger.reason})
         return {"started": False, "reason": trigger.reason}

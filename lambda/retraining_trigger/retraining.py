@@ -9,6 +9,11 @@ keeps its window. The start assumes the team's role (STS) and calls StartPipelin
 ClientRequestToken derived from the pipeline and the window, so even a start whose idempotency record was
 lost (or expired before a late retry) is not run twice by SageMaker.
 
+Whether a monitoring job found violations is read from its monitoring execution's status
+(``CompletedWithViolations``), with ListMonitoringExecutions: the job event's ``ExitMessage`` is not a
+documented, stable field (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListMonitoringExecutions.html,
+https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringExecutionSummary.html).
+
 Clients and the SageMaker client factory come in from the caller so tests can stub them. Settings are in
 retraining_settings.py; handler.py imports this module alone, so the names it and the tests use from
 there are re-exported here.
@@ -19,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +35,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+from platform_runtime.aws_calls import error_code as error_code
+from platform_runtime.aws_calls import error_message as error_message
+from platform_runtime.credentials import Credentials as Credentials
+from platform_runtime.credentials import assume_role
 from retraining_settings import ConfigurationError as ConfigurationError
 from retraining_settings import Settings as Settings
 from retraining_settings import Target as Target
@@ -38,8 +46,9 @@ from retraining_settings import Target as Target
 MONITORING_JOB = "SageMaker Processing Job State Change"
 ALARM = "CloudWatch Alarm State Change"
 SOURCES = {MONITORING_JOB: "aws.sagemaker", ALARM: "aws.cloudwatch"}
-# A monitoring job that found violations still ends Completed; its ExitMessage says so.
-VIOLATIONS_PREFIX = "CompletedWithViolations"
+# A monitoring job that found violations still ends Completed; its monitoring execution says so.
+WITH_VIOLATIONS = "CompletedWithViolations"
+EXECUTION_PAGES = 5  # ListMonitoringExecutions pages read (newest first) to find the job's execution
 ALARM_STATES = frozenset({"ALARM", "OK", "INSUFFICIENT_DATA"})
 SCHEDULE_ARN = re.compile(
     r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:monitoring-schedule/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})",
@@ -69,6 +78,8 @@ class Trigger:
     violation: bool
     reason: str  # why nothing starts (empty for a violation)
     time: datetime
+    # A completed monitoring job: (schedule name, job name) whose execution status decides ``violation``.
+    execution: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,24 +95,11 @@ class Retraining:
     source: str
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """Temporary credentials in the team account; the secrets are kept out of repr so a log line cannot leak them."""
-
-    access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
-
-
 SageMakerClientFactory = Callable[[Credentials, str], Any]  # (credentials, region) -> sagemaker client
 
 
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def error_message(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Message", ""))
+class ExecutionNotFoundError(LookupError):
+    """The monitoring job's execution is not listed yet: raised so that Lambda retries the event later."""
 
 
 def _field(container: dict[str, Any], name: str, where: str) -> str:
@@ -131,7 +129,7 @@ def _event_time(event: dict[str, Any]) -> datetime:
     return when
 
 
-def _monitoring_job(detail: dict[str, Any], settings: Settings) -> tuple[str, str, bool, str]:
+def _monitoring_job(detail: dict[str, Any], settings: Settings) -> tuple[str, str, bool, str, tuple[str, str] | None]:
     job = _field(detail, "ProcessingJobName", "detail.")
     status = _field(detail, "ProcessingJobStatus", "detail.")
     schedule_arn = _field(detail, "MonitoringScheduleArn", "detail.")
@@ -142,20 +140,45 @@ def _monitoring_job(detail: dict[str, Any], settings: Settings) -> tuple[str, st
     endpoint = settings.endpoint_for_schedule(schedule)
     if endpoint is None:
         raise MalformedEventError(f"monitoring schedule {schedule!r} is not in SCHEDULES")
-    exit_message = detail.get("ExitMessage")
-    if exit_message is not None and not isinstance(exit_message, str):
-        raise MalformedEventError(f"detail.ExitMessage must be a string, got {_describe(exit_message)}")
-    violation = status == "Completed" and (exit_message or "").startswith(VIOLATIONS_PREFIX)
-    if violation:
-        reason = ""
-    elif status == "Completed":
-        reason = "monitoring job completed without violations"
-    else:
-        reason = f"monitoring job ended {status}, not Completed with violations"
-    return endpoint, f"monitoring schedule {schedule}, job {job}", violation, reason
+    source = f"monitoring schedule {schedule}, job {job}"
+    if status != "Completed":
+        return endpoint, source, False, f"monitoring job ended {status}, not Completed with violations", None
+    return endpoint, source, False, "", (schedule, job)
 
 
-def _alarm(detail: dict[str, Any], settings: Settings) -> tuple[str, str, bool, str]:
+def execution_status(sagemaker_client: Any, schedule: str, job: str) -> str:
+    """The status of the monitoring execution that ran ``job``: newest first, a few pages at most."""
+    params: dict[str, Any] = {
+        "MonitoringScheduleName": schedule,
+        "SortBy": "CreationTime",
+        "SortOrder": "Descending",
+        "MaxResults": 100,
+    }
+    for _ in range(EXECUTION_PAGES):
+        page = sagemaker_client.list_monitoring_executions(**params)
+        for summary in page.get("MonitoringExecutionSummaries", []):
+            if str(summary.get("ProcessingJobArn", "")).rsplit("/", 1)[-1].casefold() == job.casefold():
+                return str(summary["MonitoringExecutionStatus"])
+        if not page.get("NextToken"):
+            break
+        params = {**params, "NextToken": page["NextToken"]}
+    raise ExecutionNotFoundError(f"no monitoring execution of schedule {schedule!r} ran job {job!r} (yet)")
+
+
+def decide(trigger: Trigger, sagemaker_client: Any) -> Trigger:
+    """A completed monitoring job's trigger with ``violation`` from its execution status; others unchanged."""
+    if trigger.execution is None:
+        return trigger
+    status = execution_status(sagemaker_client, *trigger.execution)
+    if status == WITH_VIOLATIONS:
+        return replace(trigger, violation=True, reason="", execution=None)
+    reason = (
+        "monitoring job completed without violations" if status == "Completed" else f"monitoring execution {status}"
+    )
+    return replace(trigger, violation=False, reason=reason, execution=None)
+
+
+def _alarm(detail: dict[str, Any], settings: Settings) -> tuple[str, str, bool, str, tuple[str, str] | None]:
     alarm = _field(detail, "alarmName", "detail.")
     state = detail.get("state")
     if not isinstance(state, dict):
@@ -167,7 +190,7 @@ def _alarm(detail: dict[str, Any], settings: Settings) -> tuple[str, str, bool, 
     if endpoint is None:
         raise MalformedEventError(f"alarm {alarm!r} is not in ALARMS")
     violation = value == "ALARM"
-    return endpoint, f"alarm {alarm}", violation, "" if violation else f"alarm state is {value}, not ALARM"
+    return endpoint, f"alarm {alarm}", violation, "" if violation else f"alarm state is {value}, not ALARM", None
 
 
 def parse_event(event: Any, settings: Settings) -> Trigger:
@@ -185,8 +208,8 @@ def parse_event(event: Any, settings: Settings) -> Trigger:
         raise MalformedEventError(f"detail must be an object, got {_describe(detail)}")
     when = _event_time(event)
     parse = _monitoring_job if detail_type == MONITORING_JOB else _alarm
-    endpoint, source, violation, reason = parse(detail, settings)
-    return Trigger(endpoint=endpoint, source=source, violation=violation, reason=reason, time=when)
+    endpoint, source, violation, reason, execution = parse(detail, settings)
+    return Trigger(endpoint, source, violation, reason, when, execution)
 
 
 def window_index(when: datetime, window_seconds: int) -> int:
@@ -225,15 +248,9 @@ def client_request_token(retraining: Retraining) -> str:
     return "retrain-" + hashlib.sha256(material.encode()).hexdigest()
 
 
-def assume_role(sts_client: Any, role_arn: str, endpoint: str) -> Credentials:
-    response = sts_client.assume_role(RoleArn=role_arn, RoleSessionName=session_name(endpoint))
-    keys = response["Credentials"]
-    return Credentials(keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"])
-
-
 def start_retraining(*, retraining: Retraining, sts_client: Any, make_client: SageMakerClientFactory) -> dict[str, Any]:
     """Assume the team's role and start its pipeline; ClientError (STS or SageMaker) propagates."""
-    credentials = assume_role(sts_client, retraining.role_arn, retraining.endpoint)
+    credentials = assume_role(sts_client, retraining.role_arn, session_name(retraining.endpoint))
     sagemaker = make_client(credentials, retraining.region)
     response = sagemaker.start_pipeline_execution(
         PipelineName=retraining.pipeline_arn,

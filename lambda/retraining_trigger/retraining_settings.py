@@ -7,12 +7,16 @@ alone and never imports the synth-time package.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from platform_runtime import env_settings
+from platform_runtime.env_settings import ConfigurationError, check
+from platform_runtime.strict_json import json_object
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["ConfigurationError", "Settings", "Target"]
 
 # Service patterns and limits (botocore's sagemaker, iam and dynamodb models).
 _NAME = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"  # endpoints and monitoring schedules: at most 63 characters
@@ -29,69 +33,12 @@ TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}", re.ASCII)
 MAX_ALARM_NAME = 255  # CloudWatch allows any characters in an alarm name, up to this length
 
 
-class ConfigurationError(ValueError):
-    """The function's environment variables are missing or invalid (raised at cold start)."""
-
-
 ENV_VARS = {
     "targets": "TARGETS",
     "schedules": "SCHEDULES",
     "alarms": "ALARMS",
     "idempotency_table": "IDEMPOTENCY_TABLE",
 }
-
-
-def _check(pattern: re.Pattern[str], value: str, what: str) -> str:
-    if not pattern.fullmatch(value):
-        raise ValueError(f"{value!r} is not a valid {what}")
-    return value
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """json object hook: a repeated key is an error, not a value silently dropped."""
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        repeated = sorted({key for key, _ in pairs if sum(1 for other, _ in pairs if other == key) > 1})
-        raise ValueError(f"repeated keys {', '.join(map(repr, repeated))}")
-    return result
-
-
-def _no_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _loads(text: str | bytes) -> Any:
-    """Strict JSON: no NaN/Infinity literals, no repeated keys."""
-    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-
-
-def _kind(value: Any) -> str:
-    """A JSON value's type in words, for error messages (the value itself is not logged)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _json_object(value: Any, expected: str) -> Any:
-    if not isinstance(value, str):
-        return value
-    try:
-        parsed = _loads(value)
-    except ValueError as error:
-        raise ValueError(f"not valid JSON ({error}): expected {expected}") from None
-    if not isinstance(parsed, dict):
-        raise ValueError(f"expected {expected}, got {_kind(parsed)}")
-    return parsed
 
 
 class Target(BaseModel):
@@ -107,12 +54,12 @@ class Target(BaseModel):
     @field_validator("pipeline_arn")
     @classmethod
     def _pipeline(cls, value: str) -> str:
-        return _check(PIPELINE_ARN, value, "pipeline ARN (arn:aws:sagemaker:<region>:<12 digits>:pipeline/<name>)")
+        return check(PIPELINE_ARN, value, "pipeline ARN (arn:aws:sagemaker:<region>:<12 digits>:pipeline/<name>)")
 
     @field_validator("role_arn")
     @classmethod
     def _role(cls, value: str) -> str:
-        return _check(ROLE_ARN, value, "IAM role ARN (arn:aws:iam::<12 digits>:role/...)")
+        return check(ROLE_ARN, value, "IAM role ARN (arn:aws:iam::<12 digits>:role/...)")
 
     @property
     def region(self) -> str:
@@ -135,17 +82,17 @@ class Settings(BaseModel):
     @field_validator("targets", mode="before")
     @classmethod
     def _parse_targets(cls, value: Any) -> Any:
-        return _json_object(value, "an object of endpoint name to target")
+        return json_object(value, "an object of endpoint name to target")
 
     @field_validator("schedules", mode="before")
     @classmethod
     def _parse_schedules(cls, value: Any) -> Any:
-        return _json_object(value, "an object of monitoring schedule name to endpoint name")
+        return json_object(value, "an object of monitoring schedule name to endpoint name")
 
     @field_validator("alarms", mode="before")
     @classmethod
     def _parse_alarms(cls, value: Any) -> Any:
-        return _json_object(value, "an object of alarm name to endpoint name")
+        return json_object(value, "an object of alarm name to endpoint name")
 
     @field_validator("targets")
     @classmethod
@@ -153,7 +100,7 @@ class Settings(BaseModel):
         if not value:
             raise ValueError("no targets: expected an object of endpoint name to target")
         for endpoint in value:
-            _check(ENDPOINT_NAME, endpoint, "endpoint name")
+            check(ENDPOINT_NAME, endpoint, "endpoint name")
         # The de-duplication key is (pipeline, window index): one pipeline needs one window length.
         windows: dict[str, dict[str, int]] = {}
         for endpoint, target in value.items():
@@ -168,7 +115,7 @@ class Settings(BaseModel):
     @classmethod
     def _schedules(cls, value: dict[str, str]) -> dict[str, str]:
         for name in value:
-            _check(SCHEDULE_NAME, name, "monitoring schedule name")
+            check(SCHEDULE_NAME, name, "monitoring schedule name")
         # Looked up case-insensitively (see by_schedule), so two keys must not differ in case alone.
         folded = [name.casefold() for name in value]
         clashes = sorted({name for name in value if folded.count(name.casefold()) > 1})
@@ -187,7 +134,7 @@ class Settings(BaseModel):
     @field_validator("idempotency_table")
     @classmethod
     def _table(cls, value: str) -> str:
-        return _check(TABLE_NAME, value, "DynamoDB table name")
+        return check(TABLE_NAME, value, "DynamoDB table name")
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -215,23 +162,4 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Parse the environment; ConfigurationError names every bad or missing variable."""
-        raw: dict[str, str] = {}
-        for name, variable in ENV_VARS.items():
-            value = environ.get(variable, "").strip()
-            if value:  # unset and blank are the same: required ones are then reported as missing
-                raw[name] = value
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            problems = []
-            for item in error.errors():
-                message = "required, set it to a non-empty value" if item["type"] == "missing" else item["msg"]
-                message = message.removeprefix("Value error, ")
-                if not item["loc"]:  # errors of the whole model already name their variables
-                    problems.append(message)
-                    continue
-                first, *rest = item["loc"]
-                # A bad window in TARGETS is reported as TARGETS['churn-prod']['window_seconds'].
-                where = ENV_VARS.get(str(first), str(first)) + "".join(f"[{p!r}]" for p in rest if isinstance(p, str))
-                problems.append(f"{where}: {message}")
-            raise ConfigurationError(f"Invalid environment: {'; '.join(problems)}") from None
+        return env_settings.from_env(cls, ENV_VARS, environ)

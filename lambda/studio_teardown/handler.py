@@ -5,7 +5,11 @@ Delete removes every app and space, and isComplete holds the stack until they ar
 Update touch nothing.
 
 Event contract: ``ResourceProperties.DomainId`` (required, non-empty string).
-PhysicalResourceId: ``studio-teardown-<DomainId>``, echoed unchanged on Update and Delete.
+PhysicalResourceId: ``studio-teardown-<DomainId>``. An Update to another DomainId (the domain was replaced)
+returns the new domain's ID, so CloudFormation sends the old one a Delete, with the old properties, which
+tears down the old domain's apps and spaces
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html: a
+different PhysicalResourceId is a replacement). Any other Update, and Delete, echo the existing ID.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import teardown  # flat: the asset is this folder alone (tests alias it, see tes
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
+from platform_runtime.custom_resource import existing_physical_id
+from platform_runtime.custom_resource import request_type as request_type_of
 
 logger = Logger(service="studio-teardown")
 
@@ -25,15 +31,6 @@ logger = Logger(service="studio-teardown")
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
 # Once per container: the init phase pays for it, warm invocations reuse it. Tests replace it.
 _client: Any = boto3.client("sagemaker", config=CLIENT_CONFIG)
-
-REQUEST_TYPES = ("Create", "Update", "Delete")
-
-
-def _request_type(event: dict[str, Any]) -> str:
-    request_type = event.get("RequestType")
-    if request_type not in REQUEST_TYPES:
-        raise ValueError(f"Unknown RequestType {request_type!r}: expected one of {', '.join(REQUEST_TYPES)}")
-    return str(request_type)
 
 
 def _domain_id(event: dict[str, Any]) -> str:
@@ -45,17 +42,20 @@ def _domain_id(event: dict[str, Any]) -> str:
 
 
 def _physical_id(event: dict[str, Any], domain_id: str) -> str:
-    # Update must keep the ID (a new one makes CloudFormation delete the old resource, i.e. tear down
-    # the domain) and the Provider framework rejects a Delete that returns a different ID.
-    existing = event.get("PhysicalResourceId")
-    if event["RequestType"] != "Create" and isinstance(existing, str) and existing:
-        return existing
-    return f"studio-teardown-{domain_id}"
+    if event["RequestType"] == "Create":
+        return f"studio-teardown-{domain_id}"
+    existing = existing_physical_id(event)  # the Provider framework rejects a Delete with a different ID
+    old_domain = (event.get("OldResourceProperties") or {}).get("DomainId")
+    if event["RequestType"] == "Update" and old_domain != domain_id:
+        # A new domain: a new ID, so that CloudFormation's Delete of the old ID tears the old domain down.
+        # The same domain keeps its ID: a new one would tear down the domain still in use.
+        return f"studio-teardown-{domain_id}"
+    return existing
 
 
 @logger.inject_lambda_context
 def on_event(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request_type = _request_type(event)
+    request_type = request_type_of(event)
     domain_id = _domain_id(event)
     physical_id = _physical_id(event, domain_id)
     logger.append_keys(domain_id=domain_id, request_type=request_type)
@@ -69,7 +69,7 @@ def on_event(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 @logger.inject_lambda_context
 def is_complete(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request_type = _request_type(event)
+    request_type = request_type_of(event)
     domain_id = _domain_id(event)
     logger.append_keys(domain_id=domain_id, request_type=request_type)
     if request_type != "Delete":

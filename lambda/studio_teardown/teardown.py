@@ -20,17 +20,14 @@ from enum import Enum
 from typing import Any
 
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
-
-Sleep = Callable[[float], None]
+from platform_runtime.aws_calls import Retry, Sleep, error_code, error_message
 
 # A Failed app still blocks deleting its space and the domain, so it is deleted like a running one.
 DELETABLE_APP_STATUSES = frozenset({"InService", "Pending", "Failed"})
 SPACE_STATUS_DELETING = "Deleting"
 APP_STATUS_DELETED = "Deleted"
 NOT_FOUND_CODES = frozenset({"ResourceNotFound", "ResourceNotFoundException"})
-THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
-MAX_ATTEMPTS = 4
-BASE_DELAY_SECONDS = 0.5
+RETRY = Retry(frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"}))
 PAGE_SIZE = 100  # the API maximum: fewer calls, so less throttling on big domains
 # Only messages that say the resource is already on its way out; "cannot be deleted while ..." must
 # still fail loudly, otherwise the real reason would be hidden behind a Provider timeout.
@@ -68,31 +65,13 @@ class Status:
     spaces_delete_requested: int
 
 
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def call_with_retry(method: Callable[..., Any], sleep: Sleep = time.sleep, **params: Any) -> dict[str, Any]:
-    """Call ``method``, retrying throttling with exponential backoff; other errors propagate at once."""
-    attempt = 1
-    while True:
-        try:
-            response: dict[str, Any] = method(**params)
-            return response
-        except ClientError as error:
-            if error_code(error) not in THROTTLING_CODES or attempt >= MAX_ATTEMPTS:
-                raise
-        sleep(BASE_DELAY_SECONDS * 2 ** (attempt - 1))
-        attempt += 1
-
-
 def _list_all(client: Any, operation: str, key: str, domain_id: str, sleep: Sleep) -> list[dict[str, Any]]:
     # Manual NextToken loop rather than a paginator, so each page call gets the throttling retry.
     params: dict[str, Any] = {"DomainIdEquals": domain_id, "MaxResults": PAGE_SIZE}
     items: list[dict[str, Any]] = []
     while True:
         try:
-            page = call_with_retry(getattr(client, operation), sleep, **params)
+            page = RETRY.call(getattr(client, operation), sleep, **params)
         except ClientError as error:
             if error_code(error) in NOT_FOUND_CODES:
                 return []  # the domain itself is gone, so are its apps and spaces
@@ -106,9 +85,9 @@ def _list_all(client: Any, operation: str, key: str, domain_id: str, sleep: Slee
 
 def _delete(method: Callable[..., Any], sleep: Sleep, params: dict[str, Any], reasons: list[str]) -> Outcome:
     try:
-        call_with_retry(method, sleep, **params)
+        RETRY.call(method, sleep, **params)
     except ClientError as error:
-        code, message = error_code(error), str(error.response.get("Error", {}).get("Message", ""))
+        code, message = error_code(error), error_message(error)
         if code in NOT_FOUND_CODES or (code == "ValidationException" and _ALREADY_DELETING.search(message)):
             return Outcome.GONE
         if code == "ResourceInUse":
@@ -118,17 +97,25 @@ def _delete(method: Callable[..., Any], sleep: Sleep, params: dict[str, Any], re
     return Outcome.REQUESTED
 
 
+def _owner(app: dict[str, Any]) -> dict[str, str]:
+    """An app belongs either to a user profile (classic Studio) or to a space (JupyterLab, Code Editor);
+    DeleteApp needs that owner. ListApps always names one: an app without is reported, not guessed."""
+    for key in ("UserProfileName", "SpaceName"):
+        if app.get(key):
+            return {key: app[key]}
+    raise ValueError(
+        f"ListApps returned app {app.get('AppType')}/{app.get('AppName')} with neither UserProfileName nor "
+        "SpaceName: it cannot be deleted by this function; delete it by hand, then retry the stack operation"
+    )
+
+
 def _delete_apps(client: Any, domain_id: str, apps: list[dict[str, Any]], sleep: Sleep) -> Summary:
     summary = Summary(apps_listed=len(apps))
     for app in apps:
         if app.get("Status") not in DELETABLE_APP_STATUSES:
             continue
         params: dict[str, Any] = {"DomainId": domain_id, "AppType": app["AppType"], "AppName": app["AppName"]}
-        # An app belongs either to a user profile (classic Studio) or to a space (JupyterLab, Code Editor).
-        if app.get("UserProfileName"):
-            params["UserProfileName"] = app["UserProfileName"]
-        else:
-            params["SpaceName"] = app["SpaceName"]
+        params.update(_owner(app))
         outcome = _delete(client.delete_app, sleep, params, summary.deferred)
         if outcome is Outcome.REQUESTED:
             summary.apps_delete_requested += 1

@@ -22,14 +22,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+from platform_runtime.aws_calls import Retry, Sleep
+from platform_runtime.custom_resource import no_op_delete, request_type
 
 logger = Logger(service="workforce-portal-client")
 
@@ -38,12 +38,8 @@ CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
 # Once per container; tests replace it with a stubbed client.
 _cognito_client: Any = boto3.client("cognito-idp", config=CLIENT_CONFIG)
 
-REQUEST_TYPES = ("Create", "Update", "Delete")
-# botocore's Stubber answers before botocore's own retry loop, so the throttling retry is also here, where a
-# test can see it (as in lambda/portfolio_lookup and lambda/studio_teardown).
-THROTTLING_CODES = frozenset({"TooManyRequestsException"})
-MAX_ATTEMPTS = 4
-BASE_DELAY_SECONDS = 0.5
+# Cognito's throttling; retried here too, where a test can see it (platform_runtime.aws_calls says why).
+RETRY = Retry(frozenset({"TooManyRequestsException"}))
 # The API's own patterns (UpdateUserPoolClient request syntax), ASCII so \w stays narrow.
 USER_POOL_ID = re.compile(r"[\w-]+_[0-9a-zA-Z]+", re.ASCII)
 CLIENT_ID = re.compile(r"[\w+]{1,128}", re.ASCII)
@@ -51,19 +47,10 @@ HOST_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 # Parameters this function sets itself; in ClientSettings they would be a wiring mistake.
 OWN_PARAMETERS = ("UserPoolId", "ClientId", "CallbackURLs", "LogoutURLs")
 
-Sleep = Callable[[float], None]
-
 
 def portal_urls(domain: str) -> tuple[str, str]:
     """Ground Truth's sign-in callback and sign-out URLs on the workforce's portal host."""
     return f"https://{domain}/oauth2/idpresponse", f"https://{domain}/logout"
-
-
-def _request_type(event: dict[str, Any]) -> str:
-    request_type = event.get("RequestType")
-    if request_type not in REQUEST_TYPES:
-        raise ValueError(f"Unknown RequestType {request_type!r}: expected one of {', '.join(REQUEST_TYPES)}")
-    return str(request_type)
 
 
 def _matching(properties: dict[str, Any], name: str, pattern: re.Pattern[str], what: str) -> str:
@@ -102,32 +89,17 @@ def update_request(properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
 def update_client(cognito_client: Any, request: dict[str, Any], *, sleep: Sleep = time.sleep) -> None:
     """One UpdateUserPoolClient, retried on throttling; its response (with the client secret) is dropped."""
-    attempt = 1
-    while True:
-        try:
-            cognito_client.update_user_pool_client(**request)
-            return
-        except ClientError as error:
-            if error_code(error) not in THROTTLING_CODES or attempt >= MAX_ATTEMPTS:
-                raise
-        sleep(BASE_DELAY_SECONDS * 2 ** (attempt - 1))
-        attempt += 1
+    RETRY.call(cognito_client.update_user_pool_client, sleep, **request)
 
 
 @logger.inject_lambda_context
 def on_event(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request_type = _request_type(event)
-    logger.append_keys(request_type=request_type)
-    if request_type == "Delete":
-        # No call and no validation: a Create that failed on bad properties is rolled back with a Delete
-        # carrying the same properties, which must succeed or the stack gets stuck.
-        return {"PhysicalResourceId": event["PhysicalResourceId"]}
+    kind = request_type(event)
+    logger.append_keys(request_type=kind)
+    if kind == "Delete":
+        return no_op_delete(event)  # no call: the client is deleted with its stack
     request = update_request(event.get("ResourceProperties") or {})
     update_client(_cognito_client, request)
     [callback], [logout] = request["CallbackURLs"], request["LogoutURLs"]

@@ -14,6 +14,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ..lambda_asset import function_asset
 from ..naming import partition_for
 from .powertools import ARCHITECTURE, RUNTIME, powertools_layer
 from .scoped_policy import Grant, ScopedPolicy
@@ -36,7 +37,8 @@ VPC_NETWORK_INTERFACES = Grant(
 class PlatformFunction(Construct):
     """Props:
     function_name: physical name (its log group is ``/aws/lambda/<name>``).
-    code_dir: the asset folder (``lambda/<function>``); handler: ``module.function``.
+    code_dir: the function's folder (``lambda/<function>``), shipped with the shared runtime library
+        (ml_platform/lambda_asset.py); handler: ``module.function``.
     role_name: physical role name, or None for a generated one.
     grants: what the function may do besides writing its own logs.
     logs_key: customer key of the log group.
@@ -101,7 +103,7 @@ class PlatformFunction(Construct):
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             handler=handler,
-            code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+            code=lambda_.Code.from_asset(str(function_asset(code_dir))),
             layers=[powertools_layer(self)],
             role=self.role,
             log_group=log_group,

@@ -121,6 +121,12 @@ class RetrainingTrigger(Construct):
                 ),
                 Grant("DeadLetters", ["sqs:SendMessage"], [queue.queue_arn]),
                 Grant(
+                    "ReadMonitoringExecutions",
+                    ["sagemaker:ListMonitoringExecutions"],
+                    ["*"],
+                    why="a List action IAM scopes to no resource type; the status decides violations (issue #19)",
+                ),
+                Grant(
                     "UseKeys",
                     ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"],
                     [key.key_arn, alerts_key.key_arn],
@@ -147,13 +153,15 @@ class RetrainingTrigger(Construct):
             events.Rule(
                 self,
                 "MonitoringViolations",
-                description="Monitoring jobs that complete with violations start retraining",
+                # Every completed job of these schedules: the function reads its monitoring execution's
+                # status (CompletedWithViolations) with ListMonitoringExecutions, since the job event has
+                # no documented field that says so (issue #19).
+                description="Completed monitoring jobs are checked for violations, which start retraining",
                 event_pattern=events.EventPattern(
                     source=["aws.sagemaker"],
                     detail_type=["SageMaker Processing Job State Change"],
                     detail={
                         "ProcessingJobStatus": ["Completed"],
-                        "ExitMessage": [{"prefix": "CompletedWithViolations"}],
                         "MonitoringScheduleArn": schedule_arns,
                     },
                 ),

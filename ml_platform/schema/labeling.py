@@ -78,6 +78,12 @@ class LabelingConfig(StrictModel):
     workers_per_object: int = Field(default=3, ge=1, le=9, description="Workers who label each object.")
     task_type: LabelingTask = Field(default=LabelingTask.TEXT_CLASSIFICATION, description="Custom task kind.")
     tie_break: TieBreak = Field(default=TieBreak.FIRST, description="Which label wins a tied vote.")
+    box_match_iou: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Bounding boxes: how much two workers' boxes must overlap (IoU) to count as the same object.",
+    )
     source_ip_cidrs: tuple[IPv4Network, ...] = Field(
         default=(), max_length=10, description="Networks workers may reach the labeling portal from (empty: any)."
     )

@@ -93,6 +93,7 @@ class LabelingStack(PlatformStack):
             environment={
                 "TASK_TYPE": _TASK_TYPES[labeling.task_type],
                 "TIE_BREAK": labeling.tie_break.value,
+                "BOX_MATCH_IOU": f"{labeling.box_match_iou:g}",
                 "LABEL_CATEGORIES": categories,
             },
             grants=[  # reads the workers' annotations Ground Truth writes to the labeling bucket, nothing else

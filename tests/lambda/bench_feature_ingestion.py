@@ -35,6 +35,10 @@ from types import ModuleType
 from typing import Any
 
 LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda" / "feature_ingestion"
+# The shared runtime library, which the asset carries as its platform_runtime package (ml_platform/lambda_asset.py).
+SHARED_DIR = LAMBDA_DIR.parent / "shared"
+if str(SHARED_DIR) not in sys.path:
+    sys.path.insert(0, str(SHARED_DIR))
 FEATURES = {"location": "String", "EventTime": "Fractional", "pm25": "Fractional", "no2": "Fractional"}
 ENV = {
     "FEATURE_GROUP_NAME": "weather-observations-v1",
@@ -53,7 +57,7 @@ ENV = {
 # Lambda imports the handler with the asset folder first on sys.path; -B: no __pycache__ in the asset.
 _COLD_IMPORT = """
 import sys, time
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = sys.argv[1:]
 start = time.perf_counter()
 import handler
 print((time.perf_counter() - start) * 1000)
@@ -186,7 +190,7 @@ def cold_import_ms(repeats: int = 5) -> float:
     samples = []
     for _ in range(repeats):
         result = subprocess.run(
-            [sys.executable, "-B", "-c", _COLD_IMPORT, str(LAMBDA_DIR)],
+            [sys.executable, "-B", "-c", _COLD_IMPORT, str(LAMBDA_DIR), str(SHARED_DIR)],
             env=env,
             cwd=LAMBDA_DIR,
             capture_output=True,

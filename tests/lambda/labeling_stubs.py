@@ -54,12 +54,13 @@ def load_pre(label_categories: str = json.dumps(CATEGORIES)) -> tuple[ModuleType
 def load_post() -> dict[str, ModuleType]:
     """The post-annotation modules by flat name, each loaded with its siblings aliased; TASK_TYPE/TIE_BREAK unset."""
     loaded: dict[str, ModuleType] = {}
-    for name in ("labeling_request", "labeling_answers", "labeling_consolidation"):
+    for name in ("labeling_request", "labeling_answers", "labeling_boxes", "labeling_consolidation"):
         path = POST_ASSET / f"{name}.py"
         loaded[name] = load_lambda_module(f"labeling_post_annotation_{name}", path, aliases=dict(loaded))
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("TASK_TYPE", raising=False)
         mp.delenv("TIE_BREAK", raising=False)
+        mp.setenv("LABEL_CATEGORIES", json.dumps(CATEGORIES))
         path = POST_ASSET / "handler.py"
         loaded["handler"] = load_lambda_module("labeling_post_annotation_handler", path, aliases=dict(loaded))
     return loaded
@@ -126,6 +127,18 @@ def expect_get_object(stub: Stubber, items: Any = None, *, raw: bytes | None = N
     stub.add_response("get_object", {"Body": body, "ContentLength": len(data)}, params)
 
 
+def expect_answer_file(stub: Stubber, key: str, document: Any = None, *, error: str = "") -> str:
+    """A worker's answer given as a file in the labeling bucket (``annotationData.s3Uri``); returns its URI."""
+    params = {"Bucket": BUCKET, "Key": key}
+    if error:
+        status = {"NoSuchKey": 404, "AccessDenied": 403, "SlowDown": 503}.get(error, 400)
+        stub.add_client_error("get_object", error, f"{error} (stubbed)", status, expected_params=params)
+    else:
+        data = json.dumps(document).encode()
+        stub.add_response("get_object", {"Body": StreamingBody(io.BytesIO(data), len(data))}, params)
+    return f"s3://{BUCKET}/{key}"
+
+
 def label_content(label: str, confidence: float, workers: int) -> dict[str, Any]:
     """The expected classification content of one consolidated data object."""
     return {
@@ -168,11 +181,13 @@ def sleeps():
 
 @pytest.fixture
 def configure(modules, stub, sleeps, monkeypatch):
-    """The handler against the stub, with TASK_TYPE/TIE_BREAK from ``env``."""
+    """The handler against the stub, with TASK_TYPE/TIE_BREAK/BOX_MATCH_IOU from ``env`` and CATEGORIES
+    configured as LABEL_CATEGORIES (unless ``env`` sets it)."""
 
     def apply(**env):
         handler = modules["handler"]
-        monkeypatch.setattr(handler, "_settings", modules["labeling_request"].Settings.from_env(env))
+        settings = modules["labeling_request"].Settings.from_env({"LABEL_CATEGORIES": json.dumps(CATEGORIES), **env})
+        monkeypatch.setattr(handler, "_settings", settings)
         monkeypatch.setattr(handler, "_s3", stub.client)
         monkeypatch.setattr(handler, "_sleep", sleeps.append)
         monkeypatch.setattr(handler, "_clock", lambda: NOW)

@@ -47,7 +47,6 @@ DATA_LAKE_ROLE = ROLE_ARN.split("/")[-1]
 LOGIC_MODULES = {
     "prediction_settings": "realtime_prediction_settings",
     "prediction_errors": "realtime_prediction_errors",
-    "prediction_retry": "realtime_prediction_retry",
     "prediction_credentials": "realtime_prediction_credentials",
     "prediction": "realtime_prediction_logic",
 }

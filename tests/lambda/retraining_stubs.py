@@ -63,8 +63,6 @@ ACCESS_KEY = "ASIACHURNTEAMEXAMPLE"
 SECRET_KEY = "team-secret-key-never-logged"  # fake
 SESSION_TOKEN = "FwoGZXIvYXdzETeam-session-token-never-logged"  # fake
 EXECUTION_ID = "k2j4h5g6f7d8"
-WITH_VIOLATIONS = "CompletedWithViolations: Job completed successfully with 3 violations."
-NO_VIOLATIONS = "Completed: Job completed successfully with no violations."
 JOB = "model-monitoring-202501011200-a1b2c3d4e5f6a7b8c9d0e1f2"  # how Model Monitor names a schedule's jobs
 
 
@@ -132,7 +130,6 @@ def monitoring_event(
     schedule: str = "churn-prod-data-quality",
     *,
     status: str = "Completed",
-    exit_message: str | None = WITH_VIOLATIONS,
     when: datetime = T0,
     job: str = JOB,
 ) -> dict[str, Any]:
@@ -156,8 +153,6 @@ def monitoring_event(
         "LastModifiedTime": 1735733100000,
         "Tags": {},
     }
-    if exit_message is not None:
-        detail["ExitMessage"] = exit_message
     return {
         "version": "0",
         "id": "7e7e7e7e-1111-2222-3333-444444444444",
@@ -267,3 +262,41 @@ class SageMakerFactory:
     def __call__(self, credentials: Any, region: str) -> Any:
         self.calls.append((credentials, region))
         return self.client
+
+
+class MonitoringExecutions:
+    """This account's SageMaker client as the handler uses it (ListMonitoringExecutions): a real botocore client
+    behind an active Stubber, answering from ``statuses`` (job name -> MonitoringExecutionStatus), so that every
+    request and response is checked against botocore's model
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListMonitoringExecutions.html)."""
+
+    def __init__(self) -> None:
+        self.statuses: dict[str, str] = {JOB: "CompletedWithViolations"}
+        self.calls: list[dict[str, Any]] = []
+        self.pages: list[list[str]] | None = None  # job names per page, to test paging; None: one page
+        self._stub = Stubber(client("sagemaker"))
+        self._stub.activate()
+
+    def _summary(self, schedule: str, job: str) -> dict[str, Any]:
+        return {
+            "MonitoringScheduleName": schedule,
+            "ScheduledTime": T0,
+            "CreationTime": T0,
+            "LastModifiedTime": T0,
+            "MonitoringExecutionStatus": self.statuses[job],
+            "ProcessingJobArn": f"arn:aws:sagemaker:{REGION}:{PROD}:processing-job/{job}",
+            "EndpointName": SCHEDULES.get(schedule, "unknown"),
+        }
+
+    def list_monitoring_executions(self, **params: Any) -> dict[str, Any]:
+        pages = self.pages if self.pages is not None else [list(self.statuses)]
+        index = int(params.get("NextToken", "0"))
+        response: dict[str, Any] = {
+            "MonitoringExecutionSummaries": [self._summary(params["MonitoringScheduleName"], j) for j in pages[index]]
+        }
+        if index + 1 < len(pages):
+            response["NextToken"] = str(index + 1)
+        self._stub.add_response("list_monitoring_executions", response, dict(params))
+        self.calls.append(params)
+        result: dict[str, Any] = self._stub.client.list_monitoring_executions(**params)
+        return result

@@ -217,3 +217,34 @@ def test_default_client_retries_with_bounded_timeouts_in_the_lambda_region(inges
     assert (default.meta.config.connect_timeout, default.meta.config.read_timeout) == (5, 10)
     assert ingestion_handler.SETTINGS.target_stores == ("OnlineStore",)
     assert ingestion_handler.SETTINGS.feature_definitions == FEATURES
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (["not", "a", "batch"], "expected a Kinesis batch, an object with a Records list; got list"),
+        ("Records", "got str"),
+        ({"records": []}, "got dict"),
+    ],
+)
+def test_an_event_that_is_not_a_kinesis_batch_fails_clearly(handler, stub, logs, event, message):
+    """Issue #19, defect 8: not an AttributeError deep inside, but one message naming the problem."""
+    with pytest.raises(handler.MalformedBatchError, match=message):
+        handler.lambda_handler(event, CONTEXT)
+    assert log_records(logs, "Malformed batch")
+    stub.assert_no_pending_responses()  # nothing written
+
+
+@pytest.mark.parametrize("sequence", [None, ""], ids=["absent", "empty"])
+def test_a_record_without_a_sequence_number_fails_the_batch_before_any_write(handler, stub, logs, sequence):
+    """A partial failure names its record by sequence number; Lambda treats a missing or empty itemIdentifier
+    as a failure of the whole batch (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html),
+    so such a batch fails at once, by name, and Lambda retries and bisects it: no record is dropped."""
+    batch = kinesis_event(observation(), observation())
+    if sequence is None:
+        del batch["Records"][1]["kinesis"]["sequenceNumber"]
+    else:
+        batch["Records"][1]["kinesis"]["sequenceNumber"] = sequence
+    with pytest.raises(handler.MalformedBatchError, match=r"Records\[1\] has no kinesis.sequenceNumber"):
+        handler.lambda_handler(batch, CONTEXT)
+    stub.assert_no_pending_responses()

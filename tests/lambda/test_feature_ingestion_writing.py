@@ -11,6 +11,8 @@ import sys
 import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
 
+from ml_platform.lambda_asset import function_asset
+
 from .conftest import REGION
 from .ingestion_fixtures import *  # noqa: F403 - the shared fixtures, which pytest finds by name
 from .ingestion_fixtures import ASSET, SENSOR_ENV, THROTTLED, settings
@@ -35,7 +37,7 @@ def test_throttling_retry_gives_up_after_bounded_attempts(logic, stub):
     ingestor = logic.Ingestor(stub.client, settings(logic), logic.build_record_model(settings(logic)))
     sleeps: list[float] = []
     ingestor.sleep = sleeps.append
-    for _ in range(logic.MAX_ATTEMPTS):
+    for _ in range(logic.RETRY.max_attempts):
         expect_put(stub, OBSERVATION_RECORD, THROTTLED)
     with pytest.raises(ClientError, match=THROTTLED):
         ingestor.put(OBSERVATION_RECORD)
@@ -47,7 +49,8 @@ def test_throttling_retry_gives_up_after_bounded_attempts(logic, stub):
 
 
 def test_cold_start_imports_the_asset_alone_without_powertools_parser_models(tmp_path):
-    # As Lambda does: the asset folder first on sys.path, nothing from tests; -B keeps it free of __pycache__.
+    # As Lambda does: the asset folder as synth stages it (the function's folder plus the shared runtime
+    # library) first on sys.path, nothing from tests; -B keeps it free of __pycache__.
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); import handler; "
         "PARSER = 'aws_lambda_powertools.utilities.parser'; "
@@ -61,7 +64,7 @@ def test_cold_start_imports_the_asset_alone_without_powertools_parser_models(tmp
     }
     env = {"PATH": os.environ.get("PATH", ""), **ENV, **fake}
     result = subprocess.run(
-        [sys.executable, "-B", "-c", code, str(ASSET)],
+        [sys.executable, "-B", "-c", code, str(function_asset(ASSET))],
         env=env,
         cwd=tmp_path,
         capture_output=True,

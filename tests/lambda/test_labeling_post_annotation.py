@@ -67,7 +67,8 @@ def test_ties_follow_the_tie_break(configure, stub, logs, tie_break, winner):
 
 
 def test_default_tie_break_is_first_in_category_order(modules):
-    assert modules["handler"]._settings == modules["labeling_request"].Settings("classification", "first")
+    settings = modules["labeling_request"].Settings(tuple(CATEGORIES), "classification", "first", 0.5)
+    assert modules["handler"]._settings == settings
 
 
 def test_malformed_and_unknown_answers_are_ignored_and_the_others_count(configure, stub, logs):
@@ -78,7 +79,7 @@ def test_malformed_and_unknown_answers_are_ignored_and_the_others_count(configur
         answer("w4", "haze"),
         answer("w5", "smoke"),
         answer("w1", "haze"),  # the same worker again: only the first answer counts
-        {"workerId": "w6", "annotationData": {"s3Uri": "s3://elsewhere/answer.json"}},
+        {"workerId": "w6", "annotationData": {}},
         answer("w7", content="[]"),
         answer("w8", content='{"category": {"choice": "haze"}}'),
         answer("w9", content='{"a": {"label": "haze"}, "b": {"label": "smoke"}}'),
@@ -89,11 +90,11 @@ def test_malformed_and_unknown_answers_are_ignored_and_the_others_count(configur
     [ignored] = log_records(logs, "Worker answers ignored")
     assert ignored["dataset_object_id"] == "0" and ignored["answers"] == 11
     assert ignored["ignored"] == {
-        "annotationData.content is not valid JSON": 1,
+        "the answer is not valid JSON": 1,
         "label not in labelCategories": 1,
         "another answer of the same worker": 1,
-        "annotationData.content is missing": 1,
-        "annotationData.content is not a JSON object": 1,
+        "annotationData has neither content nor s3Uri": 1,
+        "the answer is not a JSON object": 1,
         "no label in the answer": 1,
         "several different labels in the answer": 1,
         "the label is not a string": 1,
@@ -148,7 +149,7 @@ def test_slow_down_is_retried_then_succeeds(configure, stub, sleeps):
 
 
 def test_slow_down_gives_up_after_bounded_attempts(modules, configure, stub, sleeps):
-    for _ in range(modules["labeling_request"].MAX_ATTEMPTS):
+    for _ in range(modules["labeling_request"].S3_RETRY.max_attempts):
         expect_get_object(stub, error="SlowDown")
     with pytest.raises(ClientError, match="SlowDown"):
         configure().lambda_handler(post_event(), POST_CONTEXT)
@@ -167,9 +168,6 @@ def test_a_malformed_payload_fails_the_batch(configure, stub, raw, message):
     [
         ({"labelingJobArn": None}, "labelingJobArn must be"),
         ({"labelingJobArn": "arn:aws:sagemaker:us-east-1:111122223333:training-job/x"}, "labelingJobArn must be"),
-        ({"labelCategories": None}, "labelCategories must be"),
-        ({"labelCategories": []}, "labelCategories must be"),
-        ({"labelCategories": ["smoke", 1]}, "labelCategories must be"),
         ({"labelAttributeName": None}, "labelAttributeName must be"),
         ({"labelAttributeName": "sky condition"}, "labelAttributeName must be"),
         ({"payload": None}, "payload.s3Uri must be"),
@@ -229,10 +227,10 @@ def test_bounding_boxes_of_three_workers_are_averaged(configure, stub, logs):
 
 def test_bounding_boxes_several_per_label_and_invalid_ones(configure, stub):
     answers = [
-        # Two smoke plumes, listed in any order; averaged plume by plume, sorted by (left, top).
+        # Two smoke plumes, listed in any order; each matched by overlap across workers.
         box_answer("w1", [box("smoke", 300, 50, 40, 40), box("smoke", 10, 10, 20, 20), box("haze", 0, 0, 9, 9)]),
         box_answer("w2", [box("smoke", 13, 10, 20, 20), box("smoke", 302, 52, 41, 40)]),
-        box_answer("w3", [box("smoke", 11, 12, 21, 20)]),  # saw one plume only: not averaged in
+        box_answer("w3", [box("smoke", 11, 12, 21, 20)]),  # saw the first plume only
         box_answer("w4", [box("haze", 1, 1, 9, 9), box("volcano", 1, 1, 1, 1), box("haze", -1, 0, 5, 5)]),
         box_answer("w5", [box("volcano", 5, 5, 5, 5), {"label": "smoke", "left": "1"}]),  # nothing usable
         box_answer("w6", []),  # nothing to label: still a vote
@@ -240,12 +238,11 @@ def test_bounding_boxes_several_per_label_and_invalid_ones(configure, stub):
     ]
     [entry] = run(configure, stub, [data_object("img-2", answers)], TASK_TYPE="bounding_box")
     content = entry["consolidatedAnnotation"]["content"]
-    assert content[ATTRIBUTE]["annotations"] == [
-        {"class_id": 0, "left": 12, "top": 10, "width": 20, "height": 20},
-        {"class_id": 0, "left": 301, "top": 51, "width": 41, "height": 40},
-    ]
-    assert content[ATTRIBUTE]["workers"] == 5  # w1-w4 and w6; haze has 2 of 5, no majority
-    assert content[f"{ATTRIBUTE}-metadata"]["objects"] == [{"confidence": 0.4}, {"confidence": 0.4}]
+    # The first plume: w1, w2 and w3 drew it, 3 of the 5 valid workers (w1-w4 and w6). The second plume
+    # (2 of 5) and haze (2 of 5) have no majority.
+    assert content[ATTRIBUTE]["annotations"] == [{"class_id": 0, "left": 11, "top": 11, "width": 20, "height": 20}]
+    assert content[ATTRIBUTE]["workers"] == 5
+    assert content[f"{ATTRIBUTE}-metadata"]["objects"] == [{"confidence": 0.6}]
 
 
 def test_bounding_box_labels_need_a_strict_majority(configure, stub):
@@ -281,4 +278,10 @@ def test_creation_date_is_utc_without_offset(modules):
 
 def test_asset_has_no_bytecode(modules):
     names = sorted(path.name for path in POST_ASSET.iterdir())
-    assert names == ["handler.py", "labeling_answers.py", "labeling_consolidation.py", "labeling_request.py"]
+    assert names == [
+        "handler.py",
+        "labeling_answers.py",
+        "labeling_boxes.py",
+        "labeling_consolidation.py",
+        "labeling_request.py",
+    ]

@@ -85,7 +85,12 @@ def test_found_on_second_page_with_the_assumed_role_credentials(lookup_logic, st
     assert_all_consumed(sts_stub, catalog_stub)
     assert found == lookup_logic.Portfolio(TARGET["Id"], TARGET["ARN"], NAME)
     assert found.id == "port-abcdefghijklm"
-    assert factory.received == [lookup_logic.Credentials(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)]
+    [credentials] = factory.received
+    assert (credentials.access_key_id, credentials.secret_access_key, credentials.session_token) == (
+        ACCESS_KEY,
+        SECRET_KEY,
+        SESSION_TOKEN,
+    )
     assert SECRET_KEY not in repr(factory.received) and SESSION_TOKEN not in repr(factory.received)
 
 
@@ -118,7 +123,7 @@ def test_throttling_is_retried_then_succeeds(lookup_logic, sts_stub, catalog_stu
 
 def test_throttling_gives_up_after_bounded_attempts(lookup_logic, sts_stub, catalog_stub, factory):
     expect_assume_role(sts_stub)
-    for _ in range(lookup_logic.MAX_ATTEMPTS):
+    for _ in range(lookup_logic.RETRY.max_attempts):
         expect_list(catalog_stub, [], error="ThrottlingException")
     sleeps: list[float] = []
     with pytest.raises(ClientError, match="ThrottlingException"):
@@ -180,6 +185,15 @@ def test_delete_makes_no_call_and_echoes_the_physical_id(handler, sts_stub, cata
     assert result == {"PhysicalResourceId": TARGET["Id"]}
     assert_all_consumed(sts_stub, catalog_stub)
     assert factory.received == []
+
+
+def test_delete_without_a_physical_id_fails_clearly(handler, sts_stub, catalog_stub):
+    """Issue #19, defect 8: CloudFormation always sends PhysicalResourceId on Delete
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-delete.html); a request
+    without it gets a message that says so, not a KeyError."""
+    with pytest.raises(ValueError, match="Delete request without a PhysicalResourceId"):
+        handler.on_event(event("Delete"), CONTEXT)
+    assert_all_consumed(sts_stub, catalog_stub)
 
 
 @pytest.mark.parametrize(

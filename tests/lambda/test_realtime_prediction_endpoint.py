@@ -4,6 +4,8 @@ on any call that was not queued."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ReadTimeoutError  # type: ignore[import-untyped,unused-ignore]
 
@@ -24,8 +26,19 @@ from .prediction_stubs import (
     rest_event,
 )
 
+REQUEST_ID = CONTEXT.aws_request_id
 
-def test_model_error_is_502_with_the_endpoint_message(handler, stubs):
+
+def assert_no_aws_internals(response: dict, *internals: str) -> None:
+    """Issue #19, defect 5: AWS's error text (account IDs, ARNs, console links) stays in the log."""
+    text = json.dumps(response)
+    for internal in (PROD, "arn:aws", "console.aws.amazon.com", *internals):
+        assert internal not in text
+
+
+def test_model_error_is_a_typed_502_without_the_aws_message(handler, stubs, logs):
+    """InvokeEndpoint's ModelError (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_Errors)
+    names the account, a console link and the log stream ARN: the caller gets the code and a request ID."""
     sts, store, runtime = stubs
     expect_assume_role(sts)
     expect_get_record(store, RECORD)
@@ -42,10 +55,20 @@ def test_model_error_is_502_with_the_endpoint_message(handler, stubs):
     status, body = decoded(handler.lambda_handler(rest_event(body={"entity_id": ENTITY}), CONTEXT))
     assert_all_consumed(*stubs)
     assert status == 502
-    assert body == {"error": "EndpointError", "message": message, "code": "ModelError"}
+    assert body == {
+        "error": "EndpointError",
+        "message": "The model endpoint could not answer (ModelError)",
+        "code": "ModelError",
+        "request_id": REQUEST_ID,
+    }
+    assert_no_aws_internals(body, "could not convert")
+    [logged] = [r for r in records(logs) if r["message"] == "Prediction failed"]
+    assert message in logged["cause"]  # the detail is in the log, under the same request ID
+    assert logged["function_request_id"] == REQUEST_ID
 
 
 def test_unknown_endpoint_is_502_validation_error(handler, stubs, sleeps):
+    """ValidationError "Endpoint ... of account ... not found." (the documented InvokeEndpoint error) is not echoed."""
     sts, store, runtime = stubs
     expect_assume_role(sts)
     expect_get_record(store, RECORD)
@@ -53,7 +76,14 @@ def test_unknown_endpoint_is_502_validation_error(handler, stubs, sleeps):
     expect_invoke_error(runtime, "ValidationError", message)
     result = handler.lambda_handler({"entity_id": ENTITY}, CONTEXT)
     assert_all_consumed(*stubs)
-    assert result == {"statusCode": 502, "error": "EndpointError", "message": message, "code": "ValidationError"}
+    assert result == {
+        "statusCode": 502,
+        "error": "EndpointError",
+        "message": "The model endpoint could not answer (ValidationError)",
+        "code": "ValidationError",
+        "request_id": REQUEST_ID,
+    }
+    assert_no_aws_internals(result, ENDPOINT)
     assert sleeps == []
 
 
@@ -72,7 +102,8 @@ def test_unreachable_endpoint_is_502(handler, stubs, monkeypatch):
     result = handler.lambda_handler({"entity_id": ENTITY}, CONTEXT)
     assert_all_consumed(*stubs)
     assert outcome(result) == (502, "EndpointError", "ReadTimeoutError")
-    assert result["message"] == f"Endpoint {ENDPOINT} could not be reached (ReadTimeoutError)"
+    assert result["message"] == "The model endpoint could not be reached (ReadTimeoutError)"
+    assert_no_aws_internals(result, "runtime.sagemaker")
 
 
 def test_throttled_endpoint_is_retried_then_succeeds_or_gives_up(handler, logic, stubs, sleeps):
@@ -87,7 +118,7 @@ def test_throttled_endpoint_is_retried_then_succeeds_or_gives_up(handler, logic,
 
     sleeps.clear()
     expect_get_record(store, RECORD)
-    for _ in range(logic.MAX_ATTEMPTS):
+    for _ in range(logic.RETRY.max_attempts):
         expect_invoke_error(runtime, "ThrottlingException", "Rate exceeded")
     result = handler.lambda_handler({"entity_id": ENTITY}, CONTEXT)
     assert_all_consumed(*stubs)
@@ -161,9 +192,6 @@ def test_unexpected_error_is_a_typed_500_without_traceback(handler, stubs, monke
     monkeypatch.setattr(handler, "_runtime", Broken())
     status, body = decoded(handler.lambda_handler(rest_event(path=ENTITY), CONTEXT))
     assert status == 500
-    assert body == {
-        "error": "InternalError",
-        "message": f"Unexpected error; the function log has the details (request {CONTEXT.aws_request_id})",
-    }
+    assert body == {"error": "InternalError", "message": "Unexpected error", "request_id": REQUEST_ID}
     [logged] = [r for r in records(logs) if r["message"] == "Unexpected error"]
     assert "RuntimeError: bug" in logged["exception"]

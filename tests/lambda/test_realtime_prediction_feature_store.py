@@ -12,7 +12,6 @@ from .prediction_fixtures import DATA_LAKE_ROLE, HIT, outcome, records
 from .prediction_stubs import (
     CONTEXT,
     ENTITY,
-    GROUP,
     PROD,
     RECORD,
     assert_all_consumed,
@@ -43,7 +42,7 @@ def test_unknown_entity_is_404_and_the_endpoint_is_not_called(handler, stubs):
     assert_all_consumed(*stubs)  # and the active runtime Stubber raised on any InvokeEndpoint
     assert direct == {"statusCode": 404, **body}
     assert status == 404 and body["error"] == "RecordNotFound"
-    assert body["message"] == f"No record with identifier 'cust-9999' in the online store of {GROUP}"
+    assert body["message"] == "No record with identifier 'cust-9999' in the online feature store"
 
 
 def test_missing_features_are_422_listed_in_model_order(handler, stubs, logs):
@@ -106,7 +105,7 @@ def test_throttled_feature_store_is_retried_then_succeeds(handler, stubs, sleeps
 def test_throttled_feature_store_gives_up_after_bounded_attempts(handler, logic, stubs, sleeps):
     sts, store, _ = stubs
     expect_assume_role(sts)
-    for _ in range(logic.MAX_ATTEMPTS):
+    for _ in range(logic.RETRY.max_attempts):
         expect_get_record(store, error="ThrottlingException")
     result = handler.lambda_handler({"entity_id": ENTITY}, CONTEXT)
     assert_all_consumed(*stubs)

@@ -43,7 +43,7 @@ def test_invalid_direct_event_is_400(handler, stubs, factory, event, message):
     assert factory.received == []
     assert result["statusCode"] == 400 and result["error"] == "InvalidRequest"
     assert result["message"].startswith(message)
-    assert set(result) == {"statusCode", "error", "message"}
+    assert set(result) == {"statusCode", "error", "message", "request_id"}
 
 
 @pytest.mark.parametrize(

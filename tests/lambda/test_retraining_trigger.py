@@ -28,11 +28,12 @@ from .retraining_stubs import (
     FRAUD_ROLE,
     FRAUD_WINDOW,
     HOUR,
-    NO_VIOLATIONS,
+    JOB,
     SECRET_KEY,
     SESSION_TOKEN,
     T0,
     TARGETS,
+    MonitoringExecutions,
     SageMakerFactory,
     alarm_event,
     client,
@@ -85,9 +86,15 @@ def factory(sagemaker_stub):
 
 
 @pytest.fixture
-def handler(module, logic, dynamodb, sts_stub, factory, monkeypatch):
+def executions():
+    return MonitoringExecutions()
+
+
+@pytest.fixture
+def handler(module, logic, dynamodb, sts_stub, factory, executions, monkeypatch):
     """The handler with its clients replaced: Stubbers for STS and SageMaker, moto for the table."""
     monkeypatch.setattr(module, "_sts", sts_stub.client)
+    monkeypatch.setattr(module, "_sagemaker", executions)
     monkeypatch.setattr(module, "_dynamodb", dynamodb)
     monkeypatch.setattr(module, "_starts", logic.PipelineStarts(module.SETTINGS, dynamodb))
     monkeypatch.setattr(module, "_make_sagemaker_client", factory)
@@ -239,30 +246,29 @@ def test_alarm_in_alarm_state_starts_the_pipeline(handler, sts_stub, sagemaker_s
 
 
 @pytest.mark.parametrize(
-    ("event", "reason"),
+    ("event", "execution", "reason"),
     [
-        (alarm_event(state="OK"), "alarm state is OK, not ALARM"),
-        (alarm_event(state="INSUFFICIENT_DATA"), "alarm state is INSUFFICIENT_DATA, not ALARM"),
-        (monitoring_event(exit_message=NO_VIOLATIONS), "monitoring job completed without violations"),
-        (monitoring_event(exit_message=None), "monitoring job completed without violations"),
-        (
-            monitoring_event(status="Failed", exit_message=None),
-            "monitoring job ended Failed, not Completed with violations",
-        ),
-        (
-            # Only a Completed job's violations count.
-            monitoring_event(
-                status="Stopped", exit_message=NO_VIOLATIONS.replace("Completed", "CompletedWithViolations")
-            ),
-            "monitoring job ended Stopped, not Completed with violations",
-        ),
+        (alarm_event(state="OK"), None, "alarm state is OK, not ALARM"),
+        (alarm_event(state="INSUFFICIENT_DATA"), None, "alarm state is INSUFFICIENT_DATA, not ALARM"),
+        (monitoring_event(), "Completed", "monitoring job completed without violations"),
+        (monitoring_event(), "Failed", "monitoring execution Failed"),
+        (monitoring_event(status="Failed"), None, "monitoring job ended Failed, not Completed with violations"),
+        # Only a Completed job's violations count; its execution is not even read.
+        (monitoring_event(status="Stopped"), None, "monitoring job ended Stopped, not Completed with violations"),
     ],
 )
-def test_events_without_violations_start_nothing(handler, factory, dynamodb, logs, event, reason):
+def test_events_without_violations_start_nothing(
+    handler, factory, dynamodb, executions, logs, event, execution, reason
+):
+    """Violations are decided from the monitoring execution's status (ListMonitoringExecutions,
+    https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringExecutionSummary.html), not from text."""
+    if execution is not None:
+        executions.statuses[JOB] = execution
     # The active Stubbers have nothing queued: any STS or SageMaker call would raise.
     assert handler.lambda_handler(event, CONTEXT) == {"started": False, "reason": reason}
     assert factory.calls == []
     assert records(dynamodb) == []
+    assert len(executions.calls) == (execution is not None)
     [entry] = log_records(logs, "No violations: nothing to start")
     assert entry["level"] == "INFO" and entry["reason"] == reason
 
@@ -315,7 +321,6 @@ def _with(event: dict[str, Any], value: Any, *path: str) -> dict[str, Any]:
             "is not a schedule ARN",
         ),
         (_without(monitoring_event(), "detail", "ProcessingJobStatus"), "detail.ProcessingJobStatus must be"),
-        (_with(monitoring_event(), 42, "detail", "ExitMessage"), "detail.ExitMessage must be a string, got int"),
         (_without(alarm_event(), "detail", "state"), "detail.state must be an object, got nothing"),
         (_with(alarm_event(), "PANIC", "detail", "state", "value"), "detail.state.value 'PANIC' is not one of"),
         (_with(alarm_event(), "", "detail", "alarmName"), "detail.alarmName must be a non-empty string"),
@@ -338,7 +343,28 @@ def test_schedule_names_in_arns_match_case_insensitively(logic):
     # SageMaker may lowercase the name in an ARN; the configured name keeps its case.
     mixed = settings(logic, SCHEDULES=json.dumps({"Churn-Prod-DQ": "churn-prod"}))
     trigger = logic.parse_event(monitoring_event("churn-prod-dq"), mixed)
-    assert (trigger.endpoint, trigger.violation) == ("churn-prod", True)
+    assert (trigger.endpoint, trigger.execution) == ("churn-prod", ("churn-prod-dq", JOB))
+
+
+def test_the_execution_is_found_on_a_later_page(handler, logic, sts_stub, sagemaker_stub, executions):
+    """ListMonitoringExecutions pages with NextToken; the job's execution may be past the first page."""
+    executions.statuses.update({"older-job-1": "Completed", "older-job-2": "Completed"})
+    executions.pages = [["older-job-1"], ["older-job-2", JOB]]
+    expect_assume_role(sts_stub)
+    expect_start(sagemaker_stub, start_params())
+    assert handler.lambda_handler(monitoring_event(), CONTEXT)["started"] is True
+    assert [call.get("NextToken") for call in executions.calls] == [None, "1"]
+    assert executions.calls[0]["MonitoringScheduleName"] == "churn-prod-data-quality"
+
+
+def test_an_execution_not_listed_yet_raises_for_a_retry(handler, logic, factory, dynamodb, executions, logs):
+    """The job event can arrive before its execution is listed: raised, so Lambda retries the event and then
+    hands it to the on-failure destination; never read as "no violations"."""
+    executions.statuses = {"another-job": "CompletedWithViolations"}
+    with pytest.raises(logic.ExecutionNotFoundError, match=JOB):
+        handler.lambda_handler(monitoring_event(), CONTEXT)
+    assert log_records(logs, "Could not read the monitoring execution")
+    assert factory.calls == [] and records(dynamodb) == []
 
 
 # --- AWS errors: logged, raised, and not recorded as done ----------------------------------------------------

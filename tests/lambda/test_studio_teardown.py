@@ -94,7 +94,7 @@ def test_throttling_is_retried_with_backoff_then_gives_up(teardown_logic, sagema
     assert teardown_logic.start_teardown(sagemaker, DOMAIN, sleep=sleeps.append).apps_delete_requested == 1
     assert sleeps == [0.5]
     expect_list(stubber, "list_apps", [item])
-    for _ in range(teardown_logic.MAX_ATTEMPTS):
+    for _ in range(teardown_logic.RETRY.max_attempts):
         expect_delete_app(stubber, item, "ThrottlingException", "Rate exceeded")
     sleeps.clear()
     with pytest.raises(ClientError, match="ThrottlingException"):

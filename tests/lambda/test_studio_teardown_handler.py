@@ -6,6 +6,7 @@ import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from .studio_stubs import (
+    DOMAIN,
     PHYSICAL_ID,
     app,
     event,
@@ -18,7 +19,9 @@ from .studio_stubs import (
 
 @pytest.mark.parametrize("request_type", ["Create", "Update"])
 def test_create_and_update_touch_nothing_and_keep_the_id(stubbed_handler, stubber, lambda_context, request_type):
-    extra = {"PhysicalResourceId": "studio-teardown-d-old"} if request_type == "Update" else {}
+    # An Update always carries the old properties; the same domain keeps its (possibly older) physical ID.
+    old = {"OldResourceProperties": {"DomainId": DOMAIN}}
+    extra = {"PhysicalResourceId": "studio-teardown-d-old", **old} if request_type == "Update" else {}
     expected = extra.get("PhysicalResourceId", PHYSICAL_ID)
     assert stubbed_handler.on_event(event(request_type, **extra), lambda_context) == {"PhysicalResourceId": expected}
     assert stubbed_handler.is_complete(event(request_type, **extra), lambda_context) == {"IsComplete": True}
@@ -95,3 +98,37 @@ def test_access_denied_propagates_from_both_entry_points(stubbed_handler, stubbe
     with pytest.raises(ClientError, match="AccessDeniedException"):
         stubbed_handler.is_complete(delete, lambda_context)
     stubber.assert_no_pending_responses()
+
+
+def test_a_replaced_domain_gets_a_new_id_and_the_old_one_is_torn_down(stubbed_handler, stubber, lambda_context):
+    """Issue #19, defect 6. A new DomainId returns a new physical ID, which CloudFormation treats as a
+    replacement and answers with a Delete of the old ID, carrying the old properties
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html); that
+    Delete tears down the old domain's apps. Keeping the old ID would leave them running, and billing."""
+    update = event(
+        "Update", "d-new987654321", PhysicalResourceId=PHYSICAL_ID, OldResourceProperties={"DomainId": DOMAIN}
+    )
+    assert stubbed_handler.on_event(update, lambda_context) == {"PhysicalResourceId": "studio-teardown-d-new987654321"}
+    item = app("InService", space="team-space")
+    expect_list(stubber, "list_apps", [item])
+    expect_delete_app(stubber, item)
+    delete_old = event("Delete", DOMAIN, PhysicalResourceId=PHYSICAL_ID)
+    assert stubbed_handler.on_event(delete_old, lambda_context) == {"PhysicalResourceId": PHYSICAL_ID}
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("entry_point", ["on_event"])
+def test_a_delete_without_physical_id_fails_clearly(stubbed_handler, lambda_context, entry_point):
+    """CloudFormation always sends the PhysicalResourceId on Delete
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-delete.html)."""
+    with pytest.raises(ValueError, match="Delete request without a PhysicalResourceId"):
+        getattr(stubbed_handler, entry_point)(event("Delete"), lambda_context)
+
+
+def test_an_app_without_an_owner_is_reported_not_a_key_error(stubbed_handler, stubber, lambda_context):
+    """ListApps (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AppDetails.html) names the user
+    profile or the space of an app; one with neither cannot be deleted, and the message says so."""
+    orphan = {key: value for key, value in app("InService", space="x").items() if key != "SpaceName"}
+    expect_list(stubber, "list_apps", [orphan])
+    with pytest.raises(ValueError, match="neither UserProfileName nor SpaceName"):
+        stubbed_handler.on_event(event("Delete", PhysicalResourceId=PHYSICAL_ID), lambda_context)

@@ -128,7 +128,7 @@ def test_throttling_is_retried_then_succeeds(portal_handler, cognito_stub):
 
 
 def test_throttling_gives_up_after_bounded_attempts(portal_handler, cognito_stub):
-    for _ in range(portal_handler.MAX_ATTEMPTS):
+    for _ in range(portal_handler.RETRY.max_attempts):
         expect_update(cognito_stub, error="TooManyRequestsException")
     sleeps: list[float] = []
     with pytest.raises(ClientError, match="TooManyRequestsException"):

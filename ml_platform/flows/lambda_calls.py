@@ -30,6 +30,9 @@ from botocore import xform_name  # type: ignore[import-untyped,unused-ignore]
 from ..context import PROJECT_ROOT
 
 LAMBDA_ROOT = PROJECT_ROOT / "lambda"
+# The shared runtime library, copied into every asset (ml_platform/lambda_asset.py): a function calls what
+# the modules it imports from it call, so those modules are read with the function's own.
+SHARED_PACKAGE = "platform_runtime"
 IAM_ACTIONS = PROJECT_ROOT / "node_modules" / "@cloud-copilot" / "iam-data" / "data" / "actions"
 
 CLIENT_FACTORIES = frozenset({"client", "create_client"})  # boto3.client, Session.client, create_client
@@ -237,10 +240,40 @@ def folders(root: Path = LAMBDA_ROOT) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "handler.py").exists())
 
 
+def _shared_imports(module: ast.Module) -> set[str]:
+    """The shared library's modules that ``module`` imports: ``platform_runtime.x`` -> ``x``."""
+    names: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom):
+            base = "" if node.level else (node.module or "")  # a relative import stays inside the library
+            if node.level and node.module:
+                names.add(node.module)
+            elif base == SHARED_PACKAGE:
+                names.update(alias.name for alias in node.names)
+            elif base.startswith(f"{SHARED_PACKAGE}."):
+                names.add(base.split(".", 1)[1])
+    return names
+
+
+def _with_shared_modules(modules: dict[str, ast.Module], root: Path) -> dict[str, ast.Module]:
+    """``modules`` plus the shared library's modules they import, transitively."""
+    result, pending = dict(modules), [name for m in modules.values() for name in _shared_imports(m)]
+    while pending:
+        key = f"{SHARED_PACKAGE}/{pending.pop()}.py"
+        path = root / "shared" / key
+        if key in result or not path.exists():
+            continue
+        result[key] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        pending.extend(_shared_imports(result[key]))
+    return result
+
+
 def function_calls(folder: str, root: Path = LAMBDA_ROOT) -> list[Call]:
-    """Every AWS operation the function in ``lambda/<folder>`` calls, sorted, one per operation."""
+    """Every AWS operation the function in ``lambda/<folder>`` calls (with the shared library modules it
+    imports), sorted, one per operation."""
     sources = sorted((root / folder).glob("*.py"))
     modules = {p.name: ast.parse(p.read_text(encoding="utf-8"), filename=str(p)) for p in sources}
+    modules = _with_shared_modules(modules, root)
     scanned = _Folder(folder, modules)
     scanned.scan_bindings()
     unique: dict[Call, Call] = {}

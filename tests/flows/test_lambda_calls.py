@@ -232,7 +232,8 @@ def test_the_extraction_finds_the_known_calls() -> None:
     actions = lambda_actions()
     assert actions["labeling_pre_annotation"] == ()
     assert set(actions["retraining_trigger"]) == {
-        "sts:AssumeRole",
+        "sts:AssumeRole",  # in the shared library's platform_runtime/credentials.py, which it imports
+        "sagemaker:ListMonitoringExecutions",
         "sagemaker:StartPipelineExecution",
         "dynamodb:GetItem",
         "dynamodb:PutItem",

@@ -21,11 +21,8 @@ from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 LAMBDA_ROOT = Path(__file__).resolve().parents[2] / "lambda"
 REGION = "us-east-1"
-# The shared runtime library (lambda/shared/platform_runtime) is copied into every function's asset at
-# synth; here it is imported from its one source folder.
-SHARED_LIBRARY_ROOT = LAMBDA_ROOT / "shared"
-if str(SHARED_LIBRARY_ROOT) not in sys.path:
-    sys.path.insert(0, str(SHARED_LIBRARY_ROOT))
+# The shared runtime library (lambda/shared/platform_runtime), copied into every function's asset at synth,
+# is imported here from its one source folder: pyproject.toml puts lambda/shared on pytest's pythonpath.
 
 
 def load_lambda_module(unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None) -> ModuleType:

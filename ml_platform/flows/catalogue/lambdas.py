@@ -40,6 +40,8 @@ from .lambda_functions import (
 
 __all__ = ["AREA", "flows"]
 
+EXECUTIONS_DOC = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListMonitoringExecutions.html"
+
 
 # -- the code's calls, one builder per folder ------------------------------------------------------------
 def assume(fn: Function, assumed: Role, why: str) -> Flow:
@@ -128,6 +130,9 @@ def retraining_trigger(fn: Function) -> list[Flow]:
         for neighbour in neighbours:  # the trust names the trigger's role alone
             does = f"{neighbour.split('/')[-1]} assumes {team_role.arn.split('/')[-1]}"
             flows.append(fn.deny(does, "sts:AssumeRole", team_role.arn, RETRAIN, Role(neighbour)))
+    # Whether a monitoring job found violations comes from its execution's status; the List action has no
+    # resource type in IAM (Service Authorization Reference), so the request is on "*".
+    flows.append(fn.allow("lists monitoring executions", "sagemaker:ListMonitoringExecutions", "*", EXECUTIONS_DOC))
     [table] = [t for _, t in fn.resources("AWS::DynamoDB::Table")]
     table_arn = p.arn("dynamodb", fn.account, f"table/{fn.env('IDEMPOTENCY_TABLE')}")
     for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import aws_cdk as cdk
-import jsii
 
 from ..assembly.cloud_assembly import load_assembly
 from ..assembly.policy_limits import policy_limit_violations
+from .validation_plugin import ValidationPlugin, resource_error
 
 PLUGIN_NAME = "IamPolicyLimits"
 RULE = "IAM-PolicySize"
@@ -26,37 +26,19 @@ def assembly_root(template_path: str) -> Path:
     return folder.parent if folder.name.startswith("assembly-") else folder
 
 
-@jsii.implements(cdk.IPolicyValidationPlugin)
-class IamPolicyLimits:
-    @property
-    def name(self) -> str:
-        return PLUGIN_NAME
-
-    @property
-    def version(self) -> str:
-        return "1.0.0"
-
-    @property
-    def rule_ids(self) -> list[str]:
-        return [RULE]
+class IamPolicyLimits(ValidationPlugin):
+    def __init__(self) -> None:
+        super().__init__(PLUGIN_NAME, [RULE])
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         paths = list(context.template_paths)
         root = assembly_root(paths[0]) if paths else Path()
         violations = policy_limit_violations(load_assembly(root)) if paths else []
-        return cdk.PolicyValidationPluginReport(
-            success=not violations,
-            violations=[
-                cdk.PolicyViolation(
-                    rule_name=RULE,
-                    description=str(v),
-                    severity="error",
-                    violating_resources=[
-                        cdk.PolicyViolatingResource(
-                            resource_logical_id=v.logical_id, template_path=str(root / v.template), locations=["."]
-                        )
-                    ],
+        return self.report(
+            [
+                resource_error(
+                    RULE, str(v), logical_id=v.logical_id, template_path=str(root / v.template), location="."
                 )
                 for v in violations
-            ],
+            ]
         )

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-import jsii
 
 from .sagemaker_rules import SAGEMAKER_RULES, Rule, cost_allocation_tags_rule
 from .sagemaker_rules.cost_allocation_tags import ANY_TYPE
+from .validation_plugin import ValidationPlugin, resource_error
 
 PACK_NAME = "PlatformSageMaker"
 
@@ -54,24 +54,12 @@ def evaluate(template: Mapping[str, Any], rules: Iterable[Rule], template_path: 
     return findings
 
 
-@jsii.implements(cdk.IPolicyValidationPlugin)
-class PlatformSageMakerChecks:
+class PlatformSageMakerChecks(ValidationPlugin):
     """The validation plugin; ``required_tags`` are the config's cost-allocation tags."""
 
     def __init__(self, required_tags: Sequence[str]) -> None:
         self._rules = platform_rules(required_tags)
-
-    @property
-    def name(self) -> str:
-        return PACK_NAME
-
-    @property
-    def version(self) -> str:
-        return "1.0.0"
-
-    @property
-    def rule_ids(self) -> list[str]:
-        return [rule.id for rule in self._rules]
+        super().__init__(PACK_NAME, [rule.id for rule in self._rules])
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         findings = [
@@ -80,17 +68,15 @@ class PlatformSageMakerChecks:
             for finding in evaluate(json.loads(Path(path).read_text(encoding="utf-8")), self._rules, path)
         ]
         # One violation per resource: the report line names the resource and why it fails.
-        violations = [
-            cdk.PolicyViolation(
-                rule_name=f.rule.id,
-                description=f"{f.rule.description} ({f.rule.control}): {f.logical_id}: {f.reason}",
-                severity="error",
-                violating_resources=[
-                    cdk.PolicyViolatingResource(
-                        resource_logical_id=f.logical_id, template_path=f.template_path, locations=["Properties"]
-                    )
-                ],
-            )
-            for f in findings
-        ]
-        return cdk.PolicyValidationPluginReport(success=not violations, violations=violations)
+        return self.report(
+            [
+                resource_error(
+                    f.rule.id,
+                    f"{f.rule.description} ({f.rule.control}): {f.logical_id}: {f.reason}",
+                    logical_id=f.logical_id,
+                    template_path=f.template_path,
+                    location="Properties",
+                )
+                for f in findings
+            ]
+        )

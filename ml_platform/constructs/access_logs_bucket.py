@@ -8,6 +8,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
+from .bucket_defaults import private_bucket_props
 
 ACK_REASON_SSE_S3 = (
     "S3 server access logging can only deliver to buckets with SSE-S3 default encryption "
@@ -29,11 +30,6 @@ class AccessLogsBucket(Construct):
             "Bucket",
             bucket_name=bucket_name,
             encryption=s3.BucketEncryption.S3_MANAGED,
-            versioned=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireLogs",
@@ -42,7 +38,7 @@ class AccessLogsBucket(Construct):
                     abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
                 )
             ],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+            **private_bucket_props(),
         )
         acknowledge(self.bucket, {"NIST.800.53.R5-S3DefaultEncryptionKMS": ACK_REASON_SSE_S3})
 

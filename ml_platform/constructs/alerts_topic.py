@@ -8,12 +8,13 @@ import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+
+from .topic_publishers import allow_service_publish
 
 
 class AlertsTopic(Construct):
@@ -58,20 +59,8 @@ class AlertsTopic(Construct):
         # Alarm actions publish as cloudwatch.amazonaws.com (issue #17: without this statement no
         # alarm could notify). "Amazon SNS topic policies for CloudWatch alarms":
         # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
-        self.topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[self.topic.topic_arn],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                    "ArnLike": {
-                        "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:"
-                        f"alarm:{alarm_name_prefix}*"
-                    },
-                },
-            )
+        allow_service_publish(
+            self.topic, sid="CloudWatchAlarmsPublish", service="cloudwatch", source=f"alarm:{alarm_name_prefix}*"
         )
         cdk.Aspects.of(self).add(_EventBridgeFromThisAccount(stack.account))
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
+from .topic_publishers import allow_service_publish
 from .workforce_portal_client import PortalClientUrls
 
 
@@ -157,21 +157,8 @@ class PrivateWorkforce(Construct):
         # Ground Truth publishes new-task notifications as sagemaker.amazonaws.com, for this work
         # team only ("Create and manage Amazon SNS topics for your work teams", SageMaker
         # Developer Guide: https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-management-private-sns.html).
-        stack = cdk.Stack.of(self)
-        self.topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="GroundTruthPublish",
-                principals=[iam.ServicePrincipal("sagemaker.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[self.topic.topic_arn],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                    "ArnLike": {
-                        "aws:SourceArn": f"arn:{stack.partition}:sagemaker:{stack.region}:{stack.account}:"
-                        f"workteam/private-crowd/{workteam_name}"
-                    },
-                },
-            )
+        allow_service_publish(
+            self.topic, sid="GroundTruthPublish", service="sagemaker", source=f"workteam/private-crowd/{workteam_name}"
         )
         acknowledge(
             self.user_pool,

@@ -7,13 +7,14 @@ only on platform keys. Each wildcard says why it is there (see ``Grant``).
 
 from __future__ import annotations
 
-from .sagemaker_scope import RUNTIME_NAMES, SageMakerScope
+from .sagemaker_scope import SageMakerScope
 from .scoped_policy import Grant
 
 
 def studio_apps(s: SageMakerScope) -> list[Grant]:
     return [
-        Grant(
+        s.runtime_grant(
+            "Studio domain, app and space",
             "StudioApps",
             [
                 "sagemaker:CreateApp",
@@ -27,8 +28,7 @@ def studio_apps(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:DescribeUserProfile",
                 "sagemaker:AddTags",
             ],
-            s.sm("app/*", "space/*", "domain/*", "user-profile/*"),
-            why=f"Studio domain, app and space {RUNTIME_NAMES}",
+            ("app/*", "space/*", "domain/*", "user-profile/*"),
         )
     ]
 
@@ -79,27 +79,28 @@ def observe(s: SageMakerScope) -> list[Grant]:
 
 
 def jobs(s: SageMakerScope) -> list[Grant]:
-    job_arns = s.sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*", "transform-job/*")
+    job_kinds = ("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*", "transform-job/*")
     return [
         # WA-SEC-1/9: a job must name private subnets and a volume key, or it is refused.
         # (VolumeKmsKeyArn: VolumeKmsKey is deprecated and not evaluated for these actions.)
-        Grant(
+        s.runtime_grant(
+            "job",
             "CreateJobsInVpcWithKms",
             ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"],
-            job_arns,
-            why=f"job {RUNTIME_NAMES}",
+            job_kinds,
             conditions={"Null": {"sagemaker:VpcSubnets": "false", "sagemaker:VolumeKmsKeyArn": "false"}},
         ),
         # Transform jobs take their network from the model (created in the VPC, see
         # CreateModelsInVpc); the request has no subnets to check, only the volume key.
-        Grant(
+        s.runtime_grant(
+            "job",
             "CreateTransformJobsWithKms",
             ["sagemaker:CreateTransformJob"],
-            s.sm("transform-job/*"),
-            why=f"job {RUNTIME_NAMES}",
+            ("transform-job/*",),
             conditions={"Null": {"sagemaker:VolumeKmsKeyArn": "false"}},
         ),
-        Grant(
+        s.runtime_grant(
+            "job",
             "ManageJobs",
             [
                 "sagemaker:DescribeProcessingJob",
@@ -113,8 +114,7 @@ def jobs(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:StopTransformJob",
                 "sagemaker:AddTags",
             ],
-            job_arns,
-            why=f"job {RUNTIME_NAMES}",
+            job_kinds,
         ),
     ]
 
@@ -132,7 +132,7 @@ def experiments(s: SageMakerScope) -> list[Grant]:
         "sagemaker:CreateAction",
         "sagemaker:AddTags",  # Studio tags what it creates; untagged creation is denied
     ]
-    resources = s.sm(
+    resources = (
         "training-job/*",  # BatchPutMetrics also names the training job
         "experiment/*",
         "experiment-trial/*",
@@ -141,17 +141,17 @@ def experiments(s: SageMakerScope) -> list[Grant]:
         "context/*",
         "action/*",
     )
-    return [Grant("ExperimentsAndLineage", actions, resources, why=f"experiment and lineage {RUNTIME_NAMES}")]
+    return [s.runtime_grant("experiment and lineage", "ExperimentsAndLineage", actions, resources)]
 
 
 def notebook_self_stop(s: SageMakerScope) -> list[Grant]:
     """The auto-stop check on a notebook instance stops the instance it runs on (book ch13)."""
     return [
-        Grant(
+        s.runtime_grant(
+            "notebook instance",
             "StopIdleNotebook",
             ["sagemaker:StopNotebookInstance", "sagemaker:DescribeNotebookInstance"],
-            s.sm("notebook-instance/*"),
-            why=f"notebook instance {RUNTIME_NAMES}",
+            ("notebook-instance/*",),
         )
     ]
 
@@ -159,7 +159,8 @@ def notebook_self_stop(s: SageMakerScope) -> list[Grant]:
 def projects(s: SageMakerScope) -> list[Grant]:
     """SageMaker Projects from the portfolio's organisation templates (Studio -> Projects)."""
     return [
-        Grant(
+        s.runtime_grant(
+            "project",
             "SageMakerProjects",
             [
                 "sagemaker:CreateProject",
@@ -168,8 +169,7 @@ def projects(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:UpdateProject",
                 "sagemaker:AddTags",
             ],
-            s.sm("project/*"),
-            why=f"project {RUNTIME_NAMES}",
+            ("project/*",),
         ),
         Grant(
             "ProjectCatalog",
@@ -196,7 +196,8 @@ def projects(s: SageMakerScope) -> list[Grant]:
 
 def feature_store(s: SageMakerScope) -> list[Grant]:
     return [
-        Grant(
+        s.runtime_grant(
+            "feature group",
             "FeatureStoreReadWrite",
             [
                 "sagemaker:DescribeFeatureGroup",
@@ -204,8 +205,7 @@ def feature_store(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:BatchGetRecord",
                 "sagemaker:PutRecord",
             ],
-            s.sm("feature-group/*"),
-            why=f"feature group {RUNTIME_NAMES}",
+            ("feature-group/*",),
         )
     ]
 
@@ -214,8 +214,7 @@ def registry(s: SageMakerScope, *, approve: bool) -> list[Grant]:
     """Register model versions; only deployment approvers (book ch8) approve them, because an
     approval starts the release to test. ``CreateModelPackage`` in status ``Approved`` would
     approve as well, so registering is limited to the other statuses for everyone else."""
-    resources = s.sm("model-package/*", "model-package-group/*")
-    why = f"model package {RUNTIME_NAMES}"
+    kind = "model package"
     actions = [
         "sagemaker:DescribeModelPackage",
         "sagemaker:DescribeModelPackageGroup",
@@ -224,14 +223,16 @@ def registry(s: SageMakerScope, *, approve: bool) -> list[Grant]:
     ]
     if approve:
         actions += ["sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"]
-        return [Grant("ModelRegistry", actions, resources, why=why)]
+    register = s.runtime_grant(kind, "ModelRegistry", actions, ("model-package/*", "model-package-group/*"))
+    if approve:
+        return [register]
     return [
-        Grant("ModelRegistry", actions, resources, why=why),
-        Grant(
+        register,
+        s.runtime_grant(
+            kind,
             "RegisterUnapprovedModels",
             ["sagemaker:CreateModelPackage"],
-            s.sm("model-package/*"),
-            why=why,
+            ("model-package/*",),
             conditions={"StringNotEquals": {"sagemaker:ModelApprovalStatus": "Approved"}},
         ),
     ]
@@ -255,7 +256,7 @@ def pipelines(s: SageMakerScope, *, manage: bool) -> list[Grant]:
             "sagemaker:AddTags",
         ]
     # Executions are pipeline/<name>/execution/<id>: covered by pipeline/*.
-    return [Grant("Pipelines", actions, s.sm("pipeline/*"), why=f"pipeline {RUNTIME_NAMES}")]
+    return [s.runtime_grant("pipeline", "Pipelines", actions, ("pipeline/*",))]
 
 
 def models_in_vpc(s: SageMakerScope) -> list[Grant]:
@@ -265,18 +266,18 @@ def models_in_vpc(s: SageMakerScope) -> list[Grant]:
     Amazon SageMaker AI): under that condition ``DescribeModel`` and ``AddTags`` would never
     be granted (issue #17), so they have their own statement."""
     return [
-        Grant(
+        s.runtime_grant(
+            "model",
             "CreateModelsInVpc",
             ["sagemaker:CreateModel"],
-            s.sm("model/*"),
-            why=f"model {RUNTIME_NAMES}",
+            ("model/*",),
             conditions={"Null": {"sagemaker:VpcSubnets": "false"}},
         ),
-        Grant(
+        s.runtime_grant(
+            "model",
             "DescribeAndTagModels",
             ["sagemaker:DescribeModel", "sagemaker:AddTags"],
-            s.sm("model/*"),
-            why=f"model {RUNTIME_NAMES}",
+            ("model/*",),
         ),
     ]
 
@@ -284,7 +285,8 @@ def models_in_vpc(s: SageMakerScope) -> list[Grant]:
 def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
     return [
         *(g for g in models_in_vpc(s) if g.sid == "CreateModelsInVpc"),
-        Grant(
+        s.runtime_grant(
+            "endpoint",
             "TestEndpoints",
             [
                 "sagemaker:CreateEndpointConfig",
@@ -299,15 +301,15 @@ def endpoints_for_testing(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:InvokeEndpoint",
                 "sagemaker:AddTags",
             ],
-            s.sm("model/*", "endpoint-config/*", "endpoint/*"),
-            why=f"endpoint {RUNTIME_NAMES}",
+            ("model/*", "endpoint-config/*", "endpoint/*"),
         ),
     ]
 
 
 def domain_admin(s: SageMakerScope) -> list[Grant]:
     return [
-        Grant(
+        s.runtime_grant(
+            "Studio",
             "StudioAdmin",
             [
                 "sagemaker:UpdateDomain",
@@ -318,7 +320,6 @@ def domain_admin(s: SageMakerScope) -> list[Grant]:
                 "sagemaker:DescribeApp",
                 "sagemaker:DescribeSpace",
             ],
-            s.sm("domain/*", "user-profile/*", "app/*", "space/*"),
-            why=f"Studio {RUNTIME_NAMES}",
+            ("domain/*", "user-profile/*", "app/*", "space/*"),
         )
     ]

@@ -3,7 +3,7 @@ logs, VPC): the part of every SageMaker role's policy that is not SageMaker API 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .scoped_policy import Grant
@@ -43,6 +43,18 @@ class SageMakerScope:
 
     def sm(self, *resources: str) -> list[str]:
         return [self.arn("sagemaker", r) for r in resources]
+
+    def runtime_grant(
+        self,
+        kind: str,
+        sid: str,
+        actions: Sequence[str],
+        resources: tuple[str, ...],
+        conditions: Mapping[str, Mapping[str, object]] | None = None,
+    ) -> Grant:
+        """A statement on SageMaker ``resources`` of one ``kind`` (patterns such as ``model/*``)
+        here: their names are chosen at run time, the reason for the wildcard."""
+        return Grant(sid, actions, self.sm(*resources), why=f"{kind} {RUNTIME_NAMES}", conditions=conditions or {})
 
 
 def data_access(s: SageMakerScope, *, write: bool = True) -> list[Grant]:

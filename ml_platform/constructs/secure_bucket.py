@@ -12,6 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..cross_account import account_principals, org_condition
+from .bucket_defaults import private_bucket_props
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,11 @@ class SecureBucket(Construct):
             encryption=s3.BucketEncryption.KMS,
             encryption_key=encryption_key,
             bucket_key_enabled=True,
-            versioned=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
             server_access_logs_bucket=access_logs_bucket,
             server_access_logs_prefix=access_logs_prefix or f"{bucket_name}/",
             lifecycle_rules=[_lifecycle_rule(lifecycle)],
             cors=list(cors_rules) or None,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+            **private_bucket_props(),
         )
 
     @property

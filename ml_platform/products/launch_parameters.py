@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypedDict
 
 import aws_cdk as cdk
@@ -10,8 +11,11 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
+from .. import platform_parameters as params
 from ..constructs.sagemaker_role import SageMakerRole
+from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
+from ..personas import Capabilities, policies_for
 from ..platform_parameters import TEAM, parameter_name
 
 
@@ -39,6 +43,15 @@ def product_scope_values() -> ScopeValues:
     return ScopeValues(partition=cdk.Aws.PARTITION, region=cdk.Aws.REGION, account=cdk.Aws.ACCOUNT_ID)
 
 
+@dataclass(frozen=True)
+class RoleParameters:
+    """What a product's execution role needs from the launching account, read from SSM."""
+
+    role_prefix: cdk.CfnParameter
+    image_account: cdk.CfnParameter
+    boundary_arn: cdk.CfnParameter
+
+
 class PlatformProduct(servicecatalog.ProductStack):
     """A product template that does not depend on the config.
 
@@ -49,20 +62,50 @@ class PlatformProduct(servicecatalog.ProductStack):
     the portfolio's TagOptions add the config's cost-allocation tags (XC-3, DS-4).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, description: str, stage_tag_keys: Sequence[str]) -> None:
-        super().__init__(scope, construct_id, description=description)
+    def __init__(
+        self, scope: Construct, construct_id: str, *, product_name: str, stage_tag_keys: Sequence[str]
+    ) -> None:
+        super().__init__(scope, construct_id, description=f"{product_name} (ML platform product)")
         for key in stage_tag_keys:
             cdk.Tags.of(self).remove(key, priority=1000)
         self.team = platform_value(self, "Team", TEAM)
         cdk.Tags.of(self).add("Team", self.team.value_as_string, priority=1001)
         cdk.Tags.of(self).add("Environment", "Development", priority=1001)
 
+    def role_parameters(self) -> RoleParameters:
+        """The launch parameters ``execution_role`` takes: a separate step, because each product
+        declares them among its other parameters (the construct order is the template's)."""
+        return RoleParameters(
+            role_prefix=platform_value(self, "SageMakerRolePrefix", params.SAGEMAKER_ROLE_PREFIX),
+            image_account=platform_value(self, "ImageAccountId", params.IMAGE_ACCOUNT),
+            boundary_arn=platform_value(self, "PermissionsBoundaryArn", params.PRODUCT_PERMISSIONS_BOUNDARY),
+        )
+
     def execution_role(
-        self, *, description: str, policies: Mapping[str, Sequence[Grant]], boundary_arn: str
+        self,
+        launch: RoleParameters,
+        *,
+        description: str,
+        capabilities: Capabilities,
+        bucket_name: str,
+        key_arns: Sequence[str],
+        extra_grants: Mapping[str, Sequence[Grant]] | None = None,
     ) -> SageMakerRole:
-        """The product's SageMaker role: under the spoke's permissions boundary, allowed to pass
-        itself (``get_execution_role()`` in a notebook passes it to the jobs it starts)."""
-        boundary = iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", boundary_arn)
+        """The product's SageMaker role: the persona's ``capabilities`` on the product's bucket
+        and keys (plus ``extra_grants`` per policy), under the spoke's permissions boundary,
+        allowed to pass itself (``get_execution_role()`` in a notebook passes it to the jobs it
+        starts)."""
+        values = SageMakerScope(
+            **product_scope_values(),
+            bucket_name=bucket_name,
+            key_arns=key_arns,
+            role_name_prefix=launch.role_prefix.value_as_string,
+            image_accounts=[launch.image_account.value_as_string],
+        )
+        policies = policies_for(capabilities, values)
+        for policy, grants in (extra_grants or {}).items():
+            policies[policy] += grants
+        boundary = iam.ManagedPolicy.from_managed_policy_arn(self, "Boundary", launch.boundary_arn.value_as_string)
         return SageMakerRole(
             self,
             "ExecutionRole",

@@ -24,9 +24,7 @@ class MlopsProjectProduct(PlatformProduct):
     capability (issue #7) on top of this skeleton."""
 
     def __init__(self, scope: Construct, construct_id: str, *, stage_tag_keys: Sequence[str]) -> None:
-        super().__init__(
-            scope, construct_id, description=f"{PRODUCT_NAME} (ML platform product)", stage_tag_keys=stage_tag_keys
-        )
+        super().__init__(scope, construct_id, product_name=PRODUCT_NAME, stage_tag_keys=stage_tag_keys)
         project_name = cdk.CfnParameter(
             self,
             "SageMakerProjectName",

@@ -12,10 +12,9 @@ from constructs import Construct
 from .. import platform_parameters as params
 from ..compliance.acknowledgements import acknowledge
 from ..constructs.notebook_instance import NotebookInstance
-from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.secure_bucket import SecureBucket
-from ..personas import NOTEBOOK_GRANTS, policies_for
-from .launch_parameters import PlatformProduct, platform_value, product_scope_values
+from ..personas import NOTEBOOK_GRANTS
+from .launch_parameters import PlatformProduct, platform_value
 
 PRODUCT_NAME = "Basic SageMaker Notebook Instance Environment"
 # Bump when the template changes (synth fails otherwise); list the old ones to keep them.
@@ -34,9 +33,7 @@ class NotebookProduct(PlatformProduct):
     execution role (under the platform's permissions boundary) and an encrypted bucket."""
 
     def __init__(self, scope: Construct, construct_id: str, *, stage_tag_keys: Sequence[str]) -> None:
-        super().__init__(
-            scope, construct_id, description=f"{PRODUCT_NAME} (ML platform product)", stage_tag_keys=stage_tag_keys
-        )
+        super().__init__(scope, construct_id, product_name=PRODUCT_NAME, stage_tag_keys=stage_tag_keys)
         name = cdk.CfnParameter(
             self,
             "NotebookInstanceName",
@@ -68,9 +65,7 @@ class NotebookProduct(PlatformProduct):
         data_key = platform_value(self, "DataKeyArn", params.DATA_KEY_ARN)
         lifecycle = platform_value(self, "LifecycleConfigName", params.NOTEBOOK_LIFECYCLE_CONFIG)
         logs_bucket = platform_value(self, "AccessLogsBucket", params.ACCESS_LOGS_BUCKET)
-        role_prefix = platform_value(self, "SageMakerRolePrefix", params.SAGEMAKER_ROLE_PREFIX)
-        image_account = platform_value(self, "ImageAccountId", params.IMAGE_ACCOUNT)
-        boundary = platform_value(self, "PermissionsBoundaryArn", params.PRODUCT_PERMISSIONS_BOUNDARY)
+        launch = self.role_parameters()
 
         bucket = SecureBucket(
             self,
@@ -90,17 +85,12 @@ class NotebookProduct(PlatformProduct):
                 ),
             },
         )
-        scope_values = SageMakerScope(
-            **product_scope_values(),
+        role = self.execution_role(
+            launch,
+            description="Execution role of a notebook product",
+            capabilities=NOTEBOOK_GRANTS,
             bucket_name=bucket.bucket_name,
             key_arns=[data_key.value_as_string, volume_key.value_as_string],
-            role_name_prefix=role_prefix.value_as_string,
-            image_accounts=[image_account.value_as_string],
-        )
-        role = self.execution_role(
-            description="Execution role of a notebook product",
-            policies=policies_for(NOTEBOOK_GRANTS, scope_values),
-            boundary_arn=boundary.value_as_string,
         )
         notebook = NotebookInstance(
             self,

@@ -8,11 +8,10 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from .. import platform_parameters as params
-from ..constructs.sagemaker_scope import SageMakerScope
 from ..constructs.scoped_policy import Grant
 from ..constructs.studio_user import StudioUser
-from ..personas import STUDIO_PRODUCT_GRANTS, policies_for
-from .launch_parameters import PlatformProduct, platform_value, product_scope_values
+from ..personas import STUDIO_PRODUCT_GRANTS
+from .launch_parameters import PlatformProduct, platform_value
 
 PRODUCT_NAME = "Basic SageMaker Studio Environment"
 CURRENT_VERSION = "release-2.0"
@@ -48,9 +47,7 @@ class StudioUserProduct(PlatformProduct):
     from SSM, never at synth), its execution role and a personal prefix of the team bucket."""
 
     def __init__(self, scope: Construct, construct_id: str, *, stage_tag_keys: Sequence[str]) -> None:
-        super().__init__(
-            scope, construct_id, description=f"{PRODUCT_NAME} (ML platform product)", stage_tag_keys=stage_tag_keys
-        )
+        super().__init__(scope, construct_id, product_name=PRODUCT_NAME, stage_tag_keys=stage_tag_keys)
         user = cdk.CfnParameter(
             self,
             "UserProfileName",
@@ -63,23 +60,17 @@ class StudioUserProduct(PlatformProduct):
         bucket = platform_value(self, "ProjectsBucket", params.PROJECTS_BUCKET)
         data_key = platform_value(self, "DataKeyArn", params.DATA_KEY_ARN)
         volume_key = platform_value(self, "VolumeKeyArn", params.STUDIO_KEY_ARN)
-        role_prefix = platform_value(self, "SageMakerRolePrefix", params.SAGEMAKER_ROLE_PREFIX)
-        image_account = platform_value(self, "ImageAccountId", params.IMAGE_ACCOUNT)
-        boundary = platform_value(self, "PermissionsBoundaryArn", params.PRODUCT_PERMISSIONS_BOUNDARY)
+        launch = self.role_parameters()
 
-        values = SageMakerScope(
-            **product_scope_values(),
+        role = self.execution_role(
+            launch,
+            description="Execution role of a Studio product user",
+            capabilities=STUDIO_PRODUCT_GRANTS,
             bucket_name=bucket.value_as_string,
             key_arns=[data_key.value_as_string, volume_key.value_as_string],
-            role_name_prefix=role_prefix.value_as_string,
-            image_accounts=[image_account.value_as_string],
-        )
-        policies = policies_for(STUDIO_PRODUCT_GRANTS, values)
-        policies["data"] += personal_prefix_grants(bucket.value_as_string, user.value_as_string, cdk.Aws.PARTITION)
-        role = self.execution_role(
-            description="Execution role of a Studio product user",
-            policies=policies,
-            boundary_arn=boundary.value_as_string,
+            extra_grants={
+                "data": personal_prefix_grants(bucket.value_as_string, user.value_as_string, cdk.Aws.PARTITION)
+            },
         )
         profile = StudioUser(
             self,

@@ -49,3 +49,17 @@ def tags(resource: Resource) -> dict[str, Any]:
 
 def is_true(value: Any) -> bool:
     return value is True or value == "true"
+
+
+def property_set(key: str) -> Callable[[Resource], str | None]:
+    """A check that the resource sets property ``key`` (a deploy-time value counts as set)."""
+
+    def check(resource: Resource) -> str | None:
+        return None if props(resource).get(key) else f"no {key}"
+
+    return check
+
+
+def problems(*conditions: tuple[object, str]) -> str | None:
+    """The problems whose condition does not hold, comma-separated; None when all hold."""
+    return ", ".join(problem for holds, problem in conditions if not holds) or None

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from .base import Resource, Rule, props
-
-
-def _check(resource: Resource) -> str | None:
-    return None if props(resource).get("KmsKeyId") else "no KmsKeyId"
-
+from .base import Rule, property_set
 
 RULE = Rule(
     "SM-DomainKms",
     ("AWS::SageMaker::Domain",),
     "book ch13 (encryption at rest)",
     "Studio domains encrypt with a customer-managed KMS key",
-    _check,
+    property_set("KmsKeyId"),
 )

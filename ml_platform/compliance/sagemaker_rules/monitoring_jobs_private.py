@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .base import Resource, Rule, get, is_true, props
+from .base import Resource, Rule, get, is_true, problems, props
 
 JOB_DEFINITIONS = (
     "AWS::SageMaker::DataQualityJobDefinition",
@@ -15,16 +15,15 @@ JOB_DEFINITIONS = (
 
 def _check(resource: Resource) -> str | None:
     p = props(resource)
-    problems = []
-    if not is_true(get(p, "NetworkConfig", "EnableInterContainerTrafficEncryption")):
-        problems.append("no inter-container traffic encryption")
-    if not is_true(get(p, "NetworkConfig", "EnableNetworkIsolation")):
-        problems.append("no network isolation")
-    if not get(p, "NetworkConfig", "VpcConfig"):
-        problems.append("no VPC config")
-    if not get(p, "JobResources", "ClusterConfig", "VolumeKmsKeyId"):
-        problems.append("no volume KMS key")
-    return ", ".join(problems) or None
+    return problems(
+        (
+            is_true(get(p, "NetworkConfig", "EnableInterContainerTrafficEncryption")),
+            "no inter-container traffic encryption",
+        ),
+        (is_true(get(p, "NetworkConfig", "EnableNetworkIsolation")), "no network isolation"),
+        (get(p, "NetworkConfig", "VpcConfig"), "no VPC config"),
+        (get(p, "JobResources", "ClusterConfig", "VolumeKmsKeyId"), "no volume KMS key"),
+    )
 
 
 RULE = Rule(

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from .base import Resource, Rule, props
+from .base import Resource, Rule, problems, props
 
 
 def _check(resource: Resource) -> str | None:
     p = props(resource)
-    problems = []
-    if p.get("DirectInternetAccess") != "Disabled":
-        problems.append("direct internet access")
-    if p.get("RootAccess") != "Disabled":
-        problems.append("root access")
-    if not p.get("SubnetId"):
-        problems.append("no subnet (not in a VPC)")
-    return ", ".join(problems) or None
+    return problems(
+        (p.get("DirectInternetAccess") == "Disabled", "direct internet access"),
+        (p.get("RootAccess") == "Disabled", "root access"),
+        (p.get("SubnetId"), "no subnet (not in a VPC)"),
+    )
 
 
 RULE = Rule(

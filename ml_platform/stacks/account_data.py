@@ -44,6 +44,9 @@ class KeySpec:
 class AccountDataStack(PlatformStack):
     """Keys (one per purpose) and buckets; termination-protected and retained."""
 
+    STATEFUL = True
+    DESCRIPTION = "Keys and buckets of the {slug} account (stateful, retained)."
+
     def __init__(
         self,
         scope: Construct,
@@ -53,14 +56,8 @@ class AccountDataStack(PlatformStack):
         buckets: Sequence[BucketSpec],
         keys: Sequence[KeySpec] = (),
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            description=f"Keys and buckets of the {naming.slug} account (stateful, retained).",
-            stateful=True,
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         acknowledge(
             self,
             {

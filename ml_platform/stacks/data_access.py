@@ -27,6 +27,8 @@ class DataAccessStack(PlatformStack):
     """Stateless. Lake Formation shares the curated tables with this account through AWS RAM
     (accepted automatically inside an AWS Organization); this stack links and grants them."""
 
+    STATEFUL = False
+
     def __init__(
         self,
         scope: Construct,
@@ -45,7 +47,6 @@ class DataAccessStack(PlatformStack):
             scope,
             construct_id,
             context,
-            stateful=False,
             description=f"Resource link to the data lake and Lake Formation grants of {team}.",
         )
         partition = partition_for(self.region)

@@ -35,6 +35,9 @@ def cdk_execution_role(partition: str, account: str, region: str) -> str:
 class DataCatalogStack(PlatformStack):
     """Stateless: catalog metadata can be recreated; the data stays in the retained buckets."""
 
+    STATEFUL = False
+    DESCRIPTION = "Glue databases, curated tables and Lake Formation grants of the data lake."
+
     def __init__(
         self,
         scope: Construct,
@@ -46,13 +49,7 @@ class DataCatalogStack(PlatformStack):
         data_key: kms.IKey,
         teams: Mapping[str, str],
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Glue databases, curated tables and Lake Formation grants of the data lake.",
-        )
+        super().__init__(scope, construct_id, context)
         partition = partition_for(self.region)
         settings = lakeformation.CfnDataLakeSettings(
             self,

@@ -18,6 +18,9 @@ from .base import PlatformStack, StackContext
 class IngestionStack(PlatformStack):
     """Stateless: a stream keeps records 24 hours; the feature groups hold the data."""
 
+    STATEFUL = False
+    DESCRIPTION = "Streaming ingestion into the central feature store."
+
     def __init__(
         self,
         scope: Construct,
@@ -33,13 +36,7 @@ class IngestionStack(PlatformStack):
         curated_tables: Mapping[str, str],
         curated_database: str,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Streaming ingestion into the central feature store.",
-        )
+        super().__init__(scope, construct_id, context)
         self.ingestions: dict[str, StreamingIngestion] = {}
         self.batches: dict[str, BatchFeatureIngestion] = {}
         for config in feature_groups:

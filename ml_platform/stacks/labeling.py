@@ -32,6 +32,9 @@ SYNC_INVOKE = (
 class LabelingStack(PlatformStack):
     """Stateful (termination-protected): the user pool holds the workers' accounts."""
 
+    STATEFUL = True
+    DESCRIPTION = "Ground Truth private workforce and custom workflow of {slug}."
+
     def __init__(
         self,
         scope: Construct,
@@ -45,14 +48,8 @@ class LabelingStack(PlatformStack):
         logs_key: kms.IKey,
         network: MlVpc,
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=True,
-            description=f"Ground Truth private workforce and custom workflow of {naming.slug}.",
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         partition = partition_for(self.region)
         email = labeling.invitation_email
         self.workforce = PrivateWorkforce(

@@ -39,10 +39,30 @@ class KeySpec:
     purpose: str
     description: str
     service_principals: Sequence[str] = ()
+    allow_cloudwatch_logs: bool = False
+
+
+def _baseline_keys(slug: str) -> tuple[KeySpec, KeySpec, KeySpec]:
+    """The keys every account has, whatever its role: its data, its alerts topic, its logs."""
+    return (
+        KeySpec("DataKey", "data", f"Encrypts platform data in the {slug} account buckets."),
+        KeySpec(
+            "AlertsKey", "alerts", f"Encrypts the {slug} account alerts topic.", service_principals=ALERT_PUBLISHERS
+        ),
+        KeySpec(
+            "LogsKey",
+            "logs",
+            f"Encrypts CloudWatch log groups (flow logs, functions) of the {slug} account.",
+            allow_cloudwatch_logs=True,
+        ),
+    )
 
 
 class AccountDataStack(PlatformStack):
     """Keys (one per purpose) and buckets; termination-protected and retained."""
+
+    STATEFUL = True
+    DESCRIPTION = "Keys and buckets of the {slug} account (stateful, retained)."
 
     def __init__(
         self,
@@ -53,14 +73,8 @@ class AccountDataStack(PlatformStack):
         buckets: Sequence[BucketSpec],
         keys: Sequence[KeySpec] = (),
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            description=f"Keys and buckets of the {naming.slug} account (stateful, retained).",
-            stateful=True,
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         acknowledge(
             self,
             {
@@ -71,36 +85,8 @@ class AccountDataStack(PlatformStack):
                 ),
             },
         )
-        self.data_key = PlatformKey(
-            self,
-            "DataKey",
-            alias=naming.alias("data"),
-            description=f"Encrypts platform data in the {naming.slug} account buckets.",
-        )
-        self.alerts_key = PlatformKey(
-            self,
-            "AlertsKey",
-            alias=naming.alias("alerts"),
-            description=f"Encrypts the {naming.slug} account alerts topic.",
-            service_principals=ALERT_PUBLISHERS,
-        )
-        self.logs_key = PlatformKey(
-            self,
-            "LogsKey",
-            alias=naming.alias("logs"),
-            description=f"Encrypts CloudWatch log groups (flow logs, functions) of the {naming.slug} account.",
-            allow_cloudwatch_logs=True,
-        )
-        self.keys = {
-            spec.purpose: PlatformKey(
-                self,
-                spec.construct_id,
-                alias=naming.alias(spec.purpose),
-                description=spec.description,
-                service_principals=spec.service_principals,
-            )
-            for spec in keys
-        }
+        self.data_key, self.alerts_key, self.logs_key = (self._key(spec) for spec in _baseline_keys(naming.slug))
+        self.keys = {spec.purpose: self._key(spec) for spec in keys}
         self.access_logs = AccessLogsBucket(self, "AccessLogs", bucket_name=naming.bucket("access-logs"))
         self.buckets: dict[str, SecureBucket] = {}
         for spec in buckets:
@@ -124,3 +110,13 @@ class AccountDataStack(PlatformStack):
                     list(spec.writer_prefixes), ("s3", "sagemaker"), sid=f"CrossAccountEncrypt{spec.construct_id}"
                 )
             self.buckets[spec.purpose] = bucket
+
+    def _key(self, spec: KeySpec) -> PlatformKey:
+        return PlatformKey(
+            self,
+            spec.construct_id,
+            alias=self.naming.alias(spec.purpose),
+            description=spec.description,
+            service_principals=spec.service_principals,
+            allow_cloudwatch_logs=spec.allow_cloudwatch_logs,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import aws_cdk as cdk
 from aws_cdk import aws_ssm as ssm
@@ -30,7 +31,17 @@ class PlatformStack(cdk.Stack):
       (toolchain trap 2), so templates are the same on every machine.
     - ``stateful`` stacks (keys, buckets, domains) get termination protection; their data
       resources are retained by their constructs.
+
+    Whether a stack is stateful and what it describes belong to its class, not to one
+    instance: subclasses declare ``STATEFUL`` and ``DESCRIPTION`` (``{slug}`` stands for the
+    account's slug) next to their docstring. ``description`` and ``stateful`` passed to the
+    constructor override them (a description naming more than the account). Neither has a
+    default here, so a stack that declares nothing fails at synth instead of silently losing
+    its termination protection.
     """
+
+    STATEFUL: ClassVar[bool]
+    DESCRIPTION: ClassVar[str]
 
     def __init__(
         self,
@@ -38,10 +49,14 @@ class PlatformStack(cdk.Stack):
         construct_id: str,
         context: StackContext,
         *,
-        description: str,
-        stateful: bool,
+        description: str | None = None,
+        stateful: bool | None = None,
         env: cdk.Environment | None = None,
     ) -> None:
+        if stateful is None:
+            stateful = self.STATEFUL
+        if description is None:
+            description = self.DESCRIPTION.format(slug=context.naming.slug)
         super().__init__(
             scope,
             construct_id,

@@ -45,6 +45,9 @@ def lookup_role_name(prefix: str, team: str) -> str:
 class ServiceCatalogHubStack(PlatformStack):
     """Stateless: products and shares can be recreated; provisioned products live in spokes."""
 
+    STATEFUL = False
+    DESCRIPTION = "Service Catalog hub: Data Science Environments portfolio and its shares."
+
     def __init__(
         self,
         scope: Construct,
@@ -55,13 +58,7 @@ class ServiceCatalogHubStack(PlatformStack):
         spokes: Mapping[str, str],
         tags: Mapping[str, str],
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Service Catalog hub: Data Science Environments portfolio and its shares.",
-        )
+        super().__init__(scope, construct_id, context)
         self.portfolio = servicecatalog.Portfolio(
             self,
             "Portfolio",

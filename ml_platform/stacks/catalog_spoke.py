@@ -24,6 +24,9 @@ from .catalog_launch_grants import launch_role_grants, product_boundary_grants
 class ServiceCatalogSpokeStack(PlatformStack):
     """Stateless: recreating it re-accepts the share; provisioned products are their own stacks."""
 
+    STATEFUL = False
+    DESCRIPTION = "Service Catalog spoke of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -37,14 +40,8 @@ class ServiceCatalogSpokeStack(PlatformStack):
         key_arns: Sequence[str],
         studio_role_arns: Sequence[str],
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"Service Catalog spoke of the {naming.slug} account.",
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         partition = partition_for(self.region)
         boundary = ScopedPolicy(
             self,

@@ -14,6 +14,7 @@ from ..naming import partition_for
 from ..schema.datalake import DataLakeConfig
 from .base import PlatformStack, StackContext
 from .data_catalog import cdk_execution_role
+from .lake_formation import describe_database, select_columns
 
 
 def resource_link_name(curated_database: str) -> str:
@@ -26,6 +27,8 @@ ATHENA_RESULTS_PREFIX = "athena-results/"
 class DataAccessStack(PlatformStack):
     """Stateless. Lake Formation shares the curated tables with this account through AWS RAM
     (accepted automatically inside an AWS Organization); this stack links and grants them."""
+
+    STATEFUL = False
 
     def __init__(
         self,
@@ -45,7 +48,6 @@ class DataAccessStack(PlatformStack):
             scope,
             construct_id,
             context,
-            stateful=False,
             description=f"Resource link to the data lake and Lake Formation grants of {team}.",
         )
         partition = partition_for(self.region)
@@ -94,36 +96,19 @@ class DataAccessStack(PlatformStack):
         link.add_resource_dependency(settings)
         tables = [t for t in data_lake.curated_tables if t.share_with is None or team in t.share_with]
         for i, role in enumerate(reader_role_arns):
-            principal = lakeformation.CfnPrincipalPermissions.DataLakePrincipalProperty(
-                data_lake_principal_identifier=role
-            )
-            describe = lakeformation.CfnPrincipalPermissions(
-                self,
-                f"DescribeLink{i}",
-                principal=principal,
-                permissions=["DESCRIBE"],
-                permissions_with_grant_option=[],
-                resource=lakeformation.CfnPrincipalPermissions.ResourceProperty(
-                    database=lakeformation.CfnPrincipalPermissions.DatabaseResourceProperty(
-                        catalog_id=self.account, name=link_name
-                    )
-                ),
+            describe = describe_database(
+                self, f"DescribeLink{i}", role, catalog_id=self.account, database=link_name, grantable=False
             )
             describe.add_resource_dependency(link)
             for table in tables:
-                select = lakeformation.CfnPrincipalPermissions(
+                select = select_columns(
                     self,
                     f"Select-{table.name}-{i}",
-                    principal=principal,
-                    permissions=["SELECT"],
-                    permissions_with_grant_option=[],
-                    resource=lakeformation.CfnPrincipalPermissions.ResourceProperty(
-                        table_with_columns=lakeformation.CfnPrincipalPermissions.TableWithColumnsResourceProperty(
-                            catalog_id=data_lake_account,
-                            database_name=data_lake.curated_database,
-                            name=table.name,
-                            column_names=list(table.shared_columns or table.columns),
-                        )
-                    ),
+                    role,
+                    catalog_id=data_lake_account,
+                    database=data_lake.curated_database,
+                    table=table.name,
+                    columns=table.shared_columns or table.columns,
+                    grantable=False,
                 )
                 select.add_resource_dependency(settings)

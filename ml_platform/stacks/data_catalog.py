@@ -15,6 +15,7 @@ from ..constructs.scoped_policy import Grant, ScopedPolicy
 from ..naming import partition_for
 from ..schema.datalake import DataLakeConfig
 from .base import PlatformStack, StackContext
+from .lake_formation import describe_database, select_columns
 
 
 def _iam_allowed_all() -> lakeformation.CfnDataLakeSettings.PrincipalPermissionsProperty:
@@ -35,6 +36,9 @@ def cdk_execution_role(partition: str, account: str, region: str) -> str:
 class DataCatalogStack(PlatformStack):
     """Stateless: catalog metadata can be recreated; the data stays in the retained buckets."""
 
+    STATEFUL = False
+    DESCRIPTION = "Glue databases, curated tables and Lake Formation grants of the data lake."
+
     def __init__(
         self,
         scope: Construct,
@@ -46,13 +50,7 @@ class DataCatalogStack(PlatformStack):
         data_key: kms.IKey,
         teams: Mapping[str, str],
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Glue databases, curated tables and Lake Formation grants of the data lake.",
-        )
+        super().__init__(scope, construct_id, context)
         partition = partition_for(self.region)
         settings = lakeformation.CfnDataLakeSettings(
             self,
@@ -144,34 +142,21 @@ class DataCatalogStack(PlatformStack):
     def _grant_table(
         self, team: str, account: str, database: str, table: str, columns: Sequence[str], cfn_table: glue.CfnTable
     ) -> None:
-        """SELECT on the listed columns and DESCRIBE on the database, to the team's account."""
-        principal = lakeformation.CfnPrincipalPermissions.DataLakePrincipalProperty(
-            data_lake_principal_identifier=account
-        )
-        table_grant = lakeformation.CfnPrincipalPermissions(
+        """SELECT on the listed columns and DESCRIBE on the database, to the team's account; its
+        admin grants them on to the team's roles (``DataAccessStack``)."""
+        table_grant = select_columns(
             self,
             f"Select-{table}-{team}",
-            principal=principal,
-            permissions=["SELECT"],
-            permissions_with_grant_option=["SELECT"],  # the team's admin grants it on to its roles
-            resource=lakeformation.CfnPrincipalPermissions.ResourceProperty(
-                table_with_columns=lakeformation.CfnPrincipalPermissions.TableWithColumnsResourceProperty(
-                    catalog_id=self.account, database_name=database, name=table, column_names=list(columns)
-                ),
-            ),
+            account,
+            catalog_id=self.account,
+            database=database,
+            table=table,
+            columns=columns,
+            grantable=True,
         )
         table_grant.add_resource_dependency(cfn_table)
         if self.node.try_find_child(f"Describe-{database}-{team}") is None:
-            describe = lakeformation.CfnPrincipalPermissions(
-                self,
-                f"Describe-{database}-{team}",
-                principal=principal,
-                permissions=["DESCRIBE"],
-                permissions_with_grant_option=["DESCRIBE"],
-                resource=lakeformation.CfnPrincipalPermissions.ResourceProperty(
-                    database=lakeformation.CfnPrincipalPermissions.DatabaseResourceProperty(
-                        catalog_id=self.account, name=database
-                    )
-                ),
+            describe = describe_database(
+                self, f"Describe-{database}-{team}", account, catalog_id=self.account, database=database, grantable=True
             )
             describe.add_resource_dependency(cfn_table)

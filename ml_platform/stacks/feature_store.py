@@ -29,6 +29,9 @@ def feature_store_role_name(prefix: str, purpose: str) -> str:
 class FeatureStoreStack(PlatformStack):
     """Stateful (termination-protected): feature groups hold records and are retained."""
 
+    STATEFUL = True
+    DESCRIPTION = "Central feature store: feature groups and cross-account access roles."
+
     def __init__(
         self,
         scope: Construct,
@@ -42,13 +45,7 @@ class FeatureStoreStack(PlatformStack):
         builder_accounts: Sequence[str],
         reader_accounts: Sequence[str],
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=True,
-            description="Central feature store: feature groups and cross-account access roles.",
-        )
+        super().__init__(scope, construct_id, context)
         partition = partition_for(self.region)
         bucket_arn = f"arn:{partition}:s3:::{offline_bucket_name}"
         glue = [

@@ -54,6 +54,9 @@ class HostingStack(PlatformStack):
     (issue #18), and an endpoint comes into being with its model's first release.
     """
 
+    STATEFUL = False
+    DESCRIPTION = "Model endpoints of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -73,13 +76,7 @@ class HostingStack(PlatformStack):
         monitors: Sequence[MonitorConfig] = (),
         role_suffix: str = "",
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"Model endpoints of the {context.naming.slug} account.",
-        )
+        super().__init__(scope, construct_id, context)
         by_name = {m.name: m for m in models}
         used = sorted({m for e in endpoints for m in e.models})
         package_arns: dict[str, str] = {}

@@ -19,6 +19,9 @@ def _construct_id(repository: str) -> str:
 class ImageRegistryStack(PlatformStack):
     """Stateful: repositories and their images are retained; the key is their own."""
 
+    STATEFUL = True
+    DESCRIPTION = "ECR repositories of training, processing and inference images (retained)."
+
     def __init__(
         self,
         scope: Construct,
@@ -29,13 +32,7 @@ class ImageRegistryStack(PlatformStack):
         repository_names: Sequence[str],
         pull_accounts: Sequence[str],
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=True,
-            description="ECR repositories of training, processing and inference images (retained).",
-        )
+        super().__init__(scope, construct_id, context)
         self.key = PlatformKey(
             self, "ImagesKey", alias=self.naming.alias("images"), description="Encrypts the platform's ECR images."
         )

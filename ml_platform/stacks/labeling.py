@@ -4,6 +4,8 @@ the labeling job role (book ch3; AS-7)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -23,6 +25,7 @@ from .base import PlatformStack, StackContext
 _TASK_TYPES = {LabelingTask.TEXT_CLASSIFICATION: "classification", LabelingTask.BOUNDING_BOX: "bounding_box"}
 PRE_CODE = PROJECT_ROOT / "lambda" / "labeling_pre_annotation"
 POST_CODE = PROJECT_ROOT / "lambda" / "labeling_post_annotation"
+PRE_FUNCTION, POST_FUNCTION = "gt-pre-annotation", "gt-post-annotation"  # name purposes
 SYNC_INVOKE = (
     "Ground Truth invokes the function synchronously and handles its errors per data object; "
     "an asynchronous dead-letter queue would never receive anything"
@@ -31,6 +34,9 @@ SYNC_INVOKE = (
 
 class LabelingStack(PlatformStack):
     """Stateful (termination-protected): the user pool holds the workers' accounts."""
+
+    STATEFUL = True
+    DESCRIPTION = "Ground Truth private workforce and custom workflow of {slug}."
 
     def __init__(
         self,
@@ -45,14 +51,8 @@ class LabelingStack(PlatformStack):
         logs_key: kms.IKey,
         network: MlVpc,
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=True,
-            description=f"Ground Truth private workforce and custom workflow of {naming.slug}.",
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         partition = partition_for(self.region)
         email = labeling.invitation_email
         self.workforce = PrivateWorkforce(
@@ -67,28 +67,22 @@ class LabelingStack(PlatformStack):
             invitation_email=SesSender(**email.model_dump()) if email is not None else None,
         )
         bucket = f"arn:{partition}:s3:::{bucket_name}"
-        vpc = {"vpc": network.vpc, "subnets": network.subnets.subnets, "security_groups": [network.sagemaker_sg]}
         categories = json.dumps(list(labeling.label_categories), separators=(",", ":"))
-        self.pre = PlatformFunction(
-            self,
+        self.pre = self._workflow_function(
             "PreAnnotation",
-            function_name=naming.resource("gt-pre-annotation"),
-            code_dir=PRE_CODE,
-            handler="handler.lambda_handler",
-            logs_key=logs_key,
+            PRE_FUNCTION,
+            PRE_CODE,
+            logs_key,
+            network,
             grants=[],
-            reserved_concurrency=10,
             environment={"LABEL_CATEGORIES": categories},
-            **vpc,  # type: ignore[arg-type]
         )
-        self.post = PlatformFunction(
-            self,
+        self.post = self._workflow_function(
             "PostAnnotation",
-            function_name=naming.resource("gt-post-annotation"),
-            code_dir=POST_CODE,
-            handler="handler.lambda_handler",
-            logs_key=logs_key,
-            reserved_concurrency=10,
+            POST_FUNCTION,
+            POST_CODE,
+            logs_key,
+            network,
             timeout_seconds=300,
             environment={
                 "TASK_TYPE": _TASK_TYPES[labeling.task_type],
@@ -102,13 +96,10 @@ class LabelingStack(PlatformStack):
                 ),
                 Grant("DataKey", ["kms:Decrypt", "kms:DescribeKey"], [data_key.key_arn]),
             ],
-            **vpc,  # type: ignore[arg-type]
         )
-        for function in (self.pre, self.post):
-            acknowledge(function, {"NIST.800.53.R5-LambdaDLQ": SYNC_INVOKE})
         functions = [
             f"arn:{partition}:lambda:{self.region}:{self.account}:function:{naming.resource(n)}"
-            for n in ("gt-pre-annotation", "gt-post-annotation")
+            for n in (PRE_FUNCTION, POST_FUNCTION)
         ]
         self.job_role = SageMakerRole(
             self,
@@ -119,6 +110,37 @@ class LabelingStack(PlatformStack):
                 partition, self.region, self.account, bucket, data_key.key_arn, functions, labeling.automated_labeling
             ),
         )
+
+    def _workflow_function(
+        self,
+        construct_id: str,
+        purpose: str,
+        code_dir: Path,
+        logs_key: kms.IKey,
+        network: MlVpc,
+        *,
+        grants: Sequence[Grant],
+        environment: Mapping[str, str],
+        timeout_seconds: int = 60,
+    ) -> PlatformFunction:
+        """A custom workflow function: in the team's VPC, called by Ground Truth synchronously."""
+        function = PlatformFunction(
+            self,
+            construct_id,
+            function_name=self.naming.resource(purpose),
+            code_dir=code_dir,
+            handler="handler.lambda_handler",
+            logs_key=logs_key,
+            grants=grants,
+            reserved_concurrency=10,
+            timeout_seconds=timeout_seconds,
+            environment=environment,
+            vpc=network.vpc,
+            subnets=network.subnets.subnets,
+            security_groups=[network.sagemaker_sg],
+        )
+        acknowledge(function, {"NIST.800.53.R5-LambdaDLQ": SYNC_INVOKE})
+        return function
 
 
 def _job_grants(

@@ -35,6 +35,9 @@ def _pascal(name: str) -> str:
 class ModelBuildStack(PlatformStack):
     """Stateless except the registry groups, which are retained (their packages are the record)."""
 
+    STATEFUL = False
+    DESCRIPTION = "Model build pipelines and registry of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -55,13 +58,7 @@ class ModelBuildStack(PlatformStack):
         alerts_key: kms.IKey,
         retraining_callers: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"Model build pipelines and registry of the {context.naming.slug} account.",
-        )
+        super().__init__(scope, construct_id, context)
         self.groups: dict[str, ModelPackageGroup] = {}
         self.pipelines: dict[str, sagemaker.CfnPipeline] = {}
         for build in builds:

@@ -29,6 +29,9 @@ EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
 class ModelReleaseStack(PlatformStack):
     """Stateless: the bus and state machines can be recreated; runs in flight would be lost."""
 
+    STATEFUL = False
+    DESCRIPTION = "Model events bus and approval-driven release of models to test and prod."
+
     def __init__(
         self,
         scope: Construct,
@@ -42,13 +45,7 @@ class ModelReleaseStack(PlatformStack):
         alerts_key: kms.IKey,
         logs_key: kms.IKey,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Model events bus and approval-driven release of models to test and prod.",
-        )
+        super().__init__(scope, construct_id, context)
         naming = self.naming
         self.bus = events.EventBus(self, "ModelEvents", event_bus_name=naming.resource(MODEL_EVENTS_PURPOSE))
         # Exactly the data science accounts may put events (XA-10). A plain CfnResource: the L1

@@ -18,6 +18,9 @@ class MonitoringStack(PlatformStack):
     """Stateless. Neither part lists endpoints one by one except retrained ones, so adding an
     endpoint leaves this stack unchanged (issue #13)."""
 
+    STATEFUL = False
+    DESCRIPTION = "Endpoint dashboard and retraining trigger of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -31,13 +34,7 @@ class MonitoringStack(PlatformStack):
         alerts_key: kms.IKey,
         logs_key: kms.IKey,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"Endpoint dashboard and retraining trigger of the {context.naming.slug} account.",
-        )
+        super().__init__(scope, construct_id, context)
         naming = self.naming
         self.dashboard = AccountDashboard(
             self, "Dashboard", dashboard_name=naming.resource("endpoints", 200), accounts=[("Endpoints", None)]

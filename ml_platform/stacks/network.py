@@ -24,6 +24,9 @@ def retention(days: int) -> logs.RetentionDays:
 class NetworkStack(PlatformStack):
     """Termination-protected: the Studio domain's subnets cannot change without replacing it."""
 
+    STATEFUL = True
+    DESCRIPTION = "Private isolated VPC, endpoints and flow logs of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -35,13 +38,7 @@ class NetworkStack(PlatformStack):
         logs_key: kms.IKey,
         flow_log_retention_days: int,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            description=f"Private isolated VPC, endpoints and flow logs of the {context.naming.slug} account.",
-            stateful=True,
-        )
+        super().__init__(scope, construct_id, context)
         self.network = MlVpc(
             self,
             "Network",

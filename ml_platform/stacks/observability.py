@@ -27,6 +27,9 @@ def sink_parameter_arn(partition: str, region: str, shared_account: str) -> str:
 class ObservabilityStack(PlatformStack):
     """Stateless: the sink and the dashboard hold no data (the metrics stay in their accounts)."""
 
+    STATEFUL = False
+    DESCRIPTION = "Cross-account observability sink and the overview dashboard of the platform."
+
     def __init__(
         self,
         scope: Construct,
@@ -37,13 +40,7 @@ class ObservabilityStack(PlatformStack):
         resource_types: Sequence[str],
         hosting_accounts: Sequence[tuple[str, str]],
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Cross-account observability sink and the overview dashboard of the platform.",
-        )
+        super().__init__(scope, construct_id, context)
         partition = partition_for(self.region)
         self.sink = oam.CfnSink(
             self,

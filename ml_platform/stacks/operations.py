@@ -18,6 +18,9 @@ from .base import PlatformStack, StackContext
 class OperationsStack(PlatformStack):
     """The encrypted alerts topic of the account, and its link to the shared observability sink."""
 
+    STATEFUL = False
+    DESCRIPTION = "Alerts and operations of the {slug} account (stateless)."
+
     def __init__(
         self,
         scope: Construct,
@@ -31,14 +34,8 @@ class OperationsStack(PlatformStack):
         observability_resource_types: Sequence[str] = (),
         budget: BudgetsConfig | None = None,
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            description=f"Alerts and operations of the {naming.slug} account (stateless).",
-            stateful=False,
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         self.alerts = AlertsTopic(
             self,
             "Alerts",

@@ -45,6 +45,9 @@ def _source(scope: Construct, source: PlatformPipelineConfig) -> pipelines.CodeP
 class PlatformPipelineStack(PlatformStack):
     """Stateless; its artifact bucket and key are CDK Pipelines' own (retained by CDK)."""
 
+    STATEFUL = False
+    DESCRIPTION = "Self-mutating pipeline that deploys every account stage of the ML platform."
+
     def __init__(
         self,
         scope: Construct,
@@ -57,14 +60,7 @@ class PlatformPipelineStack(PlatformStack):
         env: cdk.Environment,
         access_logs_bucket: str,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description="Self-mutating pipeline that deploys every account stage of the ML platform.",
-            env=env,
-        )
+        super().__init__(scope, construct_id, context, env=env)
         self.pipeline = pipelines.CodePipeline(
             self,
             "Pipeline",

@@ -28,6 +28,9 @@ def prediction_role_name(prefix: str, slug: str, name: str) -> str:
 class PredictionStack(PlatformStack):
     """Stateless: functions only; the data is in the feature store and the endpoint."""
 
+    STATEFUL = False
+    DESCRIPTION = "Feature-store-backed prediction functions of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -39,14 +42,8 @@ class PredictionStack(PlatformStack):
         network: MlVpc,
         logs_key: kms.IKey,
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"Feature-store-backed prediction functions of the {naming.slug} account.",
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         partition = partition_for(self.region)
         self.functions: dict[str, PlatformFunction] = {}
         for prediction in predictions:

@@ -36,6 +36,9 @@ class ReleaseAccessStack(PlatformStack):
     a release back (drift detection shows released values).
     """
 
+    STATEFUL = False
+    DESCRIPTION = "Released models of the {slug} hosting stacks and the role that releases them."
+
     def __init__(
         self,
         scope: Construct,
@@ -50,13 +53,7 @@ class ReleaseAccessStack(PlatformStack):
     ) -> None:
         """``parameters``: SSM name -> initial value of every parameter the hosting stacks
         resolve; ``released``: those the release state machine reads and writes."""
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"Released models of the {context.naming.slug} hosting stacks and the role that releases them.",
-        )
+        super().__init__(scope, construct_id, context)
         self.parameters = {
             name: self._released_parameter(name, initial) for name, initial in sorted(parameters.items())
         }

@@ -21,6 +21,9 @@ from .base import PlatformStack, StackContext
 class StudioStack(PlatformStack):
     """Stateful (termination-protected): the domain holds users' home directories."""
 
+    STATEFUL = True
+    DESCRIPTION = "Studio domain and users of the {slug} account (stateful)."
+
     def __init__(
         self,
         scope: Construct,
@@ -35,14 +38,8 @@ class StudioStack(PlatformStack):
         bucket_name: str,
         persona_roles: Mapping[Persona, SageMakerRole],
     ) -> None:
-        naming = context.naming
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=True,
-            description=f"Studio domain and users of the {naming.slug} account (stateful).",
-        )
+        super().__init__(scope, construct_id, context)
+        naming = self.naming
         groups = [network.sagemaker_sg.security_group_id]
         retain = team.studio.on_delete == OnDelete.RETAIN
         self.domain = StudioDomain(

@@ -22,6 +22,9 @@ def persona_role_name(prefix: str, persona: Persona) -> str:
 class StudioAccessStack(PlatformStack):
     """Stateless: roles can be replaced without touching data; users point at them by ARN."""
 
+    STATEFUL = False
+    DESCRIPTION = "SageMaker execution roles of the {slug} account."
+
     def __init__(
         self,
         scope: Construct,
@@ -37,13 +40,7 @@ class StudioAccessStack(PlatformStack):
         labeling: bool = False,
         athena_workgroup: str | None = None,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            context,
-            stateful=False,
-            description=f"SageMaker execution roles of the {context.naming.slug} account.",
-        )
+        super().__init__(scope, construct_id, context)
         prefix = context.naming.resource("sm-")
         self.sagemaker_scope = platform_grants.SageMakerScope(
             partition=partition_for(self.region),

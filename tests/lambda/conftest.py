@@ -6,9 +6,7 @@ loaded here under unique names; while a module loads, its flat sibling imports a
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -19,38 +17,13 @@ import botocore.httpsession  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
+from .doubles import REGION, load_lambda_module
+
+__all__ = ["LAMBDA_ROOT", "REGION", "FakeLambdaContext", "load_lambda_module"]
+
 LAMBDA_ROOT = Path(__file__).resolve().parents[2] / "lambda"
-REGION = "us-east-1"
 # The shared runtime library (lambda/shared/platform_runtime), copied into every function's asset at synth,
 # is imported here from its one source folder: pyproject.toml puts lambda/shared on pytest's pythonpath.
-
-
-def load_lambda_module(unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None) -> ModuleType:
-    """Import ``path`` as ``unique_name``; ``aliases`` stand in for its flat imports while it loads."""
-    aliases = aliases or {}
-    if unique_name in sys.modules:
-        return sys.modules[unique_name]
-    spec = importlib.util.spec_from_file_location(unique_name, path)
-    assert spec is not None and spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    saved = {name: sys.modules.get(name) for name in aliases}
-    sys.modules.update(aliases)
-    sys.modules[unique_name] = module  # dataclasses look their module up here while the class is built
-    # No __pycache__ in the asset folder: CDK hashes the whole folder, so it would change the templates.
-    dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[unique_name]
-        raise
-    finally:
-        sys.dont_write_bytecode = dont_write_bytecode
-        for name, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = previous
-    return module
 
 
 @pytest.fixture(scope="package", autouse=True)

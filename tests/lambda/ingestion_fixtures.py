@@ -7,17 +7,17 @@ A test module takes the fixtures, which pytest finds by name, with ``from .inges
 
 from __future__ import annotations
 
-import io
 import json
 from types import ModuleType
 
 import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
-from .conftest import LAMBDA_ROOT, load_lambda_module
+from .conftest import LAMBDA_ROOT
+from .doubles import captured_logs, load_flat_modules, load_handler, log_records
 from .ingestion_stubs import ENV, ICEBERG_ENV, client, kinesis_event
 
-__all__ = ["handler", "iceberg_handler", "ingestion_handler", "logic", "logs", "sleeps", "stub"]
+__all__ = ["handler", "iceberg_handler", "ingestion_handler", "log_records", "logic", "logs", "sleeps", "stub"]
 
 ASSET = LAMBDA_ROOT / "feature_ingestion"
 # The logic modules in import order, each with its unique name in the tests; handler.py imports ingestion.
@@ -39,10 +39,7 @@ SENSOR_ENV = {
 
 def load_logic() -> ModuleType:
     """ingestion.py (loaded as feature_ingestion_logic) with the sibling modules it imports."""
-    loaded: dict[str, ModuleType] = {}
-    for name, unique_name in LOGIC_MODULES.items():
-        loaded[name] = load_lambda_module(unique_name, ASSET / f"{name}.py", aliases=dict(loaded))
-    return loaded["ingestion"]
+    return load_flat_modules(ASSET, LOGIC_MODULES)["ingestion"]
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +49,10 @@ def logic(aws_offline_env):
 
 @pytest.fixture(scope="module")
 def ingestion_handler(aws_offline_env, logic):
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in ENV.items():
-            mp.setenv(name, value)
-        mp.delenv("TARGET_STORES", raising=False)
-        return load_lambda_module("feature_ingestion_handler", ASSET / "handler.py", aliases={"ingestion": logic})
+    env = {name: value for name, value in ENV.items() if name != "TARGET_STORES"}
+    return load_handler(
+        ASSET / "handler.py", "feature_ingestion_handler", env, {"ingestion": logic}, ("TARGET_STORES",)
+    )
 
 
 @pytest.fixture
@@ -89,15 +85,8 @@ def iceberg_handler(handler, logic, monkeypatch):
 
 @pytest.fixture
 def logs(ingestion_handler):
-    stream = io.StringIO()
-    previous = ingestion_handler.logger.registered_handler.setStream(stream)
-    yield stream
-    ingestion_handler.logger.registered_handler.setStream(previous)
-
-
-def log_records(logs, message=None):
-    records = [json.loads(line) for line in logs.getvalue().splitlines()]
-    return [r for r in records if message is None or r["message"] == message]
+    with captured_logs(ingestion_handler.logger) as stream:
+        yield stream
 
 
 def settings(logic, base=None, **overrides):

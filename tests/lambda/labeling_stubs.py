@@ -16,6 +16,8 @@ from botocore.response import StreamingBody  # type: ignore[import-untyped,unuse
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, REGION, FakeLambdaContext, load_lambda_module
+from .doubles import captured_logs
+from .doubles import log_records as log_records
 
 __all__ = ["configure", "logs", "modules", "sleeps", "stub"]  # the post-annotation fixtures
 
@@ -154,11 +156,6 @@ def label_content(label: str, confidence: float, workers: int) -> dict[str, Any]
     }
 
 
-def log_records(stream: io.StringIO, message: str | None = None) -> list[dict[str, Any]]:
-    records = [json.loads(line) for line in stream.getvalue().splitlines()]
-    return [r for r in records if message is None or r["message"] == message]
-
-
 # Post-annotation fixtures; test_labeling_post_annotation.py takes them with a star import.
 
 
@@ -199,7 +196,5 @@ def configure(modules, stub, sleeps, monkeypatch):
 @pytest.fixture
 def logs(modules):
     handler = modules["handler"]
-    stream = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(stream)
-    yield stream
-    handler.logger.registered_handler.setStream(previous)
+    with captured_logs(handler.logger) as stream:
+        yield stream

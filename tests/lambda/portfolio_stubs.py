@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
-from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped,unused-ignore]
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import REGION, FakeLambdaContext
+from .doubles import answer_over_http as answer_over_http
+from .doubles import assert_all_consumed as assert_all_consumed
+from .doubles import assume_role_response
 
 HUB = "111111111111"
 ROLE_ARN = f"arn:aws:iam::{HUB}:role/ml-platform/portfolio-reader"
@@ -49,18 +50,7 @@ def expect_assume_role(stub: Stubber, error: str = "") -> None:
     if error:
         stub.add_client_error("assume_role", error, "denied or throttled", 400, expected_params=params)
         return
-    response = {
-        "Credentials": {
-            "AccessKeyId": ACCESS_KEY,
-            "SecretAccessKey": SECRET_KEY,
-            "SessionToken": SESSION_TOKEN,
-            "Expiration": NOW,
-        },
-        "AssumedRoleUser": {
-            "AssumedRoleId": "AROAHUBEXAMPLEROLE01:portfolio-lookup",
-            "Arn": f"arn:aws:sts::{HUB}:assumed-role/portfolio-reader/portfolio-lookup",
-        },
-    }
+    response = assume_role_response(ROLE_ARN, "portfolio-lookup", (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN), NOW)
     stub.add_response("assume_role", response, params)
 
 
@@ -107,29 +97,3 @@ class CatalogFactory:
 def find(logic: Any, sts_stub: Stubber, factory: CatalogFactory, sleeps: list[float] | None = None) -> Any:
     sleep = (lambda _: None) if sleeps is None else sleeps.append
     return logic.find_portfolio(sts_stub.client, factory, ROLE_ARN, NAME, sleep=sleep)
-
-
-def assert_all_consumed(*stubs: Stubber) -> None:
-    for stub in stubs:
-        stub.assert_no_pending_responses()
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def stream(self, **_: Any) -> list[bytes]:
-        return [self.body]
-
-
-def answer_over_http(real_client: Any, operation: str, body: dict[str, Any]) -> list[tuple[dict[str, str], Any]]:
-    """Answer ``operation`` at the last moment before sending (after signing); records headers and JSON body."""
-    sent: list[tuple[dict[str, str], Any]] = []
-
-    def reply(request: Any, **_: Any) -> AWSResponse:
-        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
-        sent.append((headers, json.loads(request.body)))
-        return AWSResponse(request.url, 200, {}, _Raw(json.dumps(body).encode()))
-
-    real_client.meta.events.register(f"before-send.{real_client.meta.service_model.service_name}.{operation}", reply)
-    return sent

@@ -7,15 +7,13 @@ A test module takes the fixtures, which pytest finds by name, with ``from .predi
 
 from __future__ import annotations
 
-import io
-import json
 from types import ModuleType
 
 import pytest
-from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
-from .conftest import LAMBDA_ROOT, load_lambda_module
-from .prediction_stubs import ENDPOINT, ENTITY, ENV, GROUP, MODEL_FEATURES, ROLE_ARN, Clock, FeatureStoreFactory, client
+from .conftest import LAMBDA_ROOT
+from .doubles import captured_logs, load_flat_modules, load_handler, log_records, stubbed
+from .prediction_stubs import ENDPOINT, ENTITY, ENV, GROUP, MODEL_FEATURES, ROLE_ARN, Clock, FeatureStoreFactory
 
 __all__ = [
     "clock",
@@ -54,10 +52,7 @@ LOGIC_MODULES = {
 
 def load_logic() -> ModuleType:
     """prediction.py (loaded as realtime_prediction_logic) with the sibling modules it imports."""
-    loaded: dict[str, ModuleType] = {}
-    for name, unique_name in LOGIC_MODULES.items():
-        loaded[name] = load_lambda_module(unique_name, PREDICTION_PATH / f"{name}.py", aliases=dict(loaded))
-    return loaded["prediction"]
+    return load_flat_modules(PREDICTION_PATH, LOGIC_MODULES)["prediction"]
 
 
 @pytest.fixture(scope="module")
@@ -68,29 +63,24 @@ def logic(aws_offline_env):
 @pytest.fixture(scope="module")
 def module(aws_offline_env, logic):
     """The handler as Lambda loads it: settings from the environment at import (cold start)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in ENV.items():
-            mp.setenv(name, value)
-        return load_lambda_module(
-            "realtime_prediction_handler", PREDICTION_PATH / "handler.py", aliases={"prediction": logic}
-        )
+    return load_handler(PREDICTION_PATH / "handler.py", "realtime_prediction_handler", ENV, {"prediction": logic})
 
 
 @pytest.fixture
 def sts_stub():
-    with Stubber(client("sts")) as stub:
+    with stubbed("sts") as stub:
         yield stub
 
 
 @pytest.fixture
 def store_stub():
-    with Stubber(client("sagemaker-featurestore-runtime")) as stub:
+    with stubbed("sagemaker-featurestore-runtime") as stub:
         yield stub
 
 
 @pytest.fixture
 def runtime_stub():
-    with Stubber(client("sagemaker-runtime")) as stub:
+    with stubbed("sagemaker-runtime") as stub:
         yield stub
 
 
@@ -138,14 +128,12 @@ def stubs(sts_stub, store_stub, runtime_stub):
 
 @pytest.fixture
 def logs(module):
-    stream = io.StringIO()
-    previous = module.logger.registered_handler.setStream(stream)
-    yield stream
-    module.logger.registered_handler.setStream(previous)
+    with captured_logs(module.logger) as stream:
+        yield stream
 
 
 def records(logs):
-    return [json.loads(line) for line in logs.getvalue().splitlines()]
+    return log_records(logs)
 
 
 def outcome(result, detail="code"):

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3  # type: ignore[import-untyped,unused-ignore]
-from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped,unused-ignore]
 from botocore.response import StreamingBody  # type: ignore[import-untyped,unused-ignore]
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import REGION, FakeLambdaContext
+from .doubles import answer_over_http as answer_over_http
+from .doubles import assert_all_consumed as assert_all_consumed
+from .doubles import assume_role_response
+from .doubles import client as client
 
 DATA_LAKE = "444455556666"
 PROD = "777788889999"
@@ -52,10 +54,6 @@ CONTEXT = FakeLambdaContext(
 )
 
 
-def client(service: str) -> Any:
-    return boto3.client(service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
 def expect_assume_role(
     stub: Stubber, error: str = "", *, expiration: datetime = EXPIRES, access_key: str = ACCESS_KEY
 ) -> None:
@@ -64,19 +62,8 @@ def expect_assume_role(
         message = f"User: arn:aws:sts::{PROD}:assumed-role/fn/realtime-prediction is not authorized"
         stub.add_client_error("assume_role", error, message, 403, expected_params=params)
         return
-    response = {
-        "Credentials": {
-            "AccessKeyId": access_key,
-            "SecretAccessKey": SECRET_KEY,
-            "SessionToken": SESSION_TOKEN,
-            "Expiration": expiration,
-        },
-        "AssumedRoleUser": {
-            "AssumedRoleId": "AROADATALAKEEXAMPLE01:realtime-prediction",
-            "Arn": f"arn:aws:sts::{DATA_LAKE}:assumed-role/mlp-datalake-fs-online-reader/realtime-prediction",
-        },
-    }
-    stub.add_response("assume_role", response, params)
+    keys = (access_key, SECRET_KEY, SESSION_TOKEN)
+    stub.add_response("assume_role", assume_role_response(ROLE_ARN, "realtime-prediction", keys, expiration), params)
 
 
 def get_record_params(entity: str = ENTITY, features: tuple[str, ...] = FEATURES) -> dict[str, Any]:
@@ -214,29 +201,3 @@ class FeatureStoreFactory:
     def __call__(self, credentials: Any) -> Any:
         self.received.append(credentials)
         return self.client
-
-
-def assert_all_consumed(*stubs: Stubber) -> None:
-    for stub in stubs:
-        stub.assert_no_pending_responses()
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def stream(self, **_: Any) -> list[bytes]:
-        return [self.body]
-
-
-def answer_over_http(real_client: Any, operation: str, body: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
-    """Answer ``operation`` at the last moment before sending (after signing); records URL and headers."""
-    sent: list[tuple[str, dict[str, str]]] = []
-
-    def reply(request: Any, **_: Any) -> AWSResponse:
-        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
-        sent.append((request.url, headers))
-        return AWSResponse(request.url, 200, {}, _Raw(json.dumps(body).encode()))
-
-    real_client.meta.events.register(f"before-send.{real_client.meta.service_model.service_name}.{operation}", reply)
-    return sent

@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-import boto3  # type: ignore[import-untyped,unused-ignore]
-import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
-from .conftest import LAMBDA_ROOT, REGION, load_lambda_module
+from .conftest import LAMBDA_ROOT, REGION
+from .doubles import assume_role_response, client, load_flat_modules
+from .doubles import load_handler as load_lambda_handler
 
 ASSET = LAMBDA_ROOT / "retraining_trigger"
 # The logic modules in import order, each with its unique name in the tests; handler.py imports retraining.
@@ -85,24 +85,12 @@ CONTEXT = FakeLambdaContext()
 
 def load_logic() -> ModuleType:
     """retraining.py (loaded as retraining_trigger_logic) with the sibling module it imports."""
-    loaded: dict[str, ModuleType] = {}
-    for name, unique_name in LOGIC_MODULES.items():
-        loaded[name] = load_lambda_module(unique_name, ASSET / f"{name}.py", aliases=dict(loaded))
-    return loaded["retraining"]
+    return load_flat_modules(ASSET, LOGIC_MODULES)["retraining"]
 
 
 def load_handler(logic: ModuleType, env: Mapping[str, str], unique_name: str = HANDLER_NAME) -> ModuleType:
     """handler.py as Lambda loads it: settings from ``env`` at import (cold start)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ENV:
-            mp.delenv(name, raising=False)
-        for name, value in env.items():
-            mp.setenv(name, value)
-        return load_lambda_module(unique_name, ASSET / "handler.py", aliases={"retraining": logic})
-
-
-def client(service: str, region: str = REGION) -> Any:
-    return boto3.client(service, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
+    return load_lambda_handler(ASSET / "handler.py", unique_name, env, {"retraining": logic}, tuple(ENV))
 
 
 def create_table(dynamodb: Any) -> None:
@@ -210,22 +198,8 @@ def expect_assume_role(
         message = f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
         stub.add_client_error("assume_role", error, message, 403, expected_params=params)
         return
-    role_name = role_arn.rsplit("/", 1)[-1]
-    account = role_arn.split(":")[4]
-    response = {
-        "Credentials": {
-            "AccessKeyId": ACCESS_KEY,
-            "SecretAccessKey": SECRET_KEY,
-            "SessionToken": SESSION_TOKEN,
-            "Expiration": T0 + timedelta(hours=1),
-        },
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"AROATEAMEXAMPLE00001:retraining-{endpoint}",
-            "Arn": f"arn:aws:sts::{account}:assumed-role/{role_name}/retraining-{endpoint}",
-        },
-        "PackedPolicySize": 0,
-    }
-    stub.add_response("assume_role", response, params)
+    keys, expiration = (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN), T0 + timedelta(hours=1)
+    stub.add_response("assume_role", assume_role_response(role_arn, f"retraining-{endpoint}", keys, expiration), params)
 
 
 def start_params(

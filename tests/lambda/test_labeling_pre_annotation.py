@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
+from .doubles import captured_logs
 from .labeling_stubs import CATEGORIES, JOB_ARN, PRE_ASSET, PRE_CONTEXT, load_pre, log_records, pre_event
 
 TEXT = "Thick grey haze over the ridge since 6am, no visible flames."
@@ -30,10 +30,8 @@ def handler(modules):
 
 @pytest.fixture
 def logs(handler):
-    stream = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(stream)
-    yield stream
-    handler.logger.registered_handler.setStream(previous)
+    with captured_logs(handler.logger) as stream:
+        yield stream
 
 
 def test_text_source_becomes_the_task_object(handler, logs):

@@ -3,14 +3,13 @@ through Stubber (offline). Active Stubbers raise on any call that was not queued
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
-from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, load_lambda_module
+from .doubles import captured_logs, stubbed
 from .portfolio_stubs import (
     ACCESS_KEY,
     CONTEXT,
@@ -21,7 +20,6 @@ from .portfolio_stubs import (
     CatalogFactory,
     answer_over_http,
     assert_all_consumed,
-    client,
     event,
     expect_assume_role,
     expect_list,
@@ -47,13 +45,13 @@ def lookup_handler(aws_offline_env, lookup_logic):
 
 @pytest.fixture
 def sts_stub():
-    with Stubber(client("sts")) as stub:
+    with stubbed("sts") as stub:
         yield stub
 
 
 @pytest.fixture
 def catalog_stub():
-    with Stubber(client("servicecatalog")) as stub:
+    with stubbed("servicecatalog") as stub:
         yield stub
 
 
@@ -71,10 +69,8 @@ def handler(lookup_handler, sts_stub, factory, monkeypatch):
 
 @pytest.fixture
 def logs(lookup_handler):
-    stream = io.StringIO()
-    previous = lookup_handler.logger.registered_handler.setStream(stream)
-    yield stream
-    lookup_handler.logger.registered_handler.setStream(previous)
+    with captured_logs(lookup_handler.logger) as stream:
+        yield stream
 
 
 def test_found_on_second_page_with_the_assumed_role_credentials(lookup_logic, sts_stub, catalog_stub, factory):
@@ -228,8 +224,8 @@ def test_default_clients_retry_and_sign_with_hub_credentials_in_the_lambda_regio
     assert catalog.meta.config.retries == {"mode": "standard", "total_max_attempts": 9}
     sent = answer_over_http(catalog, "ListPortfolios", {"PortfolioDetails": []})
     assert catalog.list_portfolios(PageSize=20)["PortfolioDetails"] == []
-    [(headers, body)] = sent
-    assert body == {"PageSize": 20}
+    [(_, headers, body)] = sent
+    assert json.loads(body) == {"PageSize": 20}
     assert f"Credential={ACCESS_KEY}/" in headers["Authorization"]
     assert "/eu-west-1/servicecatalog/" in headers["Authorization"]
     assert headers["X-Amz-Security-Token"] == SESSION_TOKEN

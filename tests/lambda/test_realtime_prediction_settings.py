@@ -100,7 +100,7 @@ def test_default_clients_have_short_timeouts_and_sign_with_data_lake_credentials
     sent = answer_over_http(store, "GetRecord", {"Record": [{"FeatureName": "tenure_months", "ValueAsString": "18"}]})
     params = {**{"FeatureGroupName": GROUP, "RecordIdentifierValueAsString": ENTITY}, "FeatureNames": ["tenure_months"]}
     assert store.get_record(**params)["Record"] == [{"FeatureName": "tenure_months", "ValueAsString": "18"}]
-    [(url, headers)] = sent
+    [(url, headers, _)] = sent
     assert url.startswith(f"https://featurestore-runtime.sagemaker.eu-west-1.amazonaws.com/FeatureGroup/{GROUP}?")
     assert f"RecordIdentifierValueAsString={ENTITY}" in url and url.endswith("&FeatureName=tenure_months")
     assert f"Credential={ACCESS_KEY}/" in headers["Authorization"]

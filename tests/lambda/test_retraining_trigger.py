@@ -4,7 +4,6 @@ these parameters) and the idempotency table in moto's DynamoDB."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -12,10 +11,11 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
-from botocore.stub import Stubber, UnStubbedResponseError  # type: ignore[import-untyped,unused-ignore]
+from botocore.stub import UnStubbedResponseError  # type: ignore[import-untyped,unused-ignore]
 from moto import mock_aws
 
 from .conftest import REGION
+from .doubles import captured_logs, log_records, stubbed
 from .retraining_stubs import (
     ACCESS_KEY,
     CHURN_PIPELINE,
@@ -70,13 +70,13 @@ def dynamodb(monkeypatch):
 
 @pytest.fixture
 def sts_stub():
-    with Stubber(client("sts")) as stub:
+    with stubbed("sts") as stub:
         yield stub
 
 
 @pytest.fixture
 def sagemaker_stub():
-    with Stubber(client("sagemaker", CHURN_REGION)) as stub:
+    with stubbed("sagemaker", CHURN_REGION) as stub:
         yield stub
 
 
@@ -103,15 +103,8 @@ def handler(module, logic, dynamodb, sts_stub, factory, executions, monkeypatch)
 
 @pytest.fixture
 def logs(module):
-    stream = io.StringIO()
-    previous = module.logger.registered_handler.setStream(stream)
-    yield stream
-    module.logger.registered_handler.setStream(previous)
-
-
-def log_records(logs, message=None):
-    entries = [json.loads(line) for line in logs.getvalue().splitlines()]
-    return [r for r in entries if message is None or r["message"] == message]
+    with captured_logs(module.logger) as stream:
+        yield stream
 
 
 def settings(logic, **overrides):

@@ -3,7 +3,6 @@ model through Stubber (offline; an active Stubber raises on any call that was no
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +13,7 @@ from botocore.exceptions import ClientError, ParamValidationError  # type: ignor
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, REGION, FakeLambdaContext, load_lambda_module
+from .doubles import captured_logs
 
 POOL = "us-east-1_jraWBzV6c"
 CLIENT = "4kq9d2v5l0c7r1m3s8t6u2w9xa"
@@ -91,10 +91,8 @@ def handler(portal_handler, cognito_stub, monkeypatch):
 
 @pytest.fixture
 def logs(portal_handler):
-    stream = io.StringIO()
-    previous = portal_handler.logger.registered_handler.setStream(stream)
-    yield stream
-    portal_handler.logger.registered_handler.setStream(previous)
+    with captured_logs(portal_handler.logger) as stream:
+        yield stream
 
 
 @pytest.mark.parametrize("request_type", ["Create", "Update"])

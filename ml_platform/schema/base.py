@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Protocol, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -55,3 +56,27 @@ def duplicates(values: list[str]) -> list[str]:
             dupes.append(value)
         seen.add(value)
     return dupes
+
+
+T = TypeVar("T")
+
+
+class HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def item_name(item: HasName) -> str:
+    return item.name
+
+
+def unique_by(key: Callable[[T], str], message: str) -> AfterValidator:
+    """A validator of a list: ``message`` (``{}`` stands for the duplicates) when ``key`` repeats a value."""
+
+    def check(items: tuple[T, ...]) -> tuple[T, ...]:
+        dupes = duplicates([key(item) for item in items])
+        if dupes:
+            raise ValueError(message.format(", ".join(dupes)))
+        return items
+
+    return AfterValidator(check)

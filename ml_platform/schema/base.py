@@ -47,6 +47,13 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False, str_strip_whitespace=False)
 
 
+def check_not_above(model: BaseModel, field: str, bound: str) -> None:
+    """Refuses a set ``field`` greater than ``bound``, naming both with their values."""
+    value, limit = getattr(model, field), getattr(model, bound)
+    if value is not None and value > limit:
+        raise ValueError(f"{field} ({value}) exceeds {bound} ({limit})")
+
+
 def duplicates(values: list[str]) -> list[str]:
     """The values that occur more than once, in first-seen order."""
     seen: set[str] = set()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from .base import InstanceType, SageMakerName, Slug, StrictModel, unique_by
+from .base import InstanceType, SageMakerName, Slug, StrictModel, check_not_above, unique_by
 from .hosting_types import S3Uri
 
 # ECR repository names below the organisation prefix, e.g. weather-training.
@@ -158,8 +158,7 @@ class TuningConfig(StrictModel):
 
     @model_validator(mode="after")
     def _parallel(self) -> TuningConfig:
-        if self.max_parallel_jobs > self.max_jobs:
-            raise ValueError(f"max_parallel_jobs ({self.max_parallel_jobs}) exceeds max_jobs ({self.max_jobs})")
+        check_not_above(self, "max_parallel_jobs", "max_jobs")
         return self
 
 

@@ -11,6 +11,7 @@ import sys
 from ipaddress import IPv4Network
 from itertools import combinations
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -21,7 +22,7 @@ from .config_location_checks import check_locations, location_warnings
 from .config_monitoring_checks import check_monitoring
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
-from .schema.base import StrictModel, TagKey, TagValue, duplicates
+from .schema.base import StrictModel, TagKey, TagValue, item_name, unique_by
 from .schema.catalog import ServiceCatalogConfig
 from .schema.cost import BudgetsConfig, LayoutConfig
 from .schema.datalake import DataLakeConfig
@@ -33,7 +34,7 @@ from .schema.network import NetworkConfig
 
 __all__ = ["ConfigError", "PlatformConfig", "config_warnings", "load_config"]
 
-Named = FeatureGroupConfig | ModelConfig | EndpointConfig
+_UNIQUE_NAMES = unique_by(item_name, "duplicate name(s): {}")
 REQUIRED_TAGS = ("Project", "CostCenter")
 # Set per stage by the platform (XC-3); a config may not override them globally.
 STAGE_TAGS = ("Environment", "Team")
@@ -48,9 +49,15 @@ class PlatformConfig(StrictModel):
     )
     accounts: Accounts = Field(description="The accounts of each role.")
     network: NetworkConfig = Field(default=NetworkConfig(), description="VPC endpoint set, flow logs.")
-    feature_groups: tuple[FeatureGroupConfig, ...] = Field(default=(), description="Central feature store.")
-    models: tuple[ModelConfig, ...] = Field(default=(), description="Models hosted by endpoints.")
-    endpoints: tuple[EndpointConfig, ...] = Field(default=(), description="Endpoints in test/prod.")
+    feature_groups: Annotated[tuple[FeatureGroupConfig, ...], _UNIQUE_NAMES] = Field(
+        default=(), description="Central feature store."
+    )
+    models: Annotated[tuple[ModelConfig, ...], _UNIQUE_NAMES] = Field(
+        default=(), description="Models hosted by endpoints."
+    )
+    endpoints: Annotated[tuple[EndpointConfig, ...], _UNIQUE_NAMES] = Field(
+        default=(), description="Endpoints in test/prod."
+    )
     monitors: tuple[MonitorConfig, ...] = Field(default=(), description="Monitors on endpoints.")
     retraining: tuple[RetrainingConfig, ...] = Field(
         default=(), description="Model build pipelines started by monitor violations."
@@ -85,14 +92,6 @@ class PlatformConfig(StrictModel):
         if reserved:
             raise ValueError(f"{', '.join(reserved)} is set per account by the platform; remove it")
         return tags
-
-    @field_validator("feature_groups", "models", "endpoints")
-    @classmethod
-    def _unique_names(cls, items: tuple[Named, ...]) -> tuple[Named, ...]:
-        dupes = duplicates([item.name for item in items])
-        if dupes:
-            raise ValueError(f"duplicate name(s): {', '.join(dupes)}")
-        return items
 
     @model_validator(mode="after")
     def _cross_references(self) -> PlatformConfig:

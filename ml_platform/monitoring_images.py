@@ -70,16 +70,17 @@ CLARIFY_REGISTRIES: dict[str, str] = {
 }
 
 
-def _uri(account: str, region: str, repository: str) -> str:
+def ecr_image_uri(account: str, region: str, repository: str) -> str:
+    """URI of ``repository`` (with its tag) in the ECR registry of ``account`` in ``region``."""
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     return f"{account}.dkr.ecr.{region}.{suffix}/{repository}"
 
 
 def model_monitor_image(region: str) -> str:
     """Data and model quality analyzer image; KeyError if the region has none."""
-    return _uri(MODEL_MONITOR_REGISTRIES[region], region, MODEL_MONITOR_REPOSITORY)
+    return ecr_image_uri(MODEL_MONITOR_REGISTRIES[region], region, MODEL_MONITOR_REPOSITORY)
 
 
 def clarify_image(region: str) -> str:
     """Clarify processing image (bias and explainability); KeyError if the region has none."""
-    return _uri(CLARIFY_REGISTRIES[region], region, CLARIFY_REPOSITORY)
+    return ecr_image_uri(CLARIFY_REGISTRIES[region], region, CLARIFY_REPOSITORY)

@@ -7,6 +7,8 @@ refuse Debugger rules in a region without the image, before anything is built.
 
 from __future__ import annotations
 
+from ..monitoring_images import ecr_image_uri
+
 REPOSITORY = "sagemaker-debugger-rules"
 REGISTRIES: dict[str, str] = {
     "af-south-1": "314341159256",
@@ -38,5 +40,4 @@ REGISTRIES: dict[str, str] = {
 
 def rule_evaluator_image(region: str) -> str:
     """ECR URI of the rule evaluator in ``region``; KeyError if the region has none."""
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"{REGISTRIES[region]}.dkr.ecr.{region}.{suffix}/{REPOSITORY}:latest"
+    return ecr_image_uri(REGISTRIES[region], region, f"{REPOSITORY}:latest")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .base import AccountId, Slug, StrictModel, duplicates
+from .base import AccountId, Slug, StrictModel, duplicates, item_name, unique_by
 from .labeling import LabelingConfig
 from .network import VpcConfig
 from .studio import StudioConfig
@@ -89,17 +89,11 @@ class Accounts(StrictModel):
 
     shared_services: AccountConfig = Field(description="CI/CD, ECR, Service Catalog hub.")
     data_lake: AccountConfig = Field(description="Raw/curated data and the central feature store.")
-    data_science: tuple[DataScienceAccount, ...] = Field(min_length=1, description="One per team (XA-2).")
+    data_science: Annotated[tuple[DataScienceAccount, ...], unique_by(item_name, "duplicate team name(s): {}")] = Field(
+        min_length=1, description="One per team (XA-2)."
+    )
     test: WorkloadAccount = Field(description="Staging endpoints, integration and load tests.")
     prod: WorkloadAccount = Field(description="Production endpoints; strictest controls (XA-3).")
-
-    @field_validator("data_science")
-    @classmethod
-    def _unique_teams(cls, teams: tuple[DataScienceAccount, ...]) -> tuple[DataScienceAccount, ...]:
-        dupes = duplicates([t.name for t in teams])
-        if dupes:
-            raise ValueError(f"duplicate team name(s): {', '.join(dupes)}")
-        return teams
 
     @model_validator(mode="after")
     def _distinct_ids(self) -> Accounts:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Protocol, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -46,6 +47,13 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False, str_strip_whitespace=False)
 
 
+def check_not_above(model: BaseModel, field: str, bound: str) -> None:
+    """Refuses a set ``field`` greater than ``bound``, naming both with their values."""
+    value, limit = getattr(model, field), getattr(model, bound)
+    if value is not None and value > limit:
+        raise ValueError(f"{field} ({value}) exceeds {bound} ({limit})")
+
+
 def duplicates(values: list[str]) -> list[str]:
     """The values that occur more than once, in first-seen order."""
     seen: set[str] = set()
@@ -55,3 +63,27 @@ def duplicates(values: list[str]) -> list[str]:
             dupes.append(value)
         seen.add(value)
     return dupes
+
+
+T = TypeVar("T")
+
+
+class HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def item_name(item: HasName) -> str:
+    return item.name
+
+
+def unique_by(key: Callable[[T], str], message: str) -> AfterValidator:
+    """A validator of a list: ``message`` (``{}`` stands for the duplicates) when ``key`` repeats a value."""
+
+    def check(items: tuple[T, ...]) -> tuple[T, ...]:
+        dupes = duplicates([key(item) for item in items])
+        if dupes:
+            raise ValueError(message.format(", ".join(dupes)))
+        return items
+
+    return AfterValidator(check)

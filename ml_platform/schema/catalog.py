@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator
 
 from .accounts import Email
-from .base import InstanceType, Slug, StrictModel, duplicates
+from .base import InstanceType, Slug, StrictModel, duplicates, unique_by
 
 
 class ProductKind(StrEnum):
@@ -74,7 +74,7 @@ class ServiceCatalogConfig(StrictModel):
         description="Provider (owner) shown on the portfolio and products.",
     )
     support_email: Email | None = Field(default=None, description="Support contact shown on each product.")
-    products: tuple[ProductKind, ...] = Field(
+    products: Annotated[tuple[ProductKind, ...], unique_by(str, "lists {} more than once")] = Field(
         default=tuple(ProductKind), min_length=1, description="Products in the portfolio."
     )
     notebook_instance_types: tuple[InstanceType, ...] = Field(
@@ -90,14 +90,6 @@ class ServiceCatalogConfig(StrictModel):
         min_length=1,
         description="IAM role name patterns (with path) that may launch products, e.g. SSO roles.",
     )
-
-    @field_validator("products")
-    @classmethod
-    def _unique_products(cls, products: tuple[ProductKind, ...]) -> tuple[ProductKind, ...]:
-        dupes = duplicates([p.value for p in products])
-        if dupes:
-            raise ValueError(f"lists {', '.join(dupes)} more than once")
-        return products
 
     @field_validator("notebook_instance_types")
     @classmethod

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from .base import Slug, StrictModel, duplicates
+from .base import Slug, StrictModel, item_name, unique_by
 
 GlueName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,255}$")]
 RoleArn = Annotated[
@@ -56,12 +56,6 @@ class DataLakeConfig(StrictModel):
     feature_store_database: GlueName = Field(
         default="feature_store", description="Glue database of the feature groups' offline tables."
     )
-    curated_tables: tuple[CuratedTable, ...] = Field(default=(), description="Tables shared with the teams.")
-
-    @field_validator("curated_tables")
-    @classmethod
-    def _unique_tables(cls, tables: tuple[CuratedTable, ...]) -> tuple[CuratedTable, ...]:
-        dupes = duplicates([t.name for t in tables])
-        if dupes:
-            raise ValueError(f"duplicate table name(s): {', '.join(dupes)}")
-        return tables
+    curated_tables: Annotated[tuple[CuratedTable, ...], unique_by(item_name, "duplicate table name(s): {}")] = Field(
+        default=(), description="Tables shared with the teams."
+    )

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import SageMakerName, StrictModel
+from .base import SageMakerName, StrictModel, check_not_above
 from .hosting_types import S3Uri
 
 # Application Auto Scaling schedules: cron(6 fields), rate(...) or at(...).
@@ -32,8 +32,7 @@ class ScheduledScaling(StrictModel):
 
     @model_validator(mode="after")
     def _bounds(self) -> ScheduledScaling:
-        if self.min_capacity > self.max_capacity:
-            raise ValueError(f"min_capacity ({self.min_capacity}) exceeds max_capacity ({self.max_capacity})")
+        check_not_above(self, "min_capacity", "max_capacity")
         return self
 
 
@@ -54,8 +53,7 @@ class AutoscalingConfig(StrictModel):
 
     @model_validator(mode="after")
     def _bounds(self) -> AutoscalingConfig:
-        if self.min_capacity > self.max_capacity:
-            raise ValueError(f"min_capacity ({self.min_capacity}) exceeds max_capacity ({self.max_capacity})")
+        check_not_above(self, "min_capacity", "max_capacity")
         return self
 
 
@@ -77,11 +75,7 @@ class ServerlessConfig(StrictModel):
 
     @model_validator(mode="after")
     def _provisioned(self) -> ServerlessConfig:
-        if self.provisioned_concurrency is not None and self.provisioned_concurrency > self.max_concurrency:
-            raise ValueError(
-                f"provisioned_concurrency ({self.provisioned_concurrency}) exceeds max_concurrency "
-                f"({self.max_concurrency})"
-            )
+        check_not_above(self, "provisioned_concurrency", "max_concurrency")
         return self
 
 

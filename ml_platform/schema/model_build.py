@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from .base import InstanceType, SageMakerName, Slug, StrictModel, duplicates
+from .base import InstanceType, SageMakerName, Slug, StrictModel, check_not_above, unique_by
 from .hosting_types import S3Uri
 
 # ECR repository names below the organisation prefix, e.g. weather-training.
@@ -21,21 +21,13 @@ HyperparameterValue = str | int | float
 class ArtifactsConfig(StrictModel):
     """ECR repositories in shared services, pulled by data science, test and prod (XA-4b)."""
 
-    repositories: tuple[RepositoryName, ...] = Field(
+    repositories: Annotated[tuple[RepositoryName, ...], unique_by(str, "duplicate repository name(s): {}")] = Field(
         default=(), description="Image repositories (training, processing, inference images)."
     )
     keep_dev_images: int = Field(
         default=20, ge=1, le=1000, description="Images tagged dev-* kept per repository; release tags never expire."
     )
     untagged_image_days: int = Field(default=7, ge=1, le=365, description="Days before untagged layers expire.")
-
-    @field_validator("repositories")
-    @classmethod
-    def _unique(cls, repositories: tuple[str, ...]) -> tuple[str, ...]:
-        dupes = duplicates(list(repositories))
-        if dupes:
-            raise ValueError(f"duplicate repository name(s): {', '.join(dupes)}")
-        return repositories
 
 
 def _not_latest(image: str) -> str:
@@ -166,8 +158,7 @@ class TuningConfig(StrictModel):
 
     @model_validator(mode="after")
     def _parallel(self) -> TuningConfig:
-        if self.max_parallel_jobs > self.max_jobs:
-            raise ValueError(f"max_parallel_jobs ({self.max_parallel_jobs}) exceeds max_jobs ({self.max_jobs})")
+        check_not_above(self, "max_parallel_jobs", "max_jobs")
         return self
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .base import StrictModel, duplicates
+from .base import StrictModel, unique_by
 
 
 class InterfaceEndpoint(StrEnum):
@@ -111,7 +111,7 @@ class VpcConfig(StrictModel):
 class NetworkConfig(StrictModel):
     """Platform-wide network defaults; each workload account brings its own ``vpc``."""
 
-    interface_endpoints: tuple[InterfaceEndpoint, ...] = Field(
+    interface_endpoints: Annotated[tuple[InterfaceEndpoint, ...], unique_by(str, "lists {} more than once")] = Field(
         default=DEFAULT_INTERFACE_ENDPOINTS,
         description=(
             "Interface endpoints of the data science VPCs (default: all but glue/athena); test and prod "
@@ -128,11 +128,3 @@ class NetworkConfig(StrictModel):
         if days not in LOG_RETENTION_DAYS:
             raise ValueError(f"must be one of {', '.join(str(d) for d in LOG_RETENTION_DAYS)}")
         return days
-
-    @field_validator("interface_endpoints")
-    @classmethod
-    def _no_duplicates(cls, endpoints: tuple[InterfaceEndpoint, ...]) -> tuple[InterfaceEndpoint, ...]:
-        dupes = duplicates([e.value for e in endpoints])
-        if dupes:
-            raise ValueError(f"lists {', '.join(dupes)} more than once")
-        return endpoints

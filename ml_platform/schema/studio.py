@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from .base import SageMakerName, StrictModel, duplicates
+from .base import SageMakerName, StrictModel, item_name, unique_by
 
 
 class Persona(StrEnum):
@@ -38,16 +39,10 @@ class StudioConfig(StrictModel):
     idle_timeout_minutes: int = Field(
         default=60, ge=60, le=525600, description="Stop idle JupyterLab/Code Editor apps after this."
     )
-    users: tuple[StudioUser, ...] = Field(default=(), description="Studio user profiles.")
+    users: Annotated[tuple[StudioUser, ...], unique_by(item_name, "duplicate user name(s): {}")] = Field(
+        default=(), description="Studio user profiles."
+    )
     on_delete: OnDelete = Field(
         default=OnDelete.RETAIN,
         description="retain: the domain outlives the stack; delete: apps and spaces are removed first.",
     )
-
-    @field_validator("users")
-    @classmethod
-    def _unique_users(cls, users: tuple[StudioUser, ...]) -> tuple[StudioUser, ...]:
-        dupes = duplicates([u.name for u in users])
-        if dupes:
-            raise ValueError(f"duplicate user name(s): {', '.join(dupes)}")
-        return users

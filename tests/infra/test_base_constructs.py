@@ -19,6 +19,14 @@ def _data_templates(synth: Synth) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in synth.templates.items() if k.endswith("/Data")}
 
 
+def _has_statements(template: Template, resource_type: str, *statements: Any, **props: Any) -> None:
+    """A ``resource_type`` with ``props`` whose policy (a key's KeyPolicy, else PolicyDocument) has ``statements``."""
+    document = "KeyPolicy" if resource_type == "AWS::KMS::Key" else "PolicyDocument"
+    template.has_resource_properties(
+        resource_type, {**props, document: {"Statement": Match.array_with(list(statements))}}
+    )
+
+
 def test_every_bucket_is_private_versioned_retained(synth: Synth) -> None:
     for name, template in synth.templates.items():
         for logical_id, bucket in resources_of_type(template, "AWS::S3::Bucket").items():
@@ -95,31 +103,16 @@ def test_every_bucket_policy_denies_insecure_transport(synth: Synth, stage: str)
     buckets = resources_of_type(synth.template(stage, "Data"), "AWS::S3::Bucket")
     template.resource_count_is("AWS::S3::BucketPolicy", len(buckets))
     for logical_id in buckets:
-        template.has_resource_properties(
+        _has_statements(
+            template,
             "AWS::S3::BucketPolicy",
-            {
-                "Bucket": {"Ref": logical_id},
-                "PolicyDocument": {
-                    "Statement": Match.array_with(
-                        [
-                            Match.object_like(
-                                {
-                                    "Effect": "Deny",
-                                    "Action": "s3:*",
-                                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                                }
-                            ),
-                            Match.object_like(
-                                {
-                                    "Effect": "Deny",
-                                    "Action": "s3:*",
-                                    "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
-                                }
-                            ),
-                        ]
-                    )
-                },
-            },
+            Match.object_like(
+                {"Effect": "Deny", "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+            ),
+            Match.object_like(
+                {"Effect": "Deny", "Action": "s3:*", "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}
+            ),
+            Bucket={"Ref": logical_id},
         )
 
 
@@ -143,47 +136,28 @@ def test_every_key_rotates_is_retained_and_aliased(synth: Synth) -> None:
 def test_artefacts_are_readable_by_exactly_test_and_prod(synth: Synth) -> None:
     template = Template.from_json(synth.template("SharedServices", "Data"))
     hosting_accounts = ["arn:aws:iam::555555555555:root", "arn:aws:iam::666666666666:root"]
-    template.has_resource_properties(
+    _has_statements(
+        template,
         "AWS::S3::BucketPolicy",
         {
-            "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [
-                        {
-                            "Sid": "CrossAccountRead",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": hosting_accounts},
-                            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                            "Resource": {
-                                "Fn::Join": [
-                                    "",
-                                    [{"Fn::GetAtt": [Match.string_like_regexp("^Artefacts"), "Arn"]}, "/*"],
-                                ]
-                            },
-                            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"}},
-                        }
-                    ]
-                )
-            },
+            "Sid": "CrossAccountRead",
+            "Effect": "Allow",
+            "Principal": {"AWS": hosting_accounts},
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [Match.string_like_regexp("^Artefacts"), "Arn"]}, "/*"]]},
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"}},
         },
     )
-    template.has_resource_properties(
+    _has_statements(
+        template,
         "AWS::KMS::Key",
         {
-            "KeyPolicy": {
-                "Statement": Match.array_with(
-                    [
-                        {
-                            "Sid": "CrossAccountDecryptArtefacts",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": hosting_accounts},
-                            "Action": ["kms:Decrypt", "kms:DescribeKey"],
-                            "Resource": "*",
-                            "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
-                        }
-                    ]
-                )
-            },
+            "Sid": "CrossAccountDecryptArtefacts",
+            "Effect": "Allow",
+            "Principal": {"AWS": hosting_accounts},
+            "Action": ["kms:Decrypt", "kms:DescribeKey"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
         },
     )
 
@@ -212,15 +186,10 @@ def test_alerts_topic_is_encrypted_and_tls_only(synth: Synth) -> None:
             },
         },
     )
-    template.has_resource_properties(
+    _has_statements(
+        template,
         "AWS::SNS::TopicPolicy",
-        {
-            "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]
-                )
-            }
-        },
+        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
     )
 
 
@@ -230,42 +199,18 @@ def test_alert_publishers_may_use_the_alerts_key_only_from_this_account(synth: S
     https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); the topic policy keeps
     it to this account instead (runtime flows prove both)."""
     template = Template.from_json(synth.template("Test", "Data"))
-    template.has_resource_properties(
-        "AWS::KMS::Key",
-        {
-            "KeyPolicy": {
-                "Statement": Match.array_with(
-                    [
-                        {
-                            "Sid": "AllowEventsUse",
-                            "Effect": "Allow",
-                            "Principal": {"Service": "events.amazonaws.com"},
-                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                            "Resource": "*",
-                        }
-                    ]
-                )
-            }
-        },
-    )
-    for service in ("cloudwatch", "budgets"):
-        template.has_resource_properties(
+    this_account = {"Condition": {"StringEquals": {"aws:SourceAccount": "555555555555"}}}
+    for service, condition in (("events", {}), ("cloudwatch", this_account), ("budgets", this_account)):
+        _has_statements(
+            template,
             "AWS::KMS::Key",
             {
-                "KeyPolicy": {
-                    "Statement": Match.array_with(
-                        [
-                            {
-                                "Sid": f"Allow{service.capitalize()}Use",
-                                "Effect": "Allow",
-                                "Principal": {"Service": f"{service}.amazonaws.com"},
-                                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                "Resource": "*",
-                                "Condition": {"StringEquals": {"aws:SourceAccount": "555555555555"}},
-                            }
-                        ]
-                    )
-                }
+                "Sid": f"Allow{service.capitalize()}Use",
+                "Effect": "Allow",
+                "Principal": {"Service": f"{service}.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                **condition,
             },
         )
 

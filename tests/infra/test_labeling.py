@@ -245,17 +245,23 @@ def test_example_invites_through_cognitos_default_sender(synth: Synth) -> None:
     assert "EmailConfiguration" not in pool["Properties"]  # COGNITO_DEFAULT: 50 emails a day per account
 
 
-def test_invitation_email_sends_through_the_teams_ses_identity(tmp_path: Path) -> None:
+def _email_configuration(invitation: dict[str, str], tmp_path: Path) -> object:
+    """The team's user pool's EmailConfiguration when ``invitation`` is its labeling invitation_email."""
     data = example_data()
-    data["accounts"]["data_science"][0]["labeling"]["invitation_email"] = {
+    data["accounts"]["data_science"][0]["labeling"]["invitation_email"] = invitation
+    templates = synthesize_stage(config_from(data), tmp_path, STAGE)
+    [pool] = resources_of_type(templates["Labeling"], "AWS::Cognito::UserPool").values()
+    return pool["Properties"]["EmailConfiguration"]
+
+
+def test_invitation_email_sends_through_the_teams_ses_identity(tmp_path: Path) -> None:
+    invitation = {
         "from_address": "labeling@example.org",
         "from_name": "OpenAQ labeling",
         "reply_to": "labeling-help@example.org",
         "ses_verified_domain": "example.org",
     }
-    templates = synthesize_stage(config_from(data), tmp_path, STAGE)
-    [pool] = resources_of_type(templates["Labeling"], "AWS::Cognito::UserPool").values()
-    assert pool["Properties"]["EmailConfiguration"] == {
+    assert _email_configuration(invitation, tmp_path) == {
         "EmailSendingAccount": "DEVELOPER",
         "From": "OpenAQ labeling <labeling@example.org>",
         "ReplyToEmailAddress": "labeling-help@example.org",
@@ -265,12 +271,8 @@ def test_invitation_email_sends_through_the_teams_ses_identity(tmp_path: Path) -
 
 
 def test_invitation_email_without_a_domain_uses_the_address_identity(tmp_path: Path) -> None:
-    data = example_data()
     invitation = {"from_address": "labeling@Example.org"}  # domains are case-insensitive: kept lowercase
-    data["accounts"]["data_science"][0]["labeling"]["invitation_email"] = invitation
-    templates = synthesize_stage(config_from(data), tmp_path, STAGE)
-    [pool] = resources_of_type(templates["Labeling"], "AWS::Cognito::UserPool").values()
-    assert pool["Properties"]["EmailConfiguration"] == {
+    assert _email_configuration(invitation, tmp_path) == {
         "EmailSendingAccount": "DEVELOPER",
         "From": "labeling@example.org",
         "SourceArn": "arn:aws:ses:us-east-1:333333333333:identity/labeling@example.org",

@@ -39,23 +39,11 @@ _NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 def _settings(examples: int, *, shrink: bool = True) -> settings:
     """Derandomized (the same examples every run, no example database) unless fuzzing."""
     phases = tuple(Phase) if shrink else _NO_SHRINK
+    common = settings(max_examples=examples, deadline=None, suppress_health_check=_SLOW, phases=phases)
     if FUZZ_EXAMPLES:  # failures are replayed first on the next run (outside the working tree)
-        return settings(
-            max_examples=examples,
-            deadline=None,
-            suppress_health_check=_SLOW,
-            print_blob=True,
-            phases=phases,
-            database=DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "ml-platform-hypothesis"),
-        )
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=_SLOW,
-        phases=phases,
-    )
+        database = DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "ml-platform-hypothesis")
+        return settings(common, print_blob=True, database=database)
+    return settings(common, derandomize=True, database=None)
 
 
 def _load(data: dict[str, Any], folder: Path) -> PlatformConfig:

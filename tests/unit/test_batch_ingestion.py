@@ -7,31 +7,18 @@ do not fit the service model.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 import botocore.session  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
-from ml_platform.context import PROJECT_ROOT
+from .asset_modules import load_asset
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "batch_ingestion", PROJECT_ROOT / "assets" / "glue" / "batch_feature_ingestion.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-job = _load()
+job = load_asset("batch_ingestion", "glue", "batch_feature_ingestion.py")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 MAPPING = {"location": "location", "city": "city", "latitude": "latitude", "EventTime": "@ingestion_time"}
 GROUP = "location-profile-v1"

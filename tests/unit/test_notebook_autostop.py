@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import timedelta
-from types import ModuleType
 
-from ml_platform.context import PROJECT_ROOT
+from .asset_modules import load_asset
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "autostop", PROJECT_ROOT / "assets" / "notebook_autostop" / "autostop.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-autostop = _load()
+autostop = load_asset("autostop", "notebook_autostop", "autostop.py")
 NOW = autostop.parse_time("2026-11-25T12:00:00.000000Z")
 IDLE = timedelta(minutes=60)
 

@@ -22,25 +22,30 @@ from ml_platform.validation_report import ConstructError, construct_errors, synt
 ENV = cdk.Environment(account="111111111111", region="us-east-1")
 
 
-def _run_app(
-    build: Callable[[cdk.App], None],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> tuple[int, str]:
-    """app.py's ``main`` with ``build`` in place of the platform: (exit code, stderr)."""
+Build = Callable[[cdk.App], None]
+FailedSynth = Callable[[Build], tuple[str, list[str]]]
+
+
+@pytest.fixture
+def failed_synth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> FailedSynth:
+    """app.py's ``main`` with a build in place of the platform, which must exit 1: (stderr, report lines)."""
     monkeypatch.setenv("CDK_OUTDIR", str(tmp_path / "cdk.out"))
     monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": "config/minimal.yaml"}))
     monkeypatch.delenv("CONTEXT_OVERFLOW_LOCATION_ENV", raising=False)
 
-    def build_platform(app: cdk.App, config: Any, **_: Any) -> list[Any]:
-        build(app)
-        return []
+    def run(build: Build) -> tuple[str, list[str]]:
+        def build_platform(app: cdk.App, config: Any, **_: Any) -> list[Any]:
+            build(app)
+            return []
 
-    monkeypatch.setattr(platform, "build_platform", build_platform)
-    app_module = importlib.import_module("app")
-    code = app_module.main()
-    return code, capsys.readouterr().err
+        monkeypatch.setattr(platform, "build_platform", build_platform)
+        app_module = importlib.import_module("app")
+        code = app_module.main()
+        err = capsys.readouterr().err
+        assert code == 1
+        return err, _report(err)
+
+    return run
 
 
 def _report(err: str) -> list[str]:
@@ -60,12 +65,8 @@ def _plain_bucket(app: cdk.App) -> None:
     register_rule_packs(app)
 
 
-def test_construct_validation_errors_are_listed_as_such(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, err = _run_app(_policy_without_resources, tmp_path, monkeypatch, capsys)
-    assert code == 1
-    lines = _report(err)
+def test_construct_validation_errors_are_listed_as_such(failed_synth: FailedSynth) -> None:
+    err, lines = failed_synth(_policy_without_resources)
     assert lines[0].startswith("synth failed: 1 CDK construct validation error(s)"), err
     assert lines[1:] == [
         "  Tiny/Policy: A PolicyStatement used in an identity-based policy must specify at least one resource."
@@ -74,12 +75,8 @@ def test_construct_validation_errors_are_listed_as_such(
     assert "Traceback" not in err
 
 
-def test_rule_pack_findings_keep_their_own_header(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, err = _run_app(_plain_bucket, tmp_path, monkeypatch, capsys)
-    assert code == 1
-    lines = _report(err)
+def test_rule_pack_findings_keep_their_own_header(failed_synth: FailedSynth) -> None:
+    err, lines = failed_synth(_plain_bucket)
     assert "unacknowledged rule-pack finding(s) (see the report above):" in lines[0], err
     assert "CDK construct validation" not in err
     assert (

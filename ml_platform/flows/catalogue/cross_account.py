@@ -16,6 +16,17 @@ AREA = "cross-account"
 CH14 = "book ch14: cross-account access by exact accounts and roles, inside the organisation"
 OAM_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account-Setup.html"
 OFFLINE_PREFIX = "feature-store/"  # ml_platform/stacks/feature_store.py
+ASSUME = "sts:AssumeRole"
+
+
+def _outsider(name: str) -> OutsideRole:
+    """Role ``name`` of an account outside the organisation."""
+    return OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/{name}", OUTSIDE_ORGANIZATION)
+
+
+def _unmanaged(platform: Platform, account: str, name: str) -> OutsideRole:
+    """Role ``name`` of ``account`` in the organisation that no platform stack creates."""
+    return OutsideRole(f"arn:aws:iam::{account}:role/{name}", platform.organization_id)
 
 
 def _feature_store(platform: Platform) -> list[Flow]:
@@ -44,41 +55,31 @@ def _feature_store(platform: Platform) -> list[Flow]:
     ]
     for team in platform.teams():
         jobs = platform.role(team.slug, "sm-jobs")
-        admin = OutsideRole(f"arn:aws:iam::{team.account_id}:role/TeamAdministrator", platform.organization_id)
+        admin = _unmanaged(platform, team.account_id, "TeamAdministrator")
         flows += [
-            allow(
-                f"{team.slug}'s jobs assume the offline reader", jobs, "sts:AssumeRole", offline.arn, "XA-5 (book ch14)"
-            ),
+            allow(f"{team.slug}'s jobs assume the offline reader", jobs, ASSUME, offline.arn, "XA-5 (book ch14)"),
             deny(
                 f"{team.slug}'s administrator role assumes the writer",
                 admin,
-                "sts:AssumeRole",
+                ASSUME,
                 writer.arn,
                 "XA-5: only the team's SageMaker roles (aws:PrincipalArn)",
             ),
         ]
     for slug in ("test", "prod"):
-        admin = OutsideRole(
-            f"arn:aws:iam::{platform.account(slug)}:role/openaq-{slug}-sm-models", platform.organization_id
-        )
+        admin = _unmanaged(platform, platform.account(slug), f"openaq-{slug}-sm-models")
         flows.append(
             deny(
                 f"a {slug} role named like a builder assumes the writer",
                 admin,
-                "sts:AssumeRole",
+                ASSUME,
                 writer.arn,
                 "XA-5: hosting accounts read online features only",
             )
         )
-    outsider = OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/openaq-weatherproduct-sm-jobs", OUTSIDE_ORGANIZATION)
+    lookalike = _outsider("openaq-weatherproduct-sm-jobs")
     flows.append(
-        deny(
-            "a look-alike role outside the organisation assumes the writer",
-            outsider,
-            "sts:AssumeRole",
-            writer.arn,
-            CH14,
-        )
+        deny("a look-alike role outside the organisation assumes the writer", lookalike, ASSUME, writer.arn, CH14)
     )
     return flows
 
@@ -95,8 +96,8 @@ def _images(platform: Platform) -> list[Flow]:
         )
         for team in platform.teams()
     ]
-    outsider = OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/puller", OUTSIDE_ORGANIZATION)
-    lake_admin = OutsideRole(f"arn:aws:iam::{platform.account('datalake')}:role/Admin", platform.organization_id)
+    outsider = _outsider("puller")
+    lake_admin = _unmanaged(platform, platform.account("datalake"), "Admin")
     flows += [
         deny(
             "an account outside the organisation pulls the training image",
@@ -134,7 +135,7 @@ def _observability(platform: Platform) -> list[Flow]:
         )
     lake = OutsideRole(_cfn_exec_role(platform, "datalake"), platform.organization_id)
     prod = OutsideRole(_cfn_exec_role(platform, "prod"), platform.organization_id)
-    outsider = OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/linker", OUTSIDE_ORGANIZATION)
+    outsider = _outsider("linker")
     traces = {"oam:ResourceTypes": ["AWS::CloudWatch::Metric", "AWS::XRay::Trace"]}
     why = "the sink admits the data science, test and prod accounts and two resource types (book ch14)"
     flows += [
@@ -161,7 +162,7 @@ def _cfn_exec_role(platform: Platform, slug: str) -> str:
 def _walls(platform: Platform) -> list[Flow]:
     """Test never writes prod; teams reach the data lake's buckets only through Lake Formation."""
     prod = platform.roles[-1]
-    test_admin = OutsideRole(f"arn:aws:iam::{platform.account('test')}:role/Admin", platform.organization_id)
+    test_admin = _unmanaged(platform, platform.account("test"), "Admin")
     test_models = platform.role("test", "sm-models")
     inference = f"arn:aws:s3:::{platform.bucket(prod.stage_id, 'Inference')}/async/weather-prediction/x"
     why = "XA-2: test and prod are separate accounts; nothing in prod names test"
@@ -194,36 +195,25 @@ def _walls(platform: Platform) -> list[Flow]:
             ),
             deny(f"{team.slug}'s data scientist reads the raw zone", scientist, "s3:GetObject", raw, lf),
         ]
-    outsider = OutsideRole(f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/reader", OUTSIDE_ORGANIZATION)
+    outsider = _outsider("reader")
     flows.append(
         deny("an account outside the organisation reads the curated bucket", outsider, "s3:GetObject", curated, CH14)
     )
     reader = platform.role("shared", "sc-portfolio-reader")
     for team in platform.teams()[:1]:
-        stranger = OutsideRole(
-            f"arn:aws:iam::{team.account_id}:role/openaq-{team.slug}-sm-data-scientist", platform.organization_id
-        )
+        stranger = _unmanaged(platform, team.account_id, f"openaq-{team.slug}-sm-data-scientist")
         flows.append(
             deny(
                 f"{team.slug}'s data scientist assumes the portfolio reader",
                 stranger,
-                "sts:AssumeRole",
+                ASSUME,
                 reader.arn,
                 "only the spokes' lookup functions read the portfolio ID (aws:PrincipalArn)",
             )
         )
-    lookalike = OutsideRole(
-        f"arn:aws:iam::{OUTSIDE_ACCOUNT}:role/openaq-intruder-sc-portfolio-lookup", OUTSIDE_ORGANIZATION
-    )
-    flows.append(
-        deny(
-            "a look-alike lookup role outside the organisation assumes the portfolio reader",
-            lookalike,
-            "sts:AssumeRole",
-            reader.arn,
-            CH14,
-        )
-    )
+    lookalike = _outsider("openaq-intruder-sc-portfolio-lookup")
+    name = "a look-alike lookup role outside the organisation assumes the portfolio reader"
+    flows.append(deny(name, lookalike, ASSUME, reader.arn, CH14))
     return flows
 
 

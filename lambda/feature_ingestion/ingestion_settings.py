@@ -13,8 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from platform_runtime import env_settings
-from platform_runtime.env_settings import ConfigurationError, check
-from platform_runtime.strict_json import kind, loads
+from platform_runtime.env_settings import ConfigurationError, check, comma_list
+from platform_runtime.strict_json import json_object
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 __all__ = ["ConfigurationError", "FeatureType", "Settings", "TargetStore"]
@@ -71,15 +71,7 @@ class Settings(BaseModel):
     @field_validator("feature_definitions", mode="before")
     @classmethod
     def _parse_definitions(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        try:
-            parsed = loads(value)
-        except ValueError as error:
-            raise ValueError(f"not valid JSON ({error}): expected an object of feature name to type") from None
-        if not isinstance(parsed, dict):
-            raise ValueError(f"expected a JSON object of feature name to type, got {kind(parsed)}")
-        return parsed
+        return json_object(value, "a JSON object of feature name to type")
 
     @field_validator("feature_definitions")
     @classmethod
@@ -99,9 +91,7 @@ class Settings(BaseModel):
     def _split_stores(cls, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        stores = [store.strip() for store in value.split(",")]
-        if any(not store for store in stores):
-            raise ValueError(f"{value!r} has an empty name: expected e.g. 'OnlineStore' or 'OnlineStore,OfflineStore'")
+        stores = comma_list(value, "e.g. 'OnlineStore' or 'OnlineStore,OfflineStore'")
         if len(set(stores)) != len(stores):
             raise ValueError(f"{value!r} names a store twice")
         return tuple(stores)

@@ -23,14 +23,13 @@ A data object without any valid answer is skipped (no entry): the caller logs it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from labeling_answers import (
     AnswerFileReader,
-    BoxAnswer,
     InvalidAnswer,
     answer_document,
     parse_boxes,
@@ -40,6 +39,7 @@ from labeling_answers import (
 from labeling_boxes import consolidate_label
 from labeling_request import Request, Settings
 
+T = TypeVar("T")
 CLASSIFICATION_TYPE = "groundtruth/text-classification"
 OBJECT_DETECTION_TYPE = "groundtruth/object-detection"
 
@@ -83,16 +83,27 @@ def _answers(annotations: list[Any], outcome: Outcome, read_file: AnswerFileRead
             outcome.ignored[str(reason)] += 1
 
 
+def _parsed(
+    answers: Iterable[dict[str, Any]],
+    parse: Callable[[dict[str, Any], tuple[str, ...]], T],
+    request: Request,
+    outcome: Outcome,
+) -> list[T]:
+    """Each answer parsed with ``parse``; an unusable one is counted under its reason and left out."""
+    valid: list[T] = []
+    for document in answers:
+        try:
+            valid.append(parse(document, request.label_categories))
+        except InvalidAnswer as reason:
+            outcome.ignored[str(reason)] += 1
+    outcome.valid = len(valid)
+    return valid
+
+
 def _classify(
     answers: Iterable[dict[str, Any]], request: Request, settings: Settings, date: str, outcome: Outcome
 ) -> dict[str, Any] | None:
-    votes: list[str] = []
-    for document in answers:
-        try:
-            votes.append(parse_label(document, request.label_categories))
-        except InvalidAnswer as reason:
-            outcome.ignored[str(reason)] += 1
-    outcome.valid = len(votes)
+    votes = _parsed(answers, parse_label, request, outcome)
     if not votes:
         return None
     counts = Counter(votes)
@@ -113,13 +124,7 @@ def _classify(
 def _detect(
     answers: Iterable[dict[str, Any]], request: Request, settings: Settings, date: str, outcome: Outcome
 ) -> dict[str, Any] | None:
-    valid: list[BoxAnswer] = []
-    for document in answers:
-        try:
-            valid.append(parse_boxes(document, request.label_categories))
-        except InvalidAnswer as reason:
-            outcome.ignored[str(reason)] += 1
-    outcome.valid = len(valid)
+    valid = _parsed(answers, parse_boxes, request, outcome)
     if not valid:
         return None
     boxes, objects = [], []

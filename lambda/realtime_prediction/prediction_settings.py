@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from platform_runtime import env_settings
-from platform_runtime.env_settings import ConfigurationError, check
+from platform_runtime.env_settings import ConfigurationError, check, comma_list
 from pydantic import BaseModel, ConfigDict, field_validator
 
 __all__ = ["ConfigurationError", "Settings"]
@@ -57,10 +57,7 @@ class Settings(BaseModel):
     def _split(cls, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        names = [name.strip() for name in value.split(",")]
-        if any(not name for name in names):
-            raise ValueError(f"{value!r} has an empty name: expected comma-separated feature names, e.g. 'a,b,c'")
-        return tuple(names)
+        return tuple(comma_list(value, "comma-separated feature names, e.g. 'a,b,c'"))
 
     @field_validator("model_features")
     @classmethod

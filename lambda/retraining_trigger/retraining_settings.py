@@ -14,7 +14,7 @@ from typing import Any
 from platform_runtime import env_settings
 from platform_runtime.env_settings import ConfigurationError, check
 from platform_runtime.strict_json import json_object
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 __all__ = ["ConfigurationError", "Settings", "Target"]
 
@@ -33,6 +33,11 @@ TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}", re.ASCII)
 MAX_ALARM_NAME = 255  # CloudWatch allows any characters in an alarm name, up to this length
 
 
+JSON_OBJECTS = {  # what each JSON variable holds, for its error messages
+    "targets": "an object of endpoint name to target",
+    "schedules": "an object of monitoring schedule name to endpoint name",
+    "alarms": "an object of alarm name to endpoint name",
+}
 ENV_VARS = {
     "targets": "TARGETS",
     "schedules": "SCHEDULES",
@@ -79,20 +84,10 @@ class Settings(BaseModel):
     alarms: dict[str, str] = {}  # CloudWatch alarm name -> endpoint name
     idempotency_table: str
 
-    @field_validator("targets", mode="before")
+    @field_validator("targets", "schedules", "alarms", mode="before")
     @classmethod
-    def _parse_targets(cls, value: Any) -> Any:
-        return json_object(value, "an object of endpoint name to target")
-
-    @field_validator("schedules", mode="before")
-    @classmethod
-    def _parse_schedules(cls, value: Any) -> Any:
-        return json_object(value, "an object of monitoring schedule name to endpoint name")
-
-    @field_validator("alarms", mode="before")
-    @classmethod
-    def _parse_alarms(cls, value: Any) -> Any:
-        return json_object(value, "an object of alarm name to endpoint name")
+    def _parse_json(cls, value: Any, info: ValidationInfo) -> Any:
+        return json_object(value, JSON_OBJECTS[info.field_name or ""])
 
     @field_validator("targets")
     @classmethod

@@ -28,6 +28,14 @@ def check(pattern: re.Pattern[str], value: str, what: str) -> str:
     return value
 
 
+def comma_list(value: str, expected: str) -> list[str]:
+    """The names of a comma-separated variable, stripped; ValueError for an empty one ("a,,b")."""
+    names = [name.strip() for name in value.split(",")]
+    if any(not name for name in names):
+        raise ValueError(f"{value!r} has an empty name: expected {expected}")
+    return names
+
+
 def _problem(item: Any, env_vars: Mapping[str, str]) -> str:
     message = "required, set it to a non-empty value" if item["type"] == "missing" else item["msg"]
     message = message.removeprefix("Value error, ")

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from labeling_answers import (
     AnswerFileReader,
+    BoxAnswer,
     InvalidAnswer,
     answer_document,
     parse_boxes,
@@ -100,33 +101,25 @@ def _parsed(
     return valid
 
 
-def _classify(
-    answers: Iterable[dict[str, Any]], request: Request, settings: Settings, date: str, outcome: Outcome
-) -> dict[str, Any] | None:
-    votes = _parsed(answers, parse_label, request, outcome)
-    if not votes:
-        return None
+def _content(request: Request, kind: str, date: str, value: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+    attribute = request.label_attribute_name
+    return {attribute: value, f"{attribute}-metadata": _metadata(request, kind, date, **metadata)}
+
+
+def _classify(votes: list[str], request: Request, settings: Settings, date: str, outcome: Outcome) -> dict[str, Any]:
     counts = Counter(votes)
     top = max(counts.values())
     tied = [label for label in request.label_categories if counts[label] == top]
     winner = tied[0] if settings.tie_break == "first" else min(tied)
     outcome.tie = len(tied) > 1
     confidence = round(top / len(votes), 2)
-    attribute = request.label_attribute_name
-    return {
-        attribute: {"label": winner, "confidence": confidence, "workers": len(votes)},
-        f"{attribute}-metadata": _metadata(
-            request, CLASSIFICATION_TYPE, date, **{"class-name": winner, "confidence": confidence}
-        ),
-    }
+    value = {"label": winner, "confidence": confidence, "workers": len(votes)}
+    return _content(request, CLASSIFICATION_TYPE, date, value, **{"class-name": winner, "confidence": confidence})
 
 
 def _detect(
-    answers: Iterable[dict[str, Any]], request: Request, settings: Settings, date: str, outcome: Outcome
-) -> dict[str, Any] | None:
-    valid = _parsed(answers, parse_boxes, request, outcome)
-    if not valid:
-        return None
+    valid: list[BoxAnswer], request: Request, settings: Settings, date: str, outcome: Outcome
+) -> dict[str, Any]:
     boxes, objects = [], []
     for class_id, label in enumerate(request.label_categories):
         kept, dropped = consolidate_label(valid, label, settings.box_match_iou)
@@ -139,13 +132,7 @@ def _detect(
     if image_size:
         content["image_size"] = [image_size]
     class_map = {str(class_id): label for class_id, label in enumerate(request.label_categories)}
-    attribute = request.label_attribute_name
-    return {
-        attribute: content,
-        f"{attribute}-metadata": _metadata(
-            request, OBJECT_DETECTION_TYPE, date, objects=objects, **{"class-map": class_map}
-        ),
-    }
+    return _content(request, OBJECT_DETECTION_TYPE, date, content, objects=objects, **{"class-map": class_map})
 
 
 def consolidate_object(
@@ -162,13 +149,12 @@ def consolidate_object(
         return outcome
     outcome.answers = len(annotations)
     answers = _answers(annotations, outcome, read_file)
-    if settings.task_type == "bounding_box":
-        content = _detect(answers, request, settings, date, outcome)
-    else:
-        content = _classify(answers, request, settings, date, outcome)
-    if content is None:
+    boxes = settings.task_type == "bounding_box"
+    valid: list[Any] = _parsed(answers, parse_boxes if boxes else parse_label, request, outcome)
+    if not valid:
         outcome.skip_reason = "no valid annotation"
     else:
         # The ID is echoed as sent: Ground Truth matches the entries to its data objects by it.
+        content = (_detect if boxes else _classify)(valid, request, settings, date, outcome)
         outcome.entry = {"datasetObjectId": object_id, "consolidatedAnnotation": {"content": content}}
     return outcome

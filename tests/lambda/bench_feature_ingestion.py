@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import importlib.util
 import io
 import json
 import os
@@ -31,14 +30,16 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda" / "feature_ingestion"
 # The shared runtime library, which the asset carries as its platform_runtime package (ml_platform/lambda_asset.py).
 SHARED_DIR = LAMBDA_DIR.parent / "shared"
-if str(SHARED_DIR) not in sys.path:
-    sys.path.insert(0, str(SHARED_DIR))
+for folder in (SHARED_DIR, Path(__file__).resolve().parent):  # and this folder: its doubles.py
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+from doubles import load_lambda_module as _load  # noqa: E402 - found through the folder just added
+
 FEATURES = {"location": "String", "EventTime": "Fractional", "pm25": "Fractional", "no2": "Fractional"}
 ENV = {
     "FEATURE_GROUP_NAME": "weather-observations-v1",
@@ -96,32 +97,6 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = previous
-
-
-def _load(unique_name: str, path: Path, aliases: Mapping[str, ModuleType] | None = None) -> ModuleType:
-    """Like tests/lambda/conftest.py's load_lambda_module, repeated so that this file stands alone."""
-    if unique_name in sys.modules:
-        return sys.modules[unique_name]
-    spec = importlib.util.spec_from_file_location(unique_name, path)
-    assert spec is not None and spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    saved = {name: sys.modules.get(name) for name in aliases or {}}
-    sys.modules.update(aliases or {})
-    sys.modules[unique_name] = module
-    dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[unique_name]
-        raise
-    finally:
-        sys.dont_write_bytecode = dont_write_bytecode
-        for name, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = previous
-    return module
 
 
 def kinesis_event(records: int) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -86,6 +87,30 @@ def stubbed(service: str, region: str = REGION) -> Iterator[Stubber]:
     """An active Stubber: every call must match the next queued request, or the call raises."""
     with Stubber(client(service, region)) as stub:
         yield stub
+
+
+def stub_fixture(service: str, region: str = REGION) -> Any:
+    """A pytest fixture that yields an active Stubber of ``service``: ``sts_stub = stub_fixture("sts")``."""
+    import pytest  # only here: the benchmark loads this module without pytest's machinery
+
+    def fixture() -> Iterator[Stubber]:
+        with stubbed(service, region) as stub:
+            yield stub
+
+    return pytest.fixture(fixture)
+
+
+@dataclass
+class RecordingFactory:
+    """Stands in for a handler's client factory (``make_*_client``): hands out the stubbed client and records
+    what it was asked for (the credentials, and the region where the factory takes one)."""
+
+    client: Any
+    received: list[Any] = field(default_factory=list)
+
+    def __call__(self, *args: Any) -> Any:
+        self.received.append(args[0] if len(args) == 1 else args)
+        return self.client
 
 
 def assert_all_consumed(*stubs: Stubber) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,9 +9,9 @@ import boto3  # type: ignore[import-untyped,unused-ignore]
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import REGION, FakeLambdaContext
+from .doubles import RecordingFactory, assume_role_response
 from .doubles import answer_over_http as answer_over_http
 from .doubles import assert_all_consumed as assert_all_consumed
-from .doubles import assume_role_response
 
 HUB = "111111111111"
 ROLE_ARN = f"arn:aws:iam::{HUB}:role/ml-platform/portfolio-reader"
@@ -82,16 +81,7 @@ def event(request_type: str, physical_id: str = "", **properties: Any) -> dict[s
     }
 
 
-@dataclass
-class CatalogFactory:
-    """Stands in for handler.make_catalog_client: hands out the stubbed client, records the credentials."""
-
-    client: Any
-    received: list[Any] = field(default_factory=list)
-
-    def __call__(self, credentials: Any) -> Any:
-        self.received.append(credentials)
-        return self.client
+CatalogFactory = RecordingFactory  # stands in for the handler's client factory
 
 
 def find(logic: Any, sts_stub: Stubber, factory: CatalogFactory, sleeps: list[float] | None = None) -> Any:

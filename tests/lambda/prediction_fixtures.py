@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from .conftest import LAMBDA_ROOT
-from .doubles import captured_logs, load_flat_modules, load_handler, log_records, stubbed
+from .doubles import captured_logs, load_flat_modules, load_handler, log_records, stub_fixture
 from .prediction_stubs import ENDPOINT, ENTITY, ENV, GROUP, MODEL_FEATURES, ROLE_ARN, Clock, FeatureStoreFactory
 
 __all__ = [
@@ -66,22 +66,13 @@ def module(aws_offline_env, logic):
     return load_handler(PREDICTION_PATH / "handler.py", "realtime_prediction_handler", ENV, {"prediction": logic})
 
 
-@pytest.fixture
-def sts_stub():
-    with stubbed("sts") as stub:
-        yield stub
+sts_stub = stub_fixture("sts")
 
 
-@pytest.fixture
-def store_stub():
-    with stubbed("sagemaker-featurestore-runtime") as stub:
-        yield stub
+store_stub = stub_fixture("sagemaker-featurestore-runtime")
 
 
-@pytest.fixture
-def runtime_stub():
-    with stubbed("sagemaker-runtime") as stub:
-        yield stub
+runtime_stub = stub_fixture("sagemaker-runtime")
 
 
 @pytest.fixture

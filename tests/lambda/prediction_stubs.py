@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,9 +14,9 @@ from botocore.response import StreamingBody  # type: ignore[import-untyped,unuse
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import REGION, FakeLambdaContext
+from .doubles import RecordingFactory, assume_role_response
 from .doubles import answer_over_http as answer_over_http
 from .doubles import assert_all_consumed as assert_all_consumed
-from .doubles import assume_role_response
 from .doubles import client as client
 
 DATA_LAKE = "444455556666"
@@ -191,13 +191,4 @@ class Clock:
         return self.now
 
 
-@dataclass
-class FeatureStoreFactory:
-    """Stands in for handler.make_feature_store_client: hands out the stubbed client, records credentials."""
-
-    client: Any
-    received: list[Any] = field(default_factory=list)
-
-    def __call__(self, credentials: Any) -> Any:
-        self.received.append(credentials)
-        return self.client
+FeatureStoreFactory = RecordingFactory  # stands in for the handler's client factory

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
@@ -15,13 +15,14 @@ from typing import Any
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, REGION
-from .doubles import assume_role_response, client, load_flat_modules
+from .doubles import RecordingFactory, assume_role_response, client, load_flat_modules
 from .doubles import load_handler as load_lambda_handler
 
 ASSET = LAMBDA_ROOT / "retraining_trigger"
 # The logic modules in import order, each with its unique name in the tests; handler.py imports retraining.
 LOGIC_MODULES = {
     "retraining_settings": "retraining_trigger_settings",
+    "retraining_events": "retraining_trigger_events",
     "retraining": "retraining_trigger_logic",
 }
 HANDLER_NAME = "retraining_trigger_handler"
@@ -226,16 +227,7 @@ def expect_start(stub: Stubber, params: dict[str, Any], error: str = "", executi
     stub.add_response("start_pipeline_execution", response, params)
 
 
-@dataclass
-class SageMakerFactory:
-    """Stands in for handler.make_sagemaker_client: records what it was asked for, hands out the stubbed client."""
-
-    client: Any
-    calls: list[tuple[Any, str]] = field(default_factory=list)
-
-    def __call__(self, credentials: Any, region: str) -> Any:
-        self.calls.append((credentials, region))
-        return self.client
+SageMakerFactory = RecordingFactory  # stands in for handler.make_sagemaker_client(credentials, region)
 
 
 class MonitoringExecutions:

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, load_lambda_module
-from .doubles import captured_logs, stubbed
+from .doubles import captured_logs, stub_fixture
 from .portfolio_stubs import (
     ACCESS_KEY,
     CONTEXT,
@@ -43,16 +43,10 @@ def lookup_handler(aws_offline_env, lookup_logic):
     return load_lambda_module("portfolio_lookup_handler", path, aliases={"lookup": lookup_logic})
 
 
-@pytest.fixture
-def sts_stub():
-    with stubbed("sts") as stub:
-        yield stub
+sts_stub = stub_fixture("sts")
 
 
-@pytest.fixture
-def catalog_stub():
-    with stubbed("servicecatalog") as stub:
-        yield stub
+catalog_stub = stub_fixture("servicecatalog")
 
 
 @pytest.fixture

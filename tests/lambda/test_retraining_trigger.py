@@ -15,7 +15,7 @@ from botocore.stub import UnStubbedResponseError  # type: ignore[import-untyped,
 from moto import mock_aws
 
 from .conftest import REGION
-from .doubles import captured_logs, log_records, stubbed
+from .doubles import captured_logs, log_records, stub_fixture
 from .retraining_stubs import (
     ACCESS_KEY,
     CHURN_PIPELINE,
@@ -68,16 +68,10 @@ def dynamodb(monkeypatch):
         yield dynamodb
 
 
-@pytest.fixture
-def sts_stub():
-    with stubbed("sts") as stub:
-        yield stub
+sts_stub = stub_fixture("sts")
 
 
-@pytest.fixture
-def sagemaker_stub():
-    with stubbed("sagemaker", CHURN_REGION) as stub:
-        yield stub
+sagemaker_stub = stub_fixture("sagemaker", CHURN_REGION)
 
 
 @pytest.fixture
@@ -134,7 +128,7 @@ def test_violation_from_a_monitoring_job_starts_the_pipeline_in_the_team_account
     sts_stub.assert_no_pending_responses()
     sagemaker_stub.assert_no_pending_responses()
     # The SageMaker client signs with the assumed role's credentials, in the pipeline's region.
-    [(credentials, region)] = factory.calls
+    [(credentials, region)] = factory.received
     assert region == CHURN_REGION
     assert (credentials.access_key_id, credentials.secret_access_key, credentials.session_token) == (
         ACCESS_KEY,
@@ -160,7 +154,7 @@ def test_the_same_event_again_in_the_window_replays_the_first_result_without_cal
     first = handler.lambda_handler(monitoring_event(), CONTEXT)
     again = handler.lambda_handler(monitoring_event(), CONTEXT)
     assert first == again == started()
-    assert len(factory.calls) == 1
+    assert len(factory.received) == 1
     sts_stub.assert_no_pending_responses()
     sagemaker_stub.assert_no_pending_responses()
     assert len(records(dynamodb)) == 1
@@ -178,7 +172,7 @@ def test_other_violations_of_the_same_pipeline_in_the_window_do_not_start_it_aga
     later = T0 + timedelta(minutes=50)  # still 12:xx, the same hour window
     assert handler.lambda_handler(monitoring_event("churn-prod-model-quality", when=later), CONTEXT) == started()
     assert handler.lambda_handler(alarm_event(when=later), CONTEXT) == started()
-    assert len(factory.calls) == 1
+    assert len(factory.received) == 1
     sagemaker_stub.assert_no_pending_responses()
 
 
@@ -199,7 +193,7 @@ def test_a_violation_in_the_next_window_starts_again(handler, sts_stub, sagemake
     second = handler.lambda_handler(monitoring_event(when=T0 + timedelta(hours=1)), CONTEXT)
     assert second == started(CHURN_WINDOW + 1, execution_id="a9b8c7d6e5f4")
     assert next_hour["ClientRequestToken"] != start_params()["ClientRequestToken"]
-    assert len(factory.calls) == 2
+    assert len(factory.received) == 2
     sagemaker_stub.assert_no_pending_responses()
     assert len(completed(dynamodb)) == 2
 
@@ -223,7 +217,7 @@ def test_different_pipelines_have_their_own_windows(handler, sts_stub, sagemaker
     assert handler.lambda_handler(monitoring_event(), CONTEXT) == started()
     result = handler.lambda_handler(alarm_event("fraud-prod-auc-low"), CONTEXT)
     assert result == started(FRAUD_WINDOW, "fraud-prod", FRAUD_PIPELINE)
-    assert [region for _, region in factory.calls] == [CHURN_REGION, REGION]
+    assert [region for _, region in factory.received] == [CHURN_REGION, REGION]
     sagemaker_stub.assert_no_pending_responses()
 
 
@@ -259,7 +253,7 @@ def test_events_without_violations_start_nothing(
         executions.statuses[JOB] = execution
     # The active Stubbers have nothing queued: any STS or SageMaker call would raise.
     assert handler.lambda_handler(event, CONTEXT) == {"started": False, "reason": reason}
-    assert factory.calls == []
+    assert factory.received == []
     assert records(dynamodb) == []
     assert len(executions.calls) == (execution is not None)
     [entry] = log_records(logs, "No violations: nothing to start")
@@ -329,7 +323,7 @@ def test_malformed_events_are_logged_and_raised(handler, logic, factory, dynamod
     assert reason in str(raised.value)
     [entry] = log_records(logs, "Malformed event")
     assert entry["level"] == "ERROR" and reason in entry["reason"]
-    assert factory.calls == [] and records(dynamodb) == []
+    assert factory.received == [] and records(dynamodb) == []
 
 
 def test_schedule_names_in_arns_match_case_insensitively(logic):
@@ -357,7 +351,7 @@ def test_an_execution_not_listed_yet_raises_for_a_retry(handler, logic, factory,
     with pytest.raises(logic.ExecutionNotFoundError, match=JOB):
         handler.lambda_handler(monitoring_event(), CONTEXT)
     assert log_records(logs, "Could not read the monitoring execution")
-    assert factory.calls == [] and records(dynamodb) == []
+    assert factory.received == [] and records(dynamodb) == []
 
 
 # --- AWS errors: logged, raised, and not recorded as done ----------------------------------------------------
@@ -369,7 +363,7 @@ def test_access_denied_on_assume_role_is_raised_and_a_retry_starts(
     expect_assume_role(sts_stub, error="AccessDenied")
     with pytest.raises(ClientError, match="AccessDenied"):
         handler.lambda_handler(monitoring_event(), CONTEXT)
-    assert factory.calls == []
+    assert factory.received == []
     assert records(dynamodb) == []  # not recorded as done, nor left in progress
     [entry] = log_records(logs, "Could not start the pipeline")
     assert entry["level"] == "ERROR" and entry["error_code"] == "AccessDenied"
@@ -419,7 +413,7 @@ def test_a_concurrent_invocation_for_the_same_window_fails_instead_of_starting_t
     expect_assume_role(sts_stub)
     expect_start(sagemaker_stub, start_params())
     assert handler.lambda_handler(monitoring_event(), CONTEXT) == started()
-    assert len(concurrent) == 1 and len(factory.calls) == 1
+    assert len(concurrent) == 1 and len(factory.received) == 1
     assert (
         len(
             log_records(

@@ -1,5 +1,6 @@
-"""Shared services side of model release: the model events bus, one release state machine per
-released group, and notifications for rejections and failed releases (book ch12, ch14)."""
+"""Shared services side of model release: the model events bus, the approval gate (only real changes of
+approval status go on), one release state machine per released group, and notifications for rejections
+and failed releases (book ch12, ch14)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
 from ..constructs.alerts_topic import alert_target
+from ..constructs.approval_gate import ApprovalGate
 from ..constructs.dead_letter_queue import DeadLetterQueue
 from ..constructs.release_state_machine import ReleaseStateMachine
 from ..naming import partition_for
@@ -124,46 +126,41 @@ class ModelReleaseStack(PlatformStack):
                 topic=alerts_topic,
                 log_group=log_group,
             )
-            events.Rule(
-                self,
-                f"{machine.node.id}Approved",
-                event_bus=self.bus,
-                description=f"Approved packages of {group.group} ({group.team}) start their release",
-                event_pattern=events.EventPattern(
-                    source=["aws.sagemaker"],
-                    detail_type=[PACKAGE_STATE_CHANGE],
-                    account=[group.account],
-                    detail={"ModelPackageGroupName": [group.group], "ModelApprovalStatus": ["Approved"]},
-                ),
-                targets=[targets.SfnStateMachine(machine.state_machine, dead_letter_queue=dead_letters.queue)],
-            )
-            acknowledge(
-                machine.state_machine,
-                {
-                    "NIST.800.53.R5-IAMNoInlinePolicy": (
-                        "CDK's Step Functions rule target writes its role's one statement (states:StartExecution "
-                        "on exactly this state machine) inline."
-                    )
-                },
-            )
             self.state_machines[f"{group.team}/{group.group}"] = machine
 
+        # Only a change of approval status goes on: the package events carry no previous status, so the
+        # gate remembers it (issue #19). Approved starts the group's release, Rejected notifies.
+        gate = ApprovalGate(
+            self,
+            "ApprovalGate",
+            state_machine_name=naming.resource("release-approval-gate", 80),
+            releases={(g.account, g.group): self.state_machines[f"{g.team}/{g.group}"].state_machine for g in groups},
+            role_name=naming.resource("release-approval-gate"),
+            key=alerts_key,
+            topic=alerts_topic,
+            log_group=log_group,
+        )
         events.Rule(
             self,
-            "Rejections",
+            "ApprovalChanges",
             event_bus=self.bus,
-            description="Rejected model packages notify the platform team",
+            description="Approvals and rejections of model packages go through the approval gate",
             event_pattern=events.EventPattern(
                 source=["aws.sagemaker"],
                 detail_type=[PACKAGE_STATE_CHANGE],
                 account=sorted(set(team_accounts)),
-                detail={"ModelApprovalStatus": ["Rejected"]},
+                detail={"ModelApprovalStatus": ["Approved", "Rejected"]},
             ),
-            targets=[
-                alert_target(
-                    alerts_topic, dead_letters.queue, "Model package {0} was rejected.", "$.detail.ModelPackageArn"
+            targets=[targets.SfnStateMachine(gate.state_machine, dead_letter_queue=dead_letters.queue)],
+        )
+        acknowledge(
+            gate.state_machine,
+            {
+                "NIST.800.53.R5-IAMNoInlinePolicy": (
+                    "CDK's Step Functions rule target writes its role's one statement (states:StartExecution "
+                    "on exactly this state machine) inline."
                 )
-            ],
+            },
         )
         if self.state_machines:
             # Timeouts and aborts end a run without passing its own failure notification.

@@ -72,3 +72,16 @@ def test_docs_persona_table_is_what_the_engine_decides(outcomes: list[Outcome], 
     doc = (PROJECT_ROOT / "docs" / "data-science-account.md").read_text(encoding="utf-8")
     start, end = doc.index(personas.TABLE_START), doc.index(personas.TABLE_END) + len(personas.TABLE_END)
     assert doc[start:end] == table, "the persona table is out of date: run `make docs` (after `make synth`)"
+
+
+def test_the_approval_gate_records_starts_and_notifies(outcomes: list[Outcome]) -> None:
+    """Issue #19, defect 7: the gate's calls are flows of its own role, each allowed by identity and resource
+    policy: the conditional UpdateItem (and the table key through DynamoDB), StartExecution of every release
+    machine, and the rejection notice on the encrypted topic."""
+    gate = [o for o in outcomes if "release-approval-gate/" in o.flow.name]
+    actions = {o.flow.action for o in gate}
+    assert {"dynamodb:UpdateItem", "states:StartExecution", "sns:Publish", "kms:Decrypt"} <= actions
+    assert all(o.as_expected and o.flow.expect == Expect.ALLOW for o in gate)
+    assert all(
+        str(getattr(o.flow.principal, "arn", "")).endswith(":role/openaq-shared-release-approval-gate") for o in gate
+    )

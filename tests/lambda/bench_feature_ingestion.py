@@ -38,7 +38,7 @@ SHARED_DIR = LAMBDA_DIR.parent / "shared"
 for folder in (SHARED_DIR, Path(__file__).resolve().parent):  # and this folder: its doubles.py
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
-from doubles import load_lambda_module as _load  # noqa: E402 - found through the folder just added
+from doubles import load_lambda_module as _load  # type: ignore[import-not-found]  # noqa: E402 - found through the folder just added
 
 FEATURES = {"location": "String", "EventTime": "Fractional", "pm25": "Fractional", "no2": "Fractional"}
 ENV = {

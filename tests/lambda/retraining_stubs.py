@@ -15,7 +15,8 @@ from typing import Any
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from .conftest import LAMBDA_ROOT, REGION
-from .doubles import RecordingFactory, assume_role_response, client, load_flat_modules
+from .doubles import RecordingFactory, assume_role_response, load_flat_modules
+from .doubles import client as client
 from .doubles import load_handler as load_lambda_handler
 
 ASSET = LAMBDA_ROOT / "retraining_trigger"

@@ -10,6 +10,7 @@ category file; each answer's ``annotationData`` holds ``content`` or ``s3Uri``).
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
@@ -91,10 +92,10 @@ def test_an_answer_file_still_throttled_fails_the_invocation_for_a_retry(modules
     assert log_records(logs, "Could not read the worker answers")[0]["error_code"] == "SlowDown"
 
 
-def _job(count: int, seed: int, task_type: str) -> list[dict]:
+def _job(count: int, seed: int, task_type: str) -> list[dict[str, Any]]:
     """A job's worth of data objects: most answered by three workers, some with nothing usable, some without ID."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     for index in range(count):
         kind = rng.random()
         if kind < 0.03:

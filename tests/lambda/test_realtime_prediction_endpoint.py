@@ -29,7 +29,7 @@ from .prediction_stubs import (
 REQUEST_ID = CONTEXT.aws_request_id
 
 
-def assert_no_aws_internals(response: dict, *internals: str) -> None:
+def assert_no_aws_internals(response: dict[str, object], *internals: str) -> None:
     """Issue #19, defect 5: AWS's error text (account IDs, ARNs, console links) stays in the log."""
     text = json.dumps(response)
     for internal in (PROD, "arn:aws", "console.aws.amazon.com", *internals):

@@ -140,6 +140,9 @@ class Resources:
     def topic_key(self, topic_arn: str) -> Key:
         return self.key(self._property("AWS::SNS::Topic", topic_arn, "KmsMasterKeyId"))
 
+    def table_key(self, table_name: str) -> Key:
+        return self.key(self._property("AWS::DynamoDB::Table", table_name, "SSESpecification", "KMSMasterKeyId"))
+
 
 def s3_object(platform: Platform, uri: str) -> tuple[str, str]:
     """``s3://bucket/key`` -> (bucket, object ARN)."""

@@ -48,6 +48,7 @@ RESOLVES = (
 )
 SERVICE_ROLE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html"
 SNS_SSE = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
+DDB_SSE = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html"
 CH14 = "book ch14, docs/model-release.md"
 OWN = "XA-11, book ch14: a deployer reaches only its own account's hosting stacks and released parameters"
 TRUST = "XA-11, book ch14: the deployer trusts exactly the release role (aws:PrincipalArn), nothing else assumes it"
@@ -68,10 +69,21 @@ SDK_RESOURCES: dict[str, Callable[[Platform, str, Params], str]] = {
     "cloudformation:UpdateStack": lambda p, account, params: stack_arn(p, params["StackName"]),
     "cloudformation:DescribeStacks": lambda p, account, params: stack_arn(p, params["StackName"]),
 }
-# Step Functions' optimized integrations: IAM action and the parameter naming the resource.
-INTEGRATIONS: dict[str, tuple[str, str]] = {
-    "sns:publish": ("sns:Publish", "TopicArn"),
-    "sns:publish.waitForTaskToken": ("sns:Publish", "TopicArn"),
+# Step Functions' optimized integrations: IAM action, the resource its parameters name (in the
+# credentials' account), and the page that documents the integration's permissions.
+INTEGRATIONS: dict[str, tuple[str, Callable[[Platform, str, Params], str], str]] = {
+    "sns:publish": ("sns:Publish", lambda p, account, params: str(params["TopicArn"]), "sns-iam.html"),
+    "sns:publish.waitForTaskToken": ("sns:Publish", lambda p, a, params: str(params["TopicArn"]), "sns-iam.html"),
+    "dynamodb:updateItem": (
+        "dynamodb:UpdateItem",
+        lambda p, account, params: p.arn("dynamodb", account, f"table/{params['TableName']}"),
+        "dynamo-iam.html",
+    ),
+    "states:startExecution": (
+        "states:StartExecution",
+        lambda p, account, params: str(params["StateMachineArn"]),
+        "stepfunctions-iam.html",
+    ),
 }
 
 
@@ -109,8 +121,8 @@ def request(platform: Platform, task: Task) -> tuple[str, str, str]:
     integration, where = task.resource.split(":::", 1)[-1], f"{task.machine.name}: state {task.state}"
     try:
         if integration in INTEGRATIONS:
-            action, parameter = INTEGRATIONS[integration]
-            return action, str(task.parameters[parameter]), f"{SFN_DOCS}sns-iam.html"
+            action, resource_of, page = INTEGRATIONS[integration]
+            return action, resource_of(platform, Role(task.role).account, task.parameters), f"{SFN_DOCS}{page}"
         if integration.startswith("aws-sdk:"):
             service, operation = integration.removeprefix("aws-sdk:").split(".", 1)[0].split(":")
             action = f"{SDK_SERVICES.get(service, service)}:{operation[0].upper()}{operation[1:]}"
@@ -147,6 +159,16 @@ class Release:
             key = self.res.topic_key(resource)
             for kms in ("kms:GenerateDataKey", "kms:Decrypt"):
                 self.allow(f"{name} {kms} (SNS)", who, kms, key.arn, SNS_SSE, context=key.via(self.p, "sns"))
+        if action.startswith("dynamodb:"):  # a customer key: DynamoDB uses it with the caller's permissions
+            key = self.res.table_key(resource.rsplit("/", 1)[1])
+            self.allow(
+                f"{name} kms:Decrypt (DynamoDB)",
+                who,
+                "kms:Decrypt",
+                key.arn,
+                DDB_SSE,
+                context=key.via(self.p, "dynamodb"),
+            )
         if action == "cloudformation:UpdateStack":
             self.update_stack(name, who, str(task.parameters["StackName"]))
 

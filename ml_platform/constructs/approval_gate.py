@@ -1,0 +1,149 @@
+"""Model package approvals that really changed: the gate between the model events bus and the releases.
+
+SageMaker sends "SageMaker Model Package State Change" for every update of a package, with the package's
+current ``ModelApprovalStatus`` but not its previous one
+(https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html#eventbridge-model-package),
+so an EventBridge pattern cannot tell an approval from a metadata edit of an approved package. The gate
+remembers each package's last approval status in a table: a conditional UpdateItem records the new one
+and fails (``DynamoDB.ConditionalCheckFailedException``) when it is the same, which ends the run. A change
+to Approved starts the package group's release state machine; a change to Rejected notifies the topic.
+(Issue #19, defect 7.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from ..compliance.acknowledgements import acknowledge
+
+PACKAGE_ARN = "$.detail.ModelPackageArn"
+STATUS = "$.detail.ModelApprovalStatus"
+
+
+class ApprovalGate(Construct):
+    """Props:
+    state_machine_name: physical name from the naming helper.
+    releases: (account, model package group) -> the state machine that releases that group.
+    role_name: physical name of the gate's own role (Step Functions; the task constructs add its statements).
+    key: encrypts the table of last approval statuses, and is the topic's key.
+    topic: where rejections are announced (encrypted with ``key``).
+    log_group: encrypted log group for the execution history.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        state_machine_name: str,
+        releases: Mapping[tuple[str, str], sfn.IStateMachine],
+        role_name: str,
+        key: kms.IKey,
+        topic: sns.ITopic,
+        log_group: logs.ILogGroup,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # Its own role: the release role's policy names the release machines, which depend on it.
+        self.role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
+            description="Approval gate: record each package's approval status, start its release, notify",
+        )
+        # The table and the topic share the key: exactly these two actions on it.
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn])
+        )
+        acknowledge(
+            self.role,
+            {
+                "NIST.800.53.R5-IAMNoInlinePolicy": (
+                    "Step Functions task constructs write the state machine role's statements inline, one per task "
+                    "(update the status table, start the named release machines, publish, X-Ray, log delivery)."
+                ),
+                "AwsSolutions-IAM5[Resource::*]": (
+                    "CDK's state machine logging and tracing: logs:*LogDelivery* and xray:Put* have no resource scope."
+                ),
+            },
+        )
+        self.table = dynamodb.Table(
+            self,
+            "LastApprovalStatus",
+            partition_key=dynamodb.Attribute(name="ModelPackageArn", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            removal_policy=cdk.RemovalPolicy.DESTROY,  # a memory of statuses: lost, the next edit passes once
+        )
+        acknowledge(
+            self.table,
+            {
+                "NIST.800.53.R5-DynamoDBInBackupPlan": (
+                    "Holds only each package's last approval status; losing it at worst lets one unrelated edit "
+                    "through once. Point-in-time recovery is on."
+                )
+            },
+        )
+        record = tasks.DynamoUpdateItem(
+            self,
+            "RecordStatus",
+            table=self.table,
+            key={"ModelPackageArn": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(PACKAGE_ARN))},
+            update_expression="SET ApprovalStatus = :status",
+            condition_expression="attribute_not_exists(ApprovalStatus) OR ApprovalStatus <> :status",
+            expression_attribute_values={
+                ":status": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(STATUS))
+            },
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        record.add_catch(sfn.Succeed(self, "StatusUnchanged"), errors=["DynamoDB.ConditionalCheckFailedException"])
+        rejected = tasks.SnsPublish(
+            self,
+            "NotifyRejected",
+            topic=topic,
+            subject="Model package rejected",
+            message=sfn.TaskInput.from_text(
+                sfn.JsonPath.format("Model package {} was rejected.", sfn.JsonPath.string_at(PACKAGE_ARN))
+            ),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        route = sfn.Choice(self, "ApprovedOrRejected").when(sfn.Condition.string_equals(STATUS, "Rejected"), rejected)
+        for (account, group), machine in sorted(releases.items(), key=lambda item: item[0]):
+            start = tasks.StepFunctionsStartExecution(
+                self,
+                f"Release{account}{group}",
+                state_machine=machine,
+                input=sfn.TaskInput.from_json_path_at("$"),  # the release reads the same event
+                result_path=sfn.JsonPath.DISCARD,
+            )
+            approved_here = sfn.Condition.and_(
+                sfn.Condition.string_equals(STATUS, "Approved"),
+                sfn.Condition.string_equals("$.account", account),
+                sfn.Condition.string_equals("$.detail.ModelPackageGroupName", group),
+            )
+            route.when(approved_here, start)
+        route.otherwise(sfn.Succeed(self, "NoReleaseConfigured"))
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            state_machine_name=state_machine_name,
+            definition_body=sfn.DefinitionBody.from_chainable(record.next(route)),
+            role=self.role,
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            timeout=cdk.Duration.minutes(5),
+        )

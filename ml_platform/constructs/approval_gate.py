@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import aws_cdk as cdk
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
@@ -24,7 +22,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from ..compliance.acknowledgements import acknowledge
+from .state_machine_role import state_machine_role
+from .status_table import recreatable_table
 
 PACKAGE_ARN = "$.detail.ModelPackageArn"
 STATUS = "$.detail.ModelApprovalStatus"
@@ -54,49 +53,24 @@ class ApprovalGate(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # Its own role: the release role's policy names the release machines, which depend on it.
-        self.role = iam.Role(
+        # The table and the topic share the key, hence one key on the role.
+        self.role = state_machine_role(
             self,
             "Role",
             role_name=role_name,
-            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
             description="Approval gate: record each package's approval status, start its release, notify",
+            key=key,
+            tasks="update the status table, start the named release machines, publish, X-Ray, log delivery",
         )
-        # The table and the topic share the key: exactly these two actions on it.
-        self.role.add_to_policy(
-            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn])
-        )
-        acknowledge(
-            self.role,
-            {
-                "NIST.800.53.R5-IAMNoInlinePolicy": (
-                    "Step Functions task constructs write the state machine role's statements inline, one per task "
-                    "(update the status table, start the named release machines, publish, X-Ray, log delivery)."
-                ),
-                "AwsSolutions-IAM5[Resource::*]": (
-                    "CDK's state machine logging and tracing: logs:*LogDelivery* and xray:Put* have no resource scope."
-                ),
-            },
-        )
-        self.table = dynamodb.Table(
+        self.table = recreatable_table(
             self,
             "LastApprovalStatus",
-            partition_key=dynamodb.Attribute(name="ModelPackageArn", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
+            partition_key="ModelPackageArn",
+            key=key,
+            loss=(
+                "Holds only each package's last approval status; losing it at worst lets one unrelated edit "
+                "through once."
             ),
-            removal_policy=cdk.RemovalPolicy.DESTROY,  # a memory of statuses: lost, the next edit passes once
-        )
-        acknowledge(
-            self.table,
-            {
-                "NIST.800.53.R5-DynamoDBInBackupPlan": (
-                    "Holds only each package's last approval status; losing it at worst lets one unrelated edit "
-                    "through once. Point-in-time recovery is on."
-                )
-            },
         )
         record = tasks.DynamoUpdateItem(
             self,

@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
@@ -25,6 +24,7 @@ from ..retraining import RetrainingTarget
 from .dead_letter_queue import DeadLetterQueue
 from .lambda_function import PlatformFunction
 from .scoped_policy import Grant
+from .status_table import recreatable_table
 
 CODE = PROJECT_ROOT / "lambda" / "retraining_trigger"
 
@@ -55,27 +55,16 @@ class RetrainingTrigger(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        self.table = dynamodb.Table(
+        self.table = recreatable_table(  # only de-duplication records, each expiring
             self,
             "Idempotency",
-            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
+            partition_key="id",
+            key=key,
             time_to_live_attribute="expiration",
-            removal_policy=cdk.RemovalPolicy.DESTROY,  # only de-duplication records, each expiring
-        )
-        acknowledge(
-            self.table,
-            {
-                "NIST.800.53.R5-DynamoDBInBackupPlan": (
-                    "Holds only de-duplication records that expire after one window; losing them at worst allows "
-                    "one extra retraining. Point-in-time recovery is on."
-                )
-            },
+            loss=(
+                "Holds only de-duplication records that expire after one window; losing them at worst allows "
+                "one extra retraining."
+            ),
         )
         self.dead_letters = DeadLetterQueue(
             self,

@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
@@ -20,6 +19,7 @@ from ..constructs.alerts_topic import alert_target
 from ..constructs.approval_gate import ApprovalGate
 from ..constructs.dead_letter_queue import DeadLetterQueue
 from ..constructs.release_state_machine import ReleaseStateMachine
+from ..constructs.state_machine_role import state_machine_role
 from ..naming import partition_for
 from ..release import MODEL_EVENTS_PURPOSE, RELEASE_ROLE_PURPOSE, ReleasedGroup
 from .base import PlatformStack, StackContext
@@ -73,37 +73,23 @@ class ModelReleaseStack(PlatformStack):
         dead_letters = DeadLetterQueue(
             self, "EventDeadLetters", queue_name=naming.resource("release-events-dlq", 80), encryption_key=alerts_key
         )
-        self.role = iam.Role(
+        # Publishing to the encrypted alerts topic: the alerts key.
+        self.role = state_machine_role(
             self,
             "ReleaseRole",
             role_name=naming.resource(RELEASE_ROLE_PURPOSE),
-            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
             description="Release state machines: assume the deployer roles in test and prod, notify",
-        )
-        # Publishing to the encrypted alerts topic: exactly these two key actions.
-        self.role.add_to_policy(
-            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[alerts_key.key_arn])
-        )
-        acknowledge(
-            self.role,
-            {
-                "NIST.800.53.R5-IAMNoInlinePolicy": (
-                    "Step Functions task constructs write the state machine role's statements inline, one per "
-                    "task (publish to the alerts topic, assume the named deployer roles, X-Ray, log delivery)."
-                ),
-                "AwsSolutions-IAM5[Resource::*]": (
-                    "CDK's state machine logging and tracing: logs:*LogDelivery* and xray:Put* have no resource scope."
-                ),
-                **{
-                    f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:{t.account}:"
-                    f"stack/{s.stack_name}/*]": (
-                        "CallAwsService names the hosting stack it updates in the target account (suffix = stack "
-                        "ID); the call runs as the deployer role there, which is what grants it."
-                    )
-                    for g in groups
-                    for t in g.targets
-                    for s in t.stacks
-                },
+            key=alerts_key,
+            tasks="publish to the alerts topic, assume the named deployer roles, X-Ray, log delivery",
+            more_acknowledgements={
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:{t.account}:"
+                f"stack/{s.stack_name}/*]": (
+                    "CallAwsService names the hosting stack it updates in the target account (suffix = stack "
+                    "ID); the call runs as the deployer role there, which is what grants it."
+                )
+                for g in groups
+                for t in g.targets
+                for s in t.stacks
             },
         )
         log_group = logs.LogGroup(

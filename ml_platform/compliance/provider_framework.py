@@ -4,10 +4,14 @@ waiter state machine are CDK's code, not ours). Each reason says why the finding
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
+from aws_cdk.aws_kms import IKey
 from constructs import Construct
 
 from .acknowledgements import acknowledge
@@ -56,3 +60,25 @@ def acknowledge_provider_framework(
     }
     waiter = any("waiter-state-machine" in c.node.path for c in provider.node.find_all())
     acknowledge(scope, {**versions, **REASONS, **(WAITER_REASONS if waiter else {})})
+
+
+def acknowledged_provider(scope: Construct, logs_key: IKey, on_event: lambda_.Function, **options: Any) -> cr.Provider:
+    """CDK's Provider framework in ``scope`` (ids ``ProviderLogs`` and ``Provider``), logging to a log group
+    encrypted with ``logs_key``, with its findings acknowledged. ``options`` go to ``cr.Provider``; an
+    ``is_complete_handler`` is invoked by the framework too."""
+    provider_logs = logs.LogGroup(
+        scope,
+        "ProviderLogs",
+        encryption_key=logs_key,
+        retention=logs.RetentionDays.ONE_YEAR,
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+    )
+    if options.pop("log_waiter", False):  # the waiter state machine logs to the same group
+        options["disable_waiter_state_machine_logging"] = False
+        options["waiter_state_machine_log_options"] = cr.LogOptions(
+            destination=provider_logs, level=sfn.LogLevel.ALL, include_execution_data=False
+        )
+    provider = cr.Provider(scope, "Provider", on_event_handler=on_event, log_group=provider_logs, **options)
+    handlers = [on_event, *([options["is_complete_handler"]] if "is_complete_handler" in options else [])]
+    acknowledge_provider_framework(scope, provider, handlers)
+    return provider

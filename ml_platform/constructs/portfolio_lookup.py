@@ -8,11 +8,9 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
-from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from ..compliance.provider_framework import acknowledge_provider_framework
+from ..compliance.provider_framework import acknowledged_provider
 from ..context import PROJECT_ROOT
 from .lambda_function import PlatformFunction
 from .scoped_policy import Grant
@@ -64,15 +62,7 @@ class PortfolioLookup(Construct):
             security_groups=security_groups,
         )
         function = lookup.function
-        provider_logs = logs.LogGroup(
-            self,
-            "ProviderLogs",
-            encryption_key=logs_key,
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        provider = cr.Provider(self, "Provider", on_event_handler=function, log_group=provider_logs)
-        acknowledge_provider_framework(self, provider, [function])
+        provider = acknowledged_provider(self, logs_key, function)
         self.resource = cdk.CustomResource(
             self,
             "Resource",

@@ -9,12 +9,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
-from aws_cdk import aws_stepfunctions as sfn
-from aws_cdk import custom_resources as cr
 from constructs import Construct, IDependable
 
-from ..compliance.provider_framework import acknowledge_provider_framework
+from ..compliance.provider_framework import acknowledged_provider
 from ..context import PROJECT_ROOT
 from ..naming import partition_for
 from .lambda_function import PlatformFunction
@@ -82,27 +79,15 @@ class StudioTeardown(Construct):
                 subnets=subnets,
                 security_groups=security_groups,
             ).function
-        provider_logs = logs.LogGroup(
+        self.provider = acknowledged_provider(
             self,
-            "ProviderLogs",
-            encryption_key=logs_key,
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        self.provider = cr.Provider(
-            self,
-            "Provider",
-            on_event_handler=functions["on_event"],
+            logs_key,
+            functions["on_event"],
             is_complete_handler=functions["is_complete"],
             query_interval=cdk.Duration.seconds(30),
             total_timeout=cdk.Duration.minutes(total_timeout_minutes),
-            log_group=provider_logs,
-            disable_waiter_state_machine_logging=False,
-            waiter_state_machine_log_options=cr.LogOptions(
-                destination=provider_logs, level=sfn.LogLevel.ALL, include_execution_data=False
-            ),
+            log_waiter=True,
         )
-        acknowledge_provider_framework(self, self.provider, list(functions.values()))
         self.resource = cdk.CustomResource(
             self,
             "Resource",

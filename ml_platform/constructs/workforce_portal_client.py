@@ -14,12 +14,10 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
-from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
-from ..compliance.provider_framework import acknowledge_provider_framework
+from ..compliance.provider_framework import acknowledged_provider
 from ..context import PROJECT_ROOT
 from .lambda_function import PlatformFunction
 from .scoped_policy import Grant
@@ -117,15 +115,7 @@ class PortalClientUrls(Construct):
         # The framework in its own scope: its acknowledgements (acknowledge_provider_framework) give reasons
         # about CDK's functions that do not hold for the handler above.
         framework = Construct(self, "Framework")
-        provider_logs = logs.LogGroup(
-            framework,
-            "ProviderLogs",
-            encryption_key=logs_key,
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        provider = cr.Provider(framework, "Provider", on_event_handler=handler.function, log_group=provider_logs)
-        acknowledge_provider_framework(framework, provider, [handler.function])
+        provider = acknowledged_provider(framework, logs_key, handler.function)
         self.resource = cdk.CustomResource(
             self,
             "Resource",

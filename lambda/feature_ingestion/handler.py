@@ -35,7 +35,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 # isort: split
 import botocore.session  # type: ignore[import-untyped,unused-ignore]
-import ingestion  # flat: the asset is this folder alone (tests alias it, see tests/lambda/ingestion_fixtures.py)
+import ingestion  # flat sibling module (tests alias it, see tests/lambda/ingestion_fixtures.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse

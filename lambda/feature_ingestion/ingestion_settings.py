@@ -2,7 +2,7 @@
 
 Settings come from environment variables only (``ENV_VARS``), parsed once per container into the
 frozen ``Settings``; the feature types are repeated from ml_platform/schema/features.py because the
-asset is this folder alone and never imports the synth-time package.
+asset (this folder and the shared runtime library) never imports the synth-time package.
 """
 
 from __future__ import annotations

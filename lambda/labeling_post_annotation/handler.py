@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import labeling_consolidation  # flat: the asset is this folder alone (tests alias it, see their fixtures)
+import labeling_consolidation  # flat sibling module (tests alias it, see their fixtures)
 import labeling_request
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext

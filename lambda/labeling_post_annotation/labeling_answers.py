@@ -60,9 +60,12 @@ def _answer_text(data: dict[str, Any], read_file: AnswerFileReader) -> str:
     try:
         return read_file(bucket, key)
     except ClientError as error:
-        if error_code(error) in S3_RETRY.codes:
-            raise  # still throttled after the retries: the invocation fails and Ground Truth retries it
-        raise InvalidAnswer(f"annotationData.s3Uri could not be read ({error_code(error)})") from None
+        if error_code(error) != "NoSuchKey":
+            # Throttled after the retries, or not allowed (AccessDenied, a key the role may not use): the
+            # invocation fails, so Ground Truth retries it and a permission mistake shows instead of
+            # quietly dropping every answer given as a file.
+            raise
+        raise InvalidAnswer("annotationData.s3Uri names no object (NoSuchKey)") from None
 
 
 def answer_document(annotation: Any, read_file: AnswerFileReader) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import labeling_task_input  # flat: the asset is this folder alone (tests alias it, see their fixtures)
+import labeling_task_input  # flat sibling module (tests alias it, see their fixtures)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import lookup  # flat: the asset is this folder alone (tests alias it, see tests/lambda/test_portfolio_lookup.py)
+import lookup  # flat sibling module (tests alias it, see tests/lambda/test_portfolio_lookup.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]

@@ -33,7 +33,7 @@ import time
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import prediction  # flat: the asset is this folder alone (tests alias it, see tests/lambda/prediction_fixtures.py)
+import prediction  # flat sibling module (tests alias it, see tests/lambda/prediction_fixtures.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]

@@ -35,7 +35,7 @@ from typing import Any
 
 # boto3, not botocore alone as in feature_ingestion: Powertools' DynamoDB persistence layer imports it anyway.
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import retraining  # flat: the asset is this folder alone (tests alias it, see tests/lambda/test_retraining_trigger.py)
+import retraining  # flat sibling module (tests alias it, see tests/lambda/test_retraining_trigger.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,

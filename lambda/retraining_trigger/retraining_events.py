@@ -48,7 +48,13 @@ class Trigger:
 
 
 class ExecutionNotFoundError(LookupError):
-    """The monitoring job's execution is not listed yet: raised so that Lambda retries the event later."""
+    """The monitoring job's execution is not listed yet, or not final yet (Pending, InProgress, Stopping):
+    raised so that Lambda retries the event later, then hands it to the on-failure destination."""
+
+
+# MonitoringExecutionStatus values that may still change
+# (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringExecutionSummary.html).
+NOT_FINAL = frozenset({"Pending", "InProgress", "Stopping"})
 
 
 def _field(container: dict[str, Any], name: str, where: str) -> str:
@@ -119,6 +125,9 @@ def decide(trigger: Trigger, sagemaker_client: Any) -> Trigger:
     if trigger.execution is None:
         return trigger
     status = execution_status(sagemaker_client, *trigger.execution)
+    if status in NOT_FINAL:  # the job ended before SageMaker updated its execution: ask again later
+        schedule, job = trigger.execution
+        raise ExecutionNotFoundError(f"the monitoring execution of job {job!r} ({schedule}) is still {status}")
     if status == WITH_VIOLATIONS:
         return replace(trigger, violation=True, reason="", execution=None)
     reason = (

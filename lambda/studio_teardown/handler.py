@@ -18,7 +18,7 @@ from dataclasses import asdict
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import teardown  # flat: the asset is this folder alone (tests alias it, see tests/lambda/conftest.py)
+import teardown  # flat sibling module (tests alias it, see tests/lambda/conftest.py)
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]

@@ -7,7 +7,8 @@ so an EventBridge pattern cannot tell an approval from a metadata edit of an app
 remembers each package's last approval status in a table: a conditional UpdateItem records the new one
 and fails (``DynamoDB.ConditionalCheckFailedException``) when it is the same, which ends the run. A change
 to Approved starts the package group's release state machine; a change to Rejected notifies the topic.
-(Issue #19, defect 7.)
+Both are retried; if they still fail, the recorded status is forgotten again (so the package's next event
+goes through) and the run fails, which the stack's failure rule announces. (Issue #19, defect 7.)
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ class ApprovalGate(Construct):
             result_path=sfn.JsonPath.DISCARD,
         )
         record.add_catch(sfn.Succeed(self, "StatusUnchanged"), errors=["DynamoDB.ConditionalCheckFailedException"])
+        forget = tasks.DynamoDeleteItem(
+            self,
+            "ForgetStatus",
+            table=self.table,
+            key={"ModelPackageArn": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(PACKAGE_ARN))},
+            result_path=sfn.JsonPath.DISCARD,
+        ).next(sfn.Fail(self, "GateFailed", error="ApprovalGateFailed", cause="release start or notice failed"))
         rejected = tasks.SnsPublish(
             self,
             "NotifyRejected",
@@ -95,6 +103,7 @@ class ApprovalGate(Construct):
             ),
             result_path=sfn.JsonPath.DISCARD,
         )
+        _retry_then(rejected, forget)
         route = sfn.Choice(self, "ApprovedOrRejected").when(sfn.Condition.string_equals(STATUS, "Rejected"), rejected)
         for (account, group), machine in sorted(releases.items(), key=lambda item: item[0]):
             start = tasks.StepFunctionsStartExecution(
@@ -104,6 +113,7 @@ class ApprovalGate(Construct):
                 input=sfn.TaskInput.from_json_path_at("$"),  # the release reads the same event
                 result_path=sfn.JsonPath.DISCARD,
             )
+            _retry_then(start, forget)
             approved_here = sfn.Condition.and_(
                 sfn.Condition.string_equals(STATUS, "Approved"),
                 sfn.Condition.string_equals("$.account", account),
@@ -121,3 +131,9 @@ class ApprovalGate(Construct):
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
             timeout=cdk.Duration.minutes(5),
         )
+
+
+def _retry_then(task: sfn.TaskStateBase, on_failure: sfn.IChainable) -> None:
+    """Retry a transient failure a few times, then go to ``on_failure`` (the run's input kept)."""
+    task.add_retry(errors=["States.ALL"], interval=cdk.Duration.seconds(5), max_attempts=3, backoff_rate=2)
+    task.add_catch(on_failure, errors=["States.ALL"], result_path="$.error")

@@ -135,7 +135,9 @@ class ModelReleaseStack(PlatformStack):
                 source=["aws.sagemaker"],
                 detail_type=[PACKAGE_STATE_CHANGE],
                 account=sorted(set(team_accounts)),
-                detail={"ModelApprovalStatus": ["Approved", "Rejected"]},
+                # Completed: a package registered already approved sends events while it is still being
+                # created; the gate would record the first and swallow the one where it is usable.
+                detail={"ModelApprovalStatus": ["Approved", "Rejected"], "ModelPackageStatus": ["Completed"]},
             ),
             targets=[targets.SfnStateMachine(gate.state_machine, dead_letter_queue=dead_letters.queue)],
         )
@@ -148,29 +150,29 @@ class ModelReleaseStack(PlatformStack):
                 )
             },
         )
-        if self.state_machines:
-            # Timeouts and aborts end a run without passing its own failure notification.
-            events.Rule(
-                self,
-                "ReleaseFailures",
-                description="Release runs that fail, time out or are aborted notify the platform team",
-                event_pattern=events.EventPattern(
-                    source=["aws.states"],
-                    detail_type=[EXECUTION_STATUS_CHANGE],
-                    detail={
-                        "status": ["FAILED", "TIMED_OUT", "ABORTED"],
-                        "stateMachineArn": [
-                            m.state_machine.state_machine_arn for _, m in sorted(self.state_machines.items())
-                        ],
-                    },
-                ),
-                targets=[
-                    alert_target(
-                        alerts_topic,
-                        dead_letters.queue,
-                        "Release {0} ended {1}.",
-                        "$.detail.executionArn",
-                        "$.detail.status",
-                    )
-                ],
-            )
+        # Timeouts and aborts end a run without passing its own failure notification; the gate's failures too.
+        events.Rule(
+            self,
+            "ReleaseFailures",
+            description="Release runs that fail, time out or are aborted notify the platform team",
+            event_pattern=events.EventPattern(
+                source=["aws.states"],
+                detail_type=[EXECUTION_STATUS_CHANGE],
+                detail={
+                    "status": ["FAILED", "TIMED_OUT", "ABORTED"],
+                    "stateMachineArn": [
+                        *(m.state_machine.state_machine_arn for _, m in sorted(self.state_machines.items())),
+                        gate.state_machine.state_machine_arn,  # a release it could not start
+                    ],
+                },
+            ),
+            targets=[
+                alert_target(
+                    alerts_topic,
+                    dead_letters.queue,
+                    "Release {0} ended {1}.",
+                    "$.detail.executionArn",
+                    "$.detail.status",
+                )
+            ],
+        )

@@ -229,7 +229,10 @@ def test_only_a_change_of_approval_status_releases_or_notifies(synth: Synth) -> 
     rules = [r["Properties"] for r in resources_of_type(template, "AWS::Events::Rule").values()]
     package_rules = [r for r in rules if "ModelApprovalStatus" in r["EventPattern"].get("detail", {})]
     (rule,) = package_rules  # no rule reaches a release machine or the topic around the gate
-    assert rule["EventPattern"]["detail"] == {"ModelApprovalStatus": ["Approved", "Rejected"]}
+    assert rule["EventPattern"]["detail"] == {
+        "ModelApprovalStatus": ["Approved", "Rejected"],
+        "ModelPackageStatus": ["Completed"],  # a package still being created is not yet usable
+    }
     assert rule["EventPattern"]["account"] == ["333333333333", "444444444444"]
     (target,) = rule["Targets"]
     assert "ApprovalGate" in json.dumps(target["Arn"]) and target["DeadLetterConfig"]
@@ -254,6 +257,14 @@ def test_only_a_change_of_approval_status_releases_or_notifies(synth: Synth) -> 
     start = gate["States"][approved["Next"]]
     assert start["Resource"].endswith(":states:startExecution")
     assert route["Default"] == "NoReleaseConfigured"
+    # A start or notice that still fails after its retries forgets the status again (so the package's next
+    # event goes through) and fails the run, which the failure rule announces.
+    for task in (start, gate["States"]["NotifyRejected"]):
+        assert task["Retry"][0]["MaxAttempts"] == 3 and task["Catch"][0]["Next"] == "ForgetStatus"
+    assert gate["States"]["ForgetStatus"]["Resource"].endswith(":dynamodb:deleteItem")
+    assert gate["States"][gate["States"]["ForgetStatus"]["Next"]]["Type"] == "Fail"
+    failures = [r for r in rules if r["EventPattern"].get("source") == ["aws.states"]]
+    assert len(failures[0]["EventPattern"]["detail"]["stateMachineArn"]) == 2  # the release machine and the gate
     notify = gate["States"]["NotifyRejected"]["Parameters"]
     assert notify["Message.$"] == "States.Format('Model package {} was rejected.', $.detail.ModelPackageArn)"
     assert notify["TopicArn"] == "TOKEN"  # the alerts topic (the runtime flows check the publish end to end)

@@ -76,9 +76,20 @@ def test_an_unreadable_answer_file_is_ignored_with_its_reason(configure, stub, l
     assert entry["consolidatedAnnotation"]["content"] == label_content("haze", 1.0, 1)
     [ignored] = log_records(logs, "Worker answers ignored")
     assert ignored["ignored"] == {
-        "annotationData.s3Uri could not be read (NoSuchKey)": 1,
+        "annotationData.s3Uri names no object (NoSuchKey)": 1,
         "annotationData.s3Uri is not an S3 URI": 1,
     }
+
+
+@pytest.mark.parametrize("code", ["AccessDenied", "KMS.DisabledException"])
+def test_an_answer_file_the_role_may_not_read_fails_the_invocation(configure, stub, logs, code):
+    """A permission mistake must show (the invocation fails and is retried), not drop every file answer."""
+    uri = "s3://ml-platform-labeling-output/denied.json"
+    expect_get_object(stub, [data_object("0", [{"workerId": "w1", "annotationData": {"s3Uri": uri}}])])
+    expect_answer_file(stub, "denied.json", error=code)
+    with pytest.raises(ClientError, match=code):
+        configure().lambda_handler(post_event(), POST_CONTEXT)
+    assert log_records(logs, "Could not read the worker answers")[0]["error_code"] == code
 
 
 def test_an_answer_file_still_throttled_fails_the_invocation_for_a_retry(modules, configure, stub, sleeps, logs):

@@ -344,6 +344,18 @@ def test_the_execution_is_found_on_a_later_page(handler, logic, sts_stub, sagema
     assert executions.calls[0]["MonitoringScheduleName"] == "churn-prod-data-quality"
 
 
+@pytest.mark.parametrize("status", ["Pending", "InProgress", "Stopping"])
+def test_an_execution_not_final_yet_raises_for_a_retry(handler, logic, factory, dynamodb, executions, logs, status):
+    """The job's Completed event can come before SageMaker updates its monitoring execution: a status that may
+    still change (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringExecutionSummary.html)
+    is asked again after Lambda's retry, never read as "no violations"."""
+    executions.statuses[JOB] = status
+    with pytest.raises(logic.ExecutionNotFoundError, match=f"still {status}"):
+        handler.lambda_handler(monitoring_event(), CONTEXT)
+    assert log_records(logs, "Could not read the monitoring execution")
+    assert factory.received == [] and records(dynamodb) == []
+
+
 def test_an_execution_not_listed_yet_raises_for_a_retry(handler, logic, factory, dynamodb, executions, logs):
     """The job event can arrive before its execution is listed: raised, so Lambda retries the event and then
     hands it to the on-failure destination; never read as "no violations"."""

@@ -74,11 +74,14 @@ SDK_RESOURCES: dict[str, Callable[[Platform, str, Params], str]] = {
 INTEGRATIONS: dict[str, tuple[str, Callable[[Platform, str, Params], str], str]] = {
     "sns:publish": ("sns:Publish", lambda p, account, params: str(params["TopicArn"]), "sns-iam.html"),
     "sns:publish.waitForTaskToken": ("sns:Publish", lambda p, a, params: str(params["TopicArn"]), "sns-iam.html"),
-    "dynamodb:updateItem": (
-        "dynamodb:UpdateItem",
-        lambda p, account, params: p.arn("dynamodb", account, f"table/{params['TableName']}"),
-        "dynamo-iam.html",
-    ),
+    **{
+        f"dynamodb:{operation[0].lower()}{operation[1:]}": (
+            f"dynamodb:{operation}",
+            lambda p, account, params: p.arn("dynamodb", account, f"table/{params['TableName']}"),
+            "dynamo-iam.html",
+        )
+        for operation in ("UpdateItem", "DeleteItem")
+    },
     "states:startExecution": (
         "states:StartExecution",
         lambda p, account, params: str(params["StateMachineArn"]),

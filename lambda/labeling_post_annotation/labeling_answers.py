@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
-from labeling_request import S3_RETRY, s3_location
+from labeling_request import s3_location
 from platform_runtime.aws_calls import error_code
 
 BOX_FIELDS = ("left", "top", "width", "height")

@@ -6,6 +6,10 @@ them stack by stack (and the Service Catalog product templates), and prints mark
 pull request: resources added/removed/modified with their property paths, IAM and resource
 policy grants added or removed, and a warning block for every stateful replacement.
 Reviewers need no AWS credentials: `cdk diff` against deployed stacks is not available to them.
+Beyond the direct differences it follows each replacement through the values that depend on it, in its
+stack and across stacks (ml_platform/review/cascade.py), flags exports that an update would change while
+another stack imports them, and prints the refactor mapping for stateful resources that only moved.
+Synthesized templates are cached by git tree and config (ml_platform/review/assembly_cache.py).
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml_platform.context import prefer_venv_node  # noqa: E402
-from ml_platform.review.summary import render  # noqa: E402
-from ml_platform.review.template_diff import diff_assemblies  # noqa: E402
+from ml_platform.review.assembly_cache import Loaded, cache_key, cached, tree_of  # noqa: E402
+from ml_platform.review.summary import render, review  # noqa: E402
 
 
 def synthesize(tree: Path, outdir: Path, config: str) -> None:
@@ -35,29 +39,53 @@ def synthesize(tree: Path, outdir: Path, config: str) -> None:
         raise SystemExit(f"synth failed in {tree}:\n{result.stderr.strip()[-2000:]}")
 
 
-def load_templates(outdir: Path) -> dict[str, dict[str, Any]]:
-    """Stack display name ("Stage/Stack") or product template file -> template."""
+def load_templates(outdir: Path) -> Loaded:
+    """Stack display name ("Stage/Stack") or product template file -> template, and display name -> the
+    CloudFormation stack name (what ``Fn::GetStackOutput`` and refactor mappings name)."""
     templates: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
     for assembly in sorted(outdir.glob("assembly-*")):
         manifest = json.loads((assembly / "manifest.json").read_text())
         for artifact in manifest.get("artifacts", {}).values():
             if artifact.get("type") == "aws:cloudformation:stack":
                 name = artifact.get("displayName", "")
                 templates[name] = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
+                names[name] = artifact["properties"].get("stackName", name)
         for product in sorted(assembly.glob("*.product.template.json")):
             templates[f"product {product.name.split('.')[0]}"] = json.loads(product.read_text())
-    return templates
+    return templates, names
 
 
-def ref_templates(ref: str, config: str, workdir: Path) -> dict[str, dict[str, Any]]:
-    """Templates of a commit, synthesized in a temporary worktree."""
-    tree = workdir / f"tree-{len(list(workdir.iterdir()))}"
-    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), ref], cwd=ROOT, check=True)
-    try:
-        synthesize(tree, tree.with_suffix(".out"), config)
-        return load_templates(tree.with_suffix(".out"))
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+def _config_text(tree: str | None, config: str) -> str:
+    """The config file as that tree has it (a commit's, or the working tree's)."""
+    if tree is None:
+        return (ROOT / config).read_text(encoding="utf-8")
+    return subprocess.run(
+        ["git", "cat-file", "-p", f"{tree}:{config}"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
+
+
+def ref_templates(ref: str | None, config: str, workdir: Path) -> Loaded:
+    """Templates of a commit (synthesized in a temporary worktree) or, for None, of the working tree; from
+    the cache when the same tree and config were synthesized before."""
+    tree = tree_of(ref)
+    key = cache_key(tree, _config_text(tree, config)) if tree else None
+
+    def build() -> Loaded:
+        if ref is None:
+            synthesize(ROOT, workdir / "head.out", config)
+            return load_templates(workdir / "head.out")
+        worktree = workdir / f"tree-{len(list(workdir.iterdir()))}"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(worktree), ref], cwd=ROOT, check=True)
+        try:
+            synthesize(worktree, worktree.with_suffix(".out"), config)
+            return load_templates(worktree.with_suffix(".out"))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=False)
+
+    loaded, hit = cached(key, build)
+    print(f"{ref or 'working tree'}: {'cached templates' if hit else 'synthesized'}", file=sys.stderr)
+    return loaded
 
 
 def main() -> int:
@@ -70,13 +98,9 @@ def main() -> int:
     prefer_venv_node()
     with tempfile.TemporaryDirectory(prefix="change-summary-") as tmp:
         workdir = Path(tmp)
-        old = ref_templates(args.base, args.config, workdir)
-        if args.head:
-            new = ref_templates(args.head, args.config, workdir)
-        else:
-            synthesize(ROOT, workdir / "head.out", args.config)
-            new = load_templates(workdir / "head.out")
-    markdown = render(diff_assemblies(old, new), args.base)
+        old, _ = ref_templates(args.base, args.config, workdir)
+        new, names = ref_templates(args.head, args.config, workdir)
+    markdown = render(review(old, new, names), args.base)
     print(markdown)
     if args.out:
         args.out.write_text(markdown + "\n", encoding="utf-8")

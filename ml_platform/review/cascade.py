@@ -154,23 +154,33 @@ def follow(
         queue.append((node, (text,), certain))
     changed_outputs: set[tuple[str, str]] = set()
     stale: dict[str, list[str]] = {}
+
+    def output_changes(stack: str, output: str, chain: tuple[str, ...], certain: bool) -> None:
+        """Every stack reading ``output`` (its stack output, or its export) gets the new value."""
+        if (stack, output) in changed_outputs:
+            return
+        changed_outputs.add((stack, output))
+        export = new[stack]["Outputs"][output].get("Export", {}).get("Name")
+        readers = graph.readers_of("output", stack, output)
+        if isinstance(export, str):
+            readers = readers + graph.readers_of("export", "", export)
+        for consumer, consumer_reader, consumer_path in readers:
+            if consumer != stack and old.get(consumer) == new.get(consumer):
+                stale.setdefault(consumer, []).append(f"{physical.get(stack, stack)}/{output}")
+            queue.extend(_read(consumer, consumer_reader, consumer_path, chain, certain, new, replaced, seeds))
+
+    # An output whose value is edited (not only through a replacement) changes for its readers too.
+    for stack, template in new.items():
+        before = old.get(stack, {}).get("Outputs", {})
+        for output, value in template.get("Outputs", {}).items():
+            if output in before and before[output].get("Value") != value.get("Value"):
+                output_changes(stack, output, (f"output `{stack}` `{output}` is edited",), True)
     while queue:
         node, chain, certain = queue.popleft()
         for stack, reader, path in graph.readers_of("local", node.stack, node.logical_id):
             if reader.startswith("output:"):
                 output = reader.removeprefix("output:")
-                if (stack, output) in changed_outputs:
-                    continue
-                changed_outputs.add((stack, output))
-                hop = (*chain, f"output `{stack}` `{output}` changes")
-                export = new[stack]["Outputs"][output].get("Export", {}).get("Name")
-                readers = graph.readers_of("output", stack, output)
-                if isinstance(export, str):
-                    readers = readers + graph.readers_of("export", "", export)
-                for consumer, consumer_reader, consumer_path in readers:
-                    if old.get(consumer) == new.get(consumer):
-                        stale.setdefault(consumer, []).append(f"{physical.get(stack, stack)}/{output}")
-                    queue.extend(_read(consumer, consumer_reader, consumer_path, hop, certain, new, replaced, seeds))
+                output_changes(stack, output, (*chain, f"output `{stack}` `{output}` changes"), certain)
                 continue
             queue.extend(_read(stack, reader, path, chain, certain, new, replaced, seeds))
     stale_inputs = [StaleInput(s, tuple(sorted(set(i)))) for s, i in sorted(stale.items())]

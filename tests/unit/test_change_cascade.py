@@ -176,3 +176,26 @@ def test_create_only_knowledge_comes_from_the_schemas() -> None:
     assert replaces("AWS::EC2::Subnet", "VpcId") == "create-only"
     assert replaces("AWS::SageMaker::Domain", "VpcId") == "may require replacement"  # conditionalCreateOnly
     assert replaces("AWS::S3::Bucket", "VersioningConfiguration.Status") == ""
+
+
+def test_an_edited_output_reaches_the_stacks_that_read_it() -> None:
+    """Not only replacements: an output whose value is edited changes for every reader (Fn::GetStackOutput),
+    and a reader whose template is unchanged is named for a forced deploy."""
+
+    def templates(bucket: str) -> dict[str, dict[str, Any]]:
+        read = {"Fn::GetStackOutput": {"StackName": "openaq-producer", "OutputName": "BucketName"}}
+        return {
+            "App/Producer": {"Resources": {}, "Outputs": {"BucketName": {"Value": bucket}}},
+            "App/Consumer": {
+                "Resources": {"Index": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": read}}}
+            },
+        }
+
+    names = {"App/Producer": "openaq-producer", "App/Consumer": "openaq-consumer"}
+    result = review(templates("raw-v1"), templates("raw-v2"), names)
+    [table] = result.cascades
+    assert table.render() == (
+        "output `App/Producer` `BucketName` is edited → `App/Consumer` `Index` TableName changes (create-only) → "
+        "`Index` REPLACED (stateful: its items)"
+    )
+    assert [(s.stack, s.inputs) for s in result.stale] == [("App/Consumer", ("openaq-producer/BucketName",))]

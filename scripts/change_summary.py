@@ -56,20 +56,20 @@ def load_templates(outdir: Path) -> Loaded:
     return templates, names
 
 
-def _config_text(tree: str | None, config: str) -> str:
-    """The config file as that tree has it (a commit's, or the working tree's)."""
-    if tree is None:
-        return (ROOT / config).read_text(encoding="utf-8")
-    return subprocess.run(
+def _config_text(tree: str, config: str) -> str | None:
+    """The config file as that tree has it; None when git does not know it (then nothing is cached)."""
+    result = subprocess.run(
         ["git", "cat-file", "-p", f"{tree}:{config}"], cwd=ROOT, capture_output=True, text=True, check=False
-    ).stdout
+    )
+    return result.stdout if result.returncode == 0 else None
 
 
 def ref_templates(ref: str | None, config: str, workdir: Path) -> Loaded:
     """Templates of a commit (synthesized in a temporary worktree) or, for None, of the working tree; from
     the cache when the same tree and config were synthesized before."""
     tree = tree_of(ref)
-    key = cache_key(tree, _config_text(tree, config)) if tree else None
+    config_text = _config_text(tree, config) if tree else None
+    key = cache_key(tree, config_text) if tree and config_text is not None else None
 
     def build() -> Loaded:
         if ref is None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from ..context import PROJECT_ROOT
 
 CACHE_DIR = PROJECT_ROOT / ".cache" / "templates"
+FORMAT = "templates-v1"  # bump when what is stored changes shape
 Templates = dict[str, dict[str, Any]]
 Loaded = tuple[Templates, dict[str, str]]  # (display name -> template, display name -> stack name)
 
@@ -33,19 +36,24 @@ def tree_of(ref: str | None) -> str | None:
 
 
 def cache_key(tree: str, config_text: str) -> str:
-    return hashlib.sha256(f"{tree}\n{config_text}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{FORMAT}\n{tree}\n{config_text}".encode()).hexdigest()[:32]
 
 
 def cached(key: str | None, build: Callable[[], Loaded], cache_dir: Path = CACHE_DIR) -> tuple[Loaded, bool]:
     """``build()``'s result, from the cache when ``key`` is there; (result, whether it was cached)."""
     path = cache_dir / f"{key}.json" if key else None
     if path is not None and path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return (data["templates"], data["stack_names"]), True
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return (data["templates"], data["stack_names"]), True
+        except (ValueError, KeyError, OSError):
+            pass  # a damaged entry: synthesize again and overwrite it
     result = build()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"templates": result[0], "stack_names": result[1]}), encoding="utf-8")
-        tmp.replace(path)  # atomic: a concurrent reader sees the whole file or none
+        # A temporary file of its own, then an atomic rename: concurrent runs never see half a file.
+        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"templates": result[0], "stack_names": result[1]}, out)
+        Path(tmp).replace(path)
     return result, False

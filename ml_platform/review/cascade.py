@@ -152,14 +152,15 @@ def follow(
     for node, text, certain in _seeds(diffs, new):
         seeds.add(node)
         queue.append((node, (text,), certain))
-    changed_outputs: set[tuple[str, str]] = set()
+    changed_outputs: dict[tuple[str, str], bool] = {}  # (stack, output) -> whether the change is certain
     stale: dict[str, list[str]] = {}
 
     def output_changes(stack: str, output: str, chain: tuple[str, ...], certain: bool) -> None:
         """Every stack reading ``output`` (its stack output, or its export) gets the new value."""
-        if (stack, output) in changed_outputs:
+        known = changed_outputs.get((stack, output))
+        if known is not None and (known or not certain):
             return
-        changed_outputs.add((stack, output))
+        changed_outputs[(stack, output)] = certain
         export = new[stack]["Outputs"][output].get("Export", {}).get("Name")
         readers = graph.readers_of("output", stack, output)
         if isinstance(export, str):
@@ -167,7 +168,11 @@ def follow(
         for consumer, consumer_reader, consumer_path in readers:
             if consumer != stack and old.get(consumer) == new.get(consumer):
                 stale.setdefault(consumer, []).append(f"{physical.get(stack, stack)}/{output}")
-            queue.extend(_read(consumer, consumer_reader, consumer_path, chain, certain, new, replaced, seeds))
+            if consumer_reader.startswith("output:"):  # passed on: an output of the reader's own
+                passed = consumer_reader.removeprefix("output:")
+                output_changes(consumer, passed, (*chain, f"output `{consumer}` `{passed}` changes"), certain)
+                continue
+            queue.extend(_read(consumer, consumer_reader, consumer_path, chain, certain, old, new, replaced, seeds))
 
     # An output whose value is edited (not only through a replacement) changes for its readers too.
     for stack, template in new.items():
@@ -182,9 +187,9 @@ def follow(
                 output = reader.removeprefix("output:")
                 output_changes(stack, output, (*chain, f"output `{stack}` `{output}` changes"), certain)
                 continue
-            queue.extend(_read(stack, reader, path, chain, certain, new, replaced, seeds))
+            queue.extend(_read(stack, reader, path, chain, certain, old, new, replaced, seeds))
     stale_inputs = [StaleInput(s, tuple(sorted(set(i)))) for s, i in sorted(stale.items())]
-    return sorted(replaced.values(), key=lambda c: (c.stack, c.logical_id)), stale_inputs, changed_outputs
+    return sorted(replaced.values(), key=lambda c: (c.stack, c.logical_id)), stale_inputs, set(changed_outputs)
 
 
 def _read(
@@ -193,20 +198,23 @@ def _read(
     path: str,
     chain: tuple[str, ...],
     certain: bool,
+    old: Mapping[str, Mapping[str, Any]],
     new: Mapping[str, Mapping[str, Any]],
     replaced: dict[_Node, Cascade],
     seeds: set[_Node],
 ) -> Iterator[tuple[_Node, tuple[str, ...], bool]]:
-    """A resource reading a changed value at ``path``: replaced (and followed further) if the path is create-only."""
-    if reader.startswith("output:"):  # an output of the reading stack: followed by the caller's loop
-        yield from ()
-        return
+    """A resource reading a changed value at ``path``: replaced (and followed further) if the path is
+    create-only. A resource the change adds is created, not replaced; one already replaced is followed again
+    only when this path makes an uncertain replacement certain."""
     node = _Node(stack, reader)
     resource_type = new[stack]["Resources"][reader]["Type"]
     how = replaces(resource_type, path)
-    if not how or node in seeds or node in replaced:
+    added = reader not in old.get(stack, {}).get("Resources", {})
+    if not how or added or node in seeds:
+        return
+    still_certain = certain and how == "create-only"
+    if node in replaced and (replaced[node].certain or not still_certain):
         return
     hop = (*chain, f"`{stack}` `{reader}` {path} changes ({how})")
-    still_certain = certain and how == "create-only"
     replaced[node] = Cascade(stack, reader, resource_type, hop, still_certain)
     yield node, (*hop, f"`{reader}` {'replaced' if still_certain else 'may be replaced'}"), still_certain

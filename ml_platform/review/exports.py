@@ -15,8 +15,9 @@ from typing import Any
 from .references import references
 
 TWO_STEPS = (
-    "deploy the importing stack(s) first with the value as a literal (or without the import), then the "
-    "exporting stack; CDK: `stack.export_value(...)` keeps the old export for one release"
+    "(1) keep the old export with its old value as a literal (CDK: `stack.export_value(<old value>)`) and "
+    "deploy the importing stack(s) alone (`cdk deploy --exclusively`) with the old value as a literal or "
+    "without the import; (2) deploy this change; (3) deploy the importing stack(s) again to read the new value"
 )
 
 
@@ -31,7 +32,7 @@ class ExportInUse:
         who = ", ".join(f"`{s}`" for s in self.importers)
         return (
             f"`{self.stack}` export `{self.export}` {self.change} while {who} still import(s) it: the update will "
-            f"fail. Fix in two steps: {TWO_STEPS}."
+            f"fail. Fix in steps: {TWO_STEPS}."
         )
 
 
@@ -72,7 +73,9 @@ def exports_in_use(
             change = "changes"
         else:
             continue
-        users = [s for s in importers(new, name) if s != stack]
+        # CloudFormation checks the imports that are deployed: an importer that drops the import in this same
+        # change has not dropped it yet when the exporting stack updates (CDK deploys exporters first).
+        users = sorted({*importers(old, name), *importers(new, name)} - {stack})
         if users:
             found.append(ExportInUse(name, stack, change, tuple(users)))
     return found

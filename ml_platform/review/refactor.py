@@ -1,6 +1,7 @@
 """A stateful resource that only moves to a new logical ID (same type, same properties) can be kept with a
 stack refactor instead of being replaced (issue #20). The mapping printed here is the
-``--resource-mappings`` of ``aws cloudformation create-stack-refactor``
+``--resource-mappings`` of ``aws cloudformation create-stack-refactor`` (which also takes the stacks'
+new templates, ``--stack-definitions``)
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-refactoring.html); ``cdk refactor``
 finds the same moves itself when run against the deployed stacks."""
 
@@ -42,12 +43,16 @@ def moves(
     names = stack_names or {}
     gone: dict[str, list[tuple[str, str]]] = {}
     for stack, template in old.items():
+        if stack.startswith("product "):  # a Service Catalog product template is no stack of this app
+            continue
         kept = new.get(stack, {}).get("Resources", {})
         for logical_id, resource in template.get("Resources", {}).items():
             if resource["Type"] in STATEFUL_TYPES and logical_id not in kept:
                 gone.setdefault(_fingerprint(resource), []).append((stack, logical_id))
     found = []
     for stack, template in new.items():
+        if stack.startswith("product "):
+            continue
         before = old.get(stack, {}).get("Resources", {})
         for logical_id, resource in sorted(template.get("Resources", {}).items()):
             candidates = gone.get(_fingerprint(resource), [])

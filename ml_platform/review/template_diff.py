@@ -208,7 +208,11 @@ def diff_stack(name: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] 
             replacing = [
                 p.removeprefix("Properties.")
                 for p in paths
-                if p.startswith("Properties.") and any(p.removeprefix("Properties.").startswith(c) for c in create_only)
+                if p.startswith("Properties.")
+                and any(
+                    p.removeprefix("Properties.") == c or p.removeprefix("Properties.").startswith(f"{c}.")
+                    for c in create_only
+                )
             ]
             if after["Type"] != before["Type"]:
                 replacing.append("Type")

@@ -147,7 +147,7 @@ def test_an_export_in_use_that_changes_is_an_update_that_will_fail(tmp_path: Pat
     [blocked] = review(old, new).blocked_exports
     assert (blocked.stack, blocked.change, blocked.importers) == ("Producer", "changes", ("Consumer",))
     markdown = render(review(old, new), "main")
-    assert "**Update will fail**" in markdown and "two steps" in markdown
+    assert "**Update will fail**" in markdown and "--exclusively" in markdown
 
 
 def test_a_pure_rename_prints_the_refactor_mapping(tmp_path: Path) -> None:
@@ -199,3 +199,63 @@ def test_an_edited_output_reaches_the_stacks_that_read_it() -> None:
         "`Index` REPLACED (stateful: its items)"
     )
     assert [(s.stack, s.inputs) for s in result.stale] == [("App/Consumer", ("openaq-producer/BucketName",))]
+
+
+def _table(name: Any) -> dict[str, Any]:
+    return {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": name}}
+
+
+def test_a_value_passed_on_through_another_stack_is_followed() -> None:
+    """Producer's export is imported by Middle and passed on as Middle's output, which Consumer reads."""
+
+    def templates(bucket: str) -> dict[str, dict[str, Any]]:
+        export = {"Value": {"Ref": "Data"}, "Export": {"Name": "Producer:Data"}}
+        return {
+            "P": {
+                "Resources": {"Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}}},
+                "Outputs": {"Data": export},
+            },
+            "M": {"Resources": {}, "Outputs": {"Pass": {"Value": {"Fn::ImportValue": "Producer:Data"}}}},
+            "C": {"Resources": {"Index": _table({"Fn::GetStackOutput": {"StackName": "M", "OutputName": "Pass"}})}},
+        }
+
+    result = review(templates("raw-v1"), templates("raw-v2"))
+    [table] = result.cascades
+    assert "output `M` `Pass` changes" in table.render() and table.stack == "C"
+    assert {s.stack for s in result.stale} == {"M", "C"}
+
+
+def test_an_export_removed_while_its_importer_drops_it_in_the_same_change_still_fails() -> None:
+    """CloudFormation checks the imports as deployed; CDK deploys the exporter first."""
+    old = {
+        "P": {"Resources": {}, "Outputs": {"Name": {"Value": "raw", "Export": {"Name": "P:Name"}}}},
+        "C": {"Resources": {"Index": _table({"Fn::ImportValue": "P:Name"})}},
+    }
+    new = {"P": {"Resources": {}}, "C": {"Resources": {"Index": _table("raw")}}}
+    [blocked] = review(old, new).blocked_exports
+    assert (blocked.stack, blocked.change, blocked.importers) == ("P", "is removed", ("C",))
+
+
+def test_a_certain_path_makes_an_uncertain_replacement_certain_and_new_resources_are_not_replaced() -> None:
+    """The domain reads a replaced VPC (VpcId: may require replacement) and is named after a replaced bucket
+    (DomainName: create-only): it is replaced for certain. A table the change adds is created, not replaced."""
+
+    def templates(cidr: str, bucket: str, with_table: bool) -> dict[str, dict[str, Any]]:
+        resources: dict[str, Any] = {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": cidr}},
+            "Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}},
+            "Domain": {
+                "Type": "AWS::SageMaker::Domain",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "DomainName": {"Fn::Sub": "${Data}-studio"}},
+            },
+        }
+        if with_table:
+            resources["Index"] = _table({"Fn::Sub": "${Vpc}-index"})
+        return {"S": {"Resources": resources}}
+
+    old = templates("10.0.0.0/16", "raw-v1", with_table=False)
+    new = templates("10.1.0.0/16", "raw-v2", with_table=True)
+    result = review(old, new)
+    [domain] = [c for c in result.cascades if c.logical_id == "Domain"]
+    assert domain.certain and "DomainName changes (create-only)" in domain.render()
+    assert "Index" not in {c.logical_id for c in result.cascades}

@@ -227,11 +227,11 @@ def test_a_value_passed_on_through_another_stack_is_followed() -> None:
 
 def test_an_export_removed_while_its_importer_drops_it_in_the_same_change_still_fails() -> None:
     """CloudFormation checks the imports as deployed; CDK deploys the exporter first."""
-    old = {
+    old: dict[str, dict[str, Any]] = {
         "P": {"Resources": {}, "Outputs": {"Name": {"Value": "raw", "Export": {"Name": "P:Name"}}}},
         "C": {"Resources": {"Index": _table({"Fn::ImportValue": "P:Name"})}},
     }
-    new = {"P": {"Resources": {}}, "C": {"Resources": {"Index": _table("raw")}}}
+    new: dict[str, dict[str, Any]] = {"P": {"Resources": {}}, "C": {"Resources": {"Index": _table("raw")}}}
     [blocked] = review(old, new).blocked_exports
     assert (blocked.stack, blocked.change, blocked.importers) == ("P", "is removed", ("C",))
 

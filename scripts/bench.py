@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml_platform.context import prefer_venv_node  # noqa: E402
-from ml_platform.cost.estimate import estimate, load_prices, templates_in  # noqa: E402
+from ml_platform.cost.estimate import estimate, load_prices, split, templates_in  # noqa: E402
 from ml_platform.large_config import large_config  # noqa: E402
 
 EXAMPLE = ROOT / "config" / "example.yaml"
@@ -89,7 +89,9 @@ def main() -> int:
         )
         example_s, example_r = _synth(EXAMPLE, work / "example", args.runs)
         prices = load_prices()
-        idle = sum(sum(c.values()) for c in estimate(templates_in(work / "example"), prices).values())
+        example_costs = estimate(templates_in(work / "example"), prices)
+        idle = sum(sum(c.values()) for c in example_costs.values())
+        parts = split(example_costs)
         double_s, double_r = _synth(doubled_config(work / "double.yaml"), work / "double", args.runs)
         large_file = work / "large.yaml"
         large_file.write_text(yaml.safe_dump(large_config(yaml.safe_load(EXAMPLE.read_text()))))
@@ -152,6 +154,13 @@ def main() -> int:
             "example config idle cost (scripts/estimate_cost.py)",
             f"{idle:,.0f} {prices['currency']}/month",
             "list prices recorded 2026-11; per class: python scripts/estimate_cost.py",
+        )
+    )
+    rows.append(
+        (
+            "example: platform overhead / workload / per additional team",
+            f"{parts.overhead:,.0f} / {parts.workload:,.0f} / {parts.per_team:,.0f} {prices['currency']}/month",
+            "overhead runs before anyone works; workload = endpoint instances, monitoring, streams (issue #21)",
         )
     )
     ingestion = _ingestion_bench(args.runs)

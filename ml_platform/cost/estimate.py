@@ -154,3 +154,37 @@ def templates_in(cdk_out: Path) -> dict[str, dict[str, Any]]:
         stage = path.parent.name.removeprefix("assembly-") if path.parent != cdk_out else "App"
         found[f"{stage}/{path.name}"] = json.loads(path.read_text(encoding="utf-8"))
     return found
+
+
+# What the config asks for by name (an endpoint and its instances, a monitoring schedule, a stream): the
+# workload. Everything else runs before anyone does any work: the platform's overhead (issue #21).
+WORKLOAD_CLASSES = frozenset({"endpoint instances", "monitoring schedules", "Kinesis shards"})
+DATA_SCIENCE_PREFIX = "DataScience-"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Monthly totals: the platform's overhead, the workload the config asks for, and what one more data
+    science team adds (the mean overhead of a data science account)."""
+
+    overhead: float
+    workload: float
+    per_team: float
+    per_account: dict[str, tuple[float, float]]  # account -> (overhead, workload)
+
+
+def split(totals: Mapping[str, Mapping[str, float]]) -> Split:
+    per_account = {
+        account: (
+            sum(cost for name, cost in classes.items() if name not in WORKLOAD_CLASSES),
+            sum(cost for name, cost in classes.items() if name in WORKLOAD_CLASSES),
+        )
+        for account, classes in totals.items()
+    }
+    teams = [overhead for account, (overhead, _) in per_account.items() if account.startswith(DATA_SCIENCE_PREFIX)]
+    return Split(
+        overhead=sum(o for o, _ in per_account.values()),
+        workload=sum(w for _, w in per_account.values()),
+        per_team=sum(teams) / len(teams) if teams else 0.0,
+        per_account=per_account,
+    )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ml_platform.context import PROJECT_ROOT
-from ml_platform.cost.estimate import estimate, items, load_prices
+from ml_platform.cost.estimate import estimate, items, load_prices, split
 
 PRICES = {
     "hours_per_month": 730,
@@ -108,5 +108,21 @@ def test_script_prints_the_example_total(synth: Any) -> None:
     result = subprocess.run(
         [sys.executable, str(script), "--cdk-out", str(synth.outdir)], capture_output=True, text=True, check=True
     )
-    assert "| Production | endpoint instances |" in result.stdout and "Total:" in result.stdout
+    assert "| Production | endpoint instances | workload |" in result.stdout and "Total:" in result.stdout
+    for line in ("Platform overhead:", "Workload you asked for:", "Per additional data science team:"):
+        assert line in result.stdout
     assert Path(script).exists()
+
+
+def test_the_total_splits_into_overhead_and_workload_and_a_team_costs_its_mean_overhead() -> None:
+    """Issue #21: overhead runs before anyone does any work; the workload is what the config names."""
+    totals = {
+        "DataScience-a": {"interface endpoints": 100.0, "KMS keys": 3.0},
+        "DataScience-b": {"interface endpoints": 50.0, "KMS keys": 3.0},
+        "Production": {"endpoint instances": 200.0, "monitoring schedules": 20.0, "interface endpoints": 40.0},
+        "DataLake": {"Kinesis shards": 11.0, "KMS keys": 4.0},
+    }
+    parts = split(totals)
+    assert (parts.overhead, parts.workload, parts.per_team) == (200.0, 231.0, 78.0)
+    assert parts.per_account["Production"] == (40.0, 220.0)
+    assert parts.overhead + parts.workload == sum(sum(c.values()) for c in totals.values())

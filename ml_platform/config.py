@@ -98,7 +98,8 @@ class PlatformConfig(StrictModel):
         _check_cidrs(self.accounts)
         _check_existing_subnets(self.organisation, self.accounts)
         _check_name_lengths(self.organisation, self.accounts)
-        _check_catalog(self.service_catalog, self.accounts, self.network)
+        _check_catalog(self.service_catalog, self.accounts)
+        _check_endpoint_azs(self.organisation, self.network)
         _check_data_lake(self)
         check_model_builds(self)
         check_released_models(self)
@@ -140,11 +141,7 @@ def _check_cidrs(accounts: Accounts) -> None:
             )
 
 
-# A spoke finds and accepts the hub's share through these endpoints (no internet path).
-_CATALOG_ENDPOINTS = ("sts", "servicecatalog")
-
-
-def _check_catalog(catalog: ServiceCatalogConfig, accounts: Accounts, network: NetworkConfig) -> None:
+def _check_catalog(catalog: ServiceCatalogConfig, accounts: Accounts) -> None:
     teams = [t.name for t in accounts.data_science]
     for i, name in enumerate(catalog.share_with or ()):
         if name not in teams:
@@ -152,13 +149,18 @@ def _check_catalog(catalog: ServiceCatalogConfig, accounts: Accounts, network: N
                 f"service_catalog.share_with[{i}]: '{name}' is not a data science team in accounts.data_science "
                 f"({', '.join(teams)})"
             )
-    configured = {e.value for e in network.interface_endpoints}
-    missing = [e for e in _CATALOG_ENDPOINTS if e not in configured]
-    if missing and catalog.share_with != ():
-        raise ValueError(
-            f"network.interface_endpoints: the Service Catalog spokes need {', '.join(missing)} "
-            "(or set service_catalog.share_with: [] to share with no team)"
-        )
+
+
+def _check_endpoint_azs(organisation: Organisation, network: NetworkConfig) -> None:
+    zones = len(organisation.availability_zones)
+    for kind in ("data_science", "test", "prod"):
+        count = network.endpoint_az_count(kind)
+        if count > zones:
+            where = f"network.endpoint_azs.{kind}" if getattr(network.endpoint_azs, kind) else "network.cost_profile"
+            raise ValueError(
+                f"{where}: {count} AZs host the {kind} interface endpoints, but organisation.availability_zones "
+                f"lists {zones}"
+            )
 
 
 def _check_data_lake(config: PlatformConfig) -> None:

@@ -32,8 +32,10 @@ class MlVpc(Construct):
 
     Props:
         cidr: CIDR of a new VPC; or ``existing_vpc_id`` + ``existing_subnet_ids`` to use one.
-        interface_endpoints: endpoint service names (``sagemaker.api``, ``studio``, ...);
+        interface_endpoints: endpoint service names (``sagemaker.api``, ``sts``, ...);
             each costs money per AZ-hour, so the caller chooses.
+        endpoint_az_count: how many of the VPC's AZs host the interface endpoints (the first ones);
+            resources in the other AZs reach them across AZs.
         flow_log_key: customer key for the flow log group (it must allow CloudWatch Logs, see
             ``PlatformKey(allow_cloudwatch_logs=True)``); ``flow_log_retention`` its retention.
 
@@ -52,12 +54,14 @@ class MlVpc(Construct):
         availability_zones: Sequence[str],
         interface_endpoints: Sequence[str],
         flow_log_key: kms.IKey,
+        endpoint_az_count: int = 2,
         flow_log_retention: logs.RetentionDays,
         cidr: str | None = None,
         existing_vpc_id: str | None = None,
         existing_subnet_ids: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
+        self._endpoint_az_count = endpoint_az_count
         if (cidr is None) == (existing_vpc_id is None):
             raise ValueError("MlVpc needs exactly one of cidr or existing_vpc_id")
         self.created = cidr is not None
@@ -176,6 +180,7 @@ class MlVpc(Construct):
                 service=ec2.InterfaceVpcEndpointService(f"{namespace}.{region}.{name}", 443),
                 private_dns_enabled=True,
                 security_groups=[self.endpoints_sg],
-                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+                # The first AZs only (the cost profile's count): one endpoint ENI per AZ is what costs.
+                subnets=ec2.SubnetSelection(subnets=self.subnets.subnets[: self._endpoint_az_count]),
                 open=False,
             )

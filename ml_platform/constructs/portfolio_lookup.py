@@ -3,13 +3,11 @@ resource; code in lambda/portfolio_lookup). Portfolio IDs are random and exist o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import aws_cdk as cdk
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ..compliance.acknowledgements import acknowledge
 from ..compliance.provider_framework import acknowledged_provider
 from ..context import PROJECT_ROOT
 from .lambda_function import PlatformFunction
@@ -24,9 +22,11 @@ class PortfolioLookup(Construct):
         portfolio_name: display name of the shared portfolio.
         role_name: physical name of the function's role (the hub trusts exactly this ARN).
         function_name: physical name of the function.
-        vpc, subnets, security_groups: the function runs in the private VPC (STS and Service
-            Catalog through their endpoints).
         logs_key: customer key of its log group.
+
+    The function runs outside the VPC: a deploy-time lookup of one ID through two control-plane calls
+    (STS, Service Catalog), reading no data; inside, the VPC would need a Service Catalog endpoint that
+    costs money every hour for a call made once per deployment (issue #21).
 
     ``portfolio_id`` is the ID, resolved when the stack deploys.
     """
@@ -40,9 +40,6 @@ class PortfolioLookup(Construct):
         portfolio_name: str,
         role_name: str,
         function_name: str,
-        vpc: ec2.IVpc,
-        subnets: Sequence[ec2.ISubnet],
-        security_groups: Sequence[ec2.ISecurityGroup],
         logs_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -57,9 +54,16 @@ class PortfolioLookup(Construct):
             timeout_seconds=120,
             memory_mb=256,
             grants=[Grant("AssumeHubReader", ["sts:AssumeRole"], [hub_role_arn])],
-            vpc=vpc,
-            subnets=subnets,
-            security_groups=security_groups,
+        )
+        acknowledge(
+            lookup,
+            {
+                "NIST.800.53.R5-LambdaInsideVPC": (
+                    "a deploy-time lookup of the hub portfolio's ID (STS AssumeRole, Service Catalog "
+                    "ListPortfolios), no data; in the VPC it would need a Service Catalog endpoint billed "
+                    "every hour for one call per deployment (issue #21)"
+                )
+            },
         )
         function = lookup.function
         provider = acknowledged_provider(self, logs_key, function)

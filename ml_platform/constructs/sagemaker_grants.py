@@ -195,6 +195,8 @@ def projects(s: SageMakerScope) -> list[Grant]:
 
 
 def feature_store(s: SageMakerScope) -> list[Grant]:
+    if not s.feature_store:  # a team without feature groups: no grant, and no endpoint to reach them
+        return []
     return [
         s.runtime_grant(
             "feature group",

@@ -37,6 +37,7 @@ class SageMakerScope:
     artefacts: ModelArtefacts | None = None  # where pipelines write models (shared services)
     labeling: bool = False  # the team has a Ground Truth job role (<prefix>labeling)
     athena_workgroup: str | None = None  # where the team queries shared curated tables
+    feature_store: bool = True  # the team uses its own feature groups (its VPC has the runtime endpoint)
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

@@ -75,6 +75,11 @@ class DataScienceAccount(StrictModel):
     notebook_idle_minutes: int = Field(
         default=60, ge=5, le=1440, description="Notebook instances stop after this long without activity."
     )
+    feature_store: bool = Field(
+        default=True,
+        description="The team creates and uses its own feature groups (roles may, the VPC gets the Feature "
+        "Store runtime endpoint).",
+    )
 
     @field_validator("name")
     @classmethod

@@ -12,10 +12,9 @@ from .base import StrictModel, unique_by
 
 
 class InterfaceEndpoint(StrEnum):
-    """Interface VPC endpoints a VPC-only Studio and its jobs need (WA-SEC-2, AS-6).
-
-    Each costs money per AZ per hour, so the list is configurable; the default is all.
-    """
+    """Interface VPC endpoints a VPC can have (WA-SEC-2, AS-6). Each costs money per AZ per hour, so each
+    VPC gets those that what runs inside it calls (ml_platform/endpoint_needs.py), plus any listed in
+    ``network.interface_endpoints``."""
 
     SAGEMAKER_API = "sagemaker.api"
     SAGEMAKER_RUNTIME = "sagemaker.runtime"
@@ -36,9 +35,29 @@ class InterfaceEndpoint(StrEnum):
     ATHENA = "athena"
 
 
-DEFAULT_INTERFACE_ENDPOINTS: tuple[InterfaceEndpoint, ...] = tuple(
-    e for e in InterfaceEndpoint if e not in (InterfaceEndpoint.GLUE, InterfaceEndpoint.ATHENA)
-)
+class CostProfile(StrEnum):
+    """How many AZs host the interface endpoints of each account kind (issue #21): resources in the other
+    AZs reach them across AZs. An AZ outage takes the endpoints of that AZ away; each endpoint costs about
+    7.30 USD per AZ per month."""
+
+    LEAN = "lean"  # one AZ everywhere: cheapest, an AZ outage stops AWS API calls from the VPC
+    BALANCED = "balanced"  # one AZ for data science and test, two for prod (the default)
+    RESILIENT = "resilient"  # two AZs everywhere
+
+
+PROFILE_ENDPOINT_AZS: dict[CostProfile, dict[str, int]] = {
+    CostProfile.LEAN: {"data_science": 1, "test": 1, "prod": 1},
+    CostProfile.BALANCED: {"data_science": 1, "test": 1, "prod": 2},
+    CostProfile.RESILIENT: {"data_science": 2, "test": 2, "prod": 2},
+}
+
+
+class EndpointAzs(StrictModel):
+    """AZs hosting interface endpoints, per account kind; unset: the cost profile's."""
+
+    data_science: int | None = Field(default=None, ge=1, le=6, description="Data science accounts.")
+    test: int | None = Field(default=None, ge=1, le=6, description="The test account.")
+    prod: int | None = Field(default=None, ge=1, le=6, description="The prod account.")
 
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
@@ -64,21 +83,6 @@ LOG_RETENTION_DAYS = (
     2922,
     3288,
     3653,
-)
-
-# What a hosting (test/prod) VPC needs of the configured list: no Studio, notebooks, catalog, git.
-HOSTING_INTERFACE_ENDPOINTS = frozenset(
-    {
-        InterfaceEndpoint.SAGEMAKER_API,
-        InterfaceEndpoint.SAGEMAKER_RUNTIME,
-        InterfaceEndpoint.SAGEMAKER_FEATURESTORE_RUNTIME,
-        InterfaceEndpoint.STS,
-        InterfaceEndpoint.LOGS,
-        InterfaceEndpoint.MONITORING,
-        InterfaceEndpoint.ECR_API,
-        InterfaceEndpoint.ECR_DKR,
-        InterfaceEndpoint.KMS,
-    }
 )
 
 VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
@@ -112,12 +116,25 @@ class NetworkConfig(StrictModel):
     """Platform-wide network defaults; each workload account brings its own ``vpc``."""
 
     interface_endpoints: Annotated[tuple[InterfaceEndpoint, ...], unique_by(str, "lists {} more than once")] = Field(
-        default=DEFAULT_INTERFACE_ENDPOINTS,
+        default=(),
         description=(
-            "Interface endpoints of the data science VPCs (default: all but glue/athena); test and prod "
-            "VPCs get the hosting subset of this list."
+            "Extra interface endpoints of the data science VPCs, beyond those derived from what runs in them "
+            "(e.g. logs, to stream job logs into Studio)."
         ),
     )
+    cost_profile: CostProfile = Field(
+        default=CostProfile.BALANCED,
+        description="AZs hosting interface endpoints: lean (1/1/1), balanced (1/1/2), resilient (2/2/2) for "
+        "data science/test/prod.",
+    )
+    endpoint_azs: EndpointAzs = Field(
+        default=EndpointAzs(), description="Per account kind, overrides the cost profile's AZ count."
+    )
+
+    def endpoint_az_count(self, kind: str) -> int:
+        """AZs hosting interface endpoints in accounts of ``kind`` (data_science, test, prod)."""
+        override: int | None = getattr(self.endpoint_azs, kind)
+        return override if override is not None else PROFILE_ENDPOINT_AZS[self.cost_profile][kind]
     flow_log_retention_days: int = Field(
         default=365, description="Retention of VPC flow logs in CloudWatch Logs (a value it allows)."
     )

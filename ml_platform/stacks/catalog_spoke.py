@@ -11,7 +11,6 @@ from aws_cdk import aws_servicecatalog as servicecatalog
 from constructs import Construct
 
 from .. import platform_parameters as params
-from ..constructs.ml_vpc import MlVpc
 from ..constructs.portfolio_lookup import PortfolioLookup
 from ..constructs.scoped_policy import ScopedPolicy
 from ..naming import partition_for
@@ -35,7 +34,6 @@ class ServiceCatalogSpokeStack(PlatformStack):
         *,
         catalog: ServiceCatalogConfig,
         hub_account: str,
-        network: MlVpc,
         logs_key: kms.IKey,
         key_arns: Sequence[str],
         studio_role_arns: Sequence[str],
@@ -80,9 +78,6 @@ class ServiceCatalogSpokeStack(PlatformStack):
             portfolio_name=catalog.portfolio_name,
             role_name=lookup_role_name(naming.prefix, naming.slug),
             function_name=naming.resource("sc-portfolio-lookup"),
-            vpc=network.vpc,
-            subnets=network.subnets.subnets,
-            security_groups=[network.sagemaker_sg],
             logs_key=logs_key,
         )
         accepted = servicecatalog.CfnAcceptedPortfolioShare(self, "AcceptedShare", portfolio_id=lookup.portfolio_id)

@@ -35,6 +35,7 @@ class NetworkStack(PlatformStack):
         *,
         vpc: VpcConfig,
         interface_endpoints: Sequence[str],
+        endpoint_az_count: int,
         logs_key: kms.IKey,
         flow_log_retention_days: int,
     ) -> None:
@@ -44,6 +45,7 @@ class NetworkStack(PlatformStack):
             "Network",
             availability_zones=context.availability_zones,
             interface_endpoints=interface_endpoints,
+            endpoint_az_count=endpoint_az_count,
             flow_log_key=logs_key,
             flow_log_retention=retention(flow_log_retention_days),
             cidr=str(vpc.cidr) if vpc.cidr else None,

@@ -39,6 +39,7 @@ class StudioAccessStack(PlatformStack):
         artefacts: platform_grants.ModelArtefacts | None = None,
         labeling: bool = False,
         athena_workgroup: str | None = None,
+        feature_store: bool = True,
     ) -> None:
         super().__init__(scope, construct_id, context)
         prefix = context.naming.resource("sm-")
@@ -55,6 +56,7 @@ class StudioAccessStack(PlatformStack):
             artefacts=artefacts,
             labeling=labeling,
             athena_workgroup=athena_workgroup,
+            feature_store=feature_store,
         )
         self.persona_roles = {
             persona: SageMakerRole(

@@ -10,8 +10,8 @@ from .. import release, retraining
 from ..config import PlatformConfig
 from ..constructs.sagemaker_scope import ModelArtefacts
 from ..cross_account import role_arn
+from ..endpoint_needs import data_science_endpoints
 from ..products import notebook_product
-from ..schema.network import InterfaceEndpoint
 from ..schema.studio import Persona
 from ..stacks.account_data import BucketSpec, KeySpec
 from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
@@ -36,7 +36,8 @@ class DataScienceStage(AccountStage):
             "Network",
             self.stack_context,
             vpc=self.team.vpc,
-            interface_endpoints=self._interface_endpoints(config),
+            interface_endpoints=sorted(e.value for e in data_science_endpoints(config, self.team)),
+            endpoint_az_count=config.network.endpoint_az_count("data_science"),
             logs_key=self.data.logs_key.key,
             flow_log_retention_days=config.network.flow_log_retention_days,
         )
@@ -63,6 +64,7 @@ class DataScienceStage(AccountStage):
             ),
             labeling=self.team.labeling is not None,
             athena_workgroup=self.athena_workgroup,
+            feature_store=self.team.feature_store,
         )
         self.data_access = DataAccessStack(
             self,
@@ -98,7 +100,6 @@ class DataScienceStage(AccountStage):
             self.stack_context,
             catalog=config.service_catalog,
             hub_account=config.accounts.shared_services.account_id,
-            network=self.network.network,
             logs_key=self.data.logs_key.key,
             key_arns=[self.data.data_key.key_arn, studio_key.key_arn],
             studio_role_arns=[
@@ -144,15 +145,6 @@ class DataScienceStage(AccountStage):
     def athena_workgroup(self) -> str:
         """The team's Athena workgroup for the shared curated tables (``DataAccessStack``)."""
         return self.naming.resource("curated-queries", 128)
-
-    def _interface_endpoints(self, config: PlatformConfig) -> list[str]:
-        """The configured endpoints, plus Glue and Athena when curated tables are shared with the
-        team: Studio queries them through Athena, which a VPC-only domain reaches only through
-        those endpoints (issue #17; docs/data-lake.md)."""
-        configured = [e.value for e in config.network.interface_endpoints]
-        shared = any(t.share_with is None or self.team.name in t.share_with for t in config.data_lake.curated_tables)
-        extra = [InterfaceEndpoint.GLUE.value, InterfaceEndpoint.ATHENA.value] if shared else []
-        return configured + [e for e in extra if e not in configured]
 
     def _retraining_callers(self) -> dict[str, list[str]]:
         """Pipeline name -> the hosting accounts' retraining functions that may start it."""

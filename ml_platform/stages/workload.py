@@ -10,9 +10,9 @@ from ..constructs.endpoint_observability import violation_alarm_name
 from ..constructs.sagemaker_scope import ModelArtefacts
 from ..constructs.secure_bucket import LifecycleProps
 from ..cross_account import role_arn
+from ..endpoint_needs import hosting_endpoints
 from ..retraining import targets_for
 from ..schema.hosting import EndpointConfig
-from ..schema.network import HOSTING_INTERFACE_ENDPOINTS
 from ..stacks.account_data import BucketSpec
 from ..stacks.feature_store import feature_store_role_name
 from ..stacks.hosting import HostingStack, endpoint_alarm_prefix
@@ -35,9 +35,8 @@ class WorkloadStage(AccountStage):
             "Network",
             self.stack_context,
             vpc=account.vpc,
-            interface_endpoints=[
-                e.value for e in config.network.interface_endpoints if e in HOSTING_INTERFACE_ENDPOINTS
-            ],
+            interface_endpoints=sorted(e.value for e in hosting_endpoints(config, role.slug)),
+            endpoint_az_count=config.network.endpoint_az_count(role.slug),
             logs_key=self.data.logs_key.key,
             flow_log_retention_days=config.network.flow_log_retention_days,
         )

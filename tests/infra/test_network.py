@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from ml_platform.schema.network import DEFAULT_INTERFACE_ENDPOINTS, HOSTING_INTERFACE_ENDPOINTS
-
 from ..helpers import Synth, config_from, example_data, resources_of_type, synthesize_stage
 
 NETWORK_STAGES = ["DataScience-weatherproduct", "DataScience-weatherresearch", "Test", "Production"]
@@ -68,36 +66,50 @@ def _endpoint_services(template: dict[str, Any]) -> set[str]:
     return services
 
 
-def test_data_science_vpc_has_every_configured_endpoint(synth: Synth) -> None:
-    """Plus Glue and Athena: curated tables are shared with the team, and Studio queries them."""
-    services = _endpoint_services(synth.template("DataScience-weatherproduct", "Network"))
-    curated = {_service("glue"), _service("athena")}
-    assert services == {_service(e.value) for e in DEFAULT_INTERFACE_ENDPOINTS} | {"s3-gateway"} | curated
-    template = Template.from_json(synth.template("DataScience-weatherproduct", "Network"))
-    template.has_resource_properties(
+def test_data_science_vpc_gets_the_endpoints_of_what_runs_in_it(synth: Synth) -> None:
+    """VPC-only Studio (SageMaker API, runtime, STS), the team's feature groups and the shared curated
+    tables (Athena); one AZ each under the default (balanced) cost profile (issue #21)."""
+    template = synth.template("DataScience-weatherproduct", "Network")
+    services = _endpoint_services(template)
+    derived = ("sagemaker.api", "sagemaker.runtime", "sts", "sagemaker.featurestore-runtime", "athena")
+    assert services == {_service(n) for n in derived} | {"s3-gateway"}
+    Template.from_json(template).has_resource_properties(
         "AWS::EC2::VPCEndpoint",
-        {
-            "ServiceName": "aws.sagemaker.us-east-1.studio",
-            "PrivateDnsEnabled": True,
-            "VpcEndpointType": "Interface",
-        },
+        {"ServiceName": _service("sts"), "PrivateDnsEnabled": True, "VpcEndpointType": "Interface"},
     )
+    interface = [
+        e for e in resources_of_type(template, "AWS::EC2::VPCEndpoint").values() if "SubnetIds" in e["Properties"]
+    ]
+    assert {len(e["Properties"]["SubnetIds"]) for e in interface} == {1}
 
 
-def test_hosting_vpcs_get_the_hosting_subset(synth: Synth) -> None:
-    services = _endpoint_services(synth.template("Production", "Network"))
-    assert services == {_service(e.value) for e in HOSTING_INTERFACE_ENDPOINTS} | {"s3-gateway"}
+def test_prod_endpoints_sit_in_two_azs_for_the_prediction_function(synth: Synth) -> None:
+    template = synth.template("Production", "Network")
+    assert _endpoint_services(template) == {
+        _service(n) for n in ("sts", "sagemaker.runtime", "sagemaker.featurestore-runtime")
+    } | {"s3-gateway"}
+    interface = [
+        e for e in resources_of_type(template, "AWS::EC2::VPCEndpoint").values() if "SubnetIds" in e["Properties"]
+    ]
+    assert {len(e["Properties"]["SubnetIds"]) for e in interface} == {2}
 
 
 def test_endpoints_follow_config(tmp_path: Path) -> None:
+    """Extras are added; no shared curated table, no Athena; the lean profile puts them in one AZ."""
     data = example_data()
-    data["network"]["interface_endpoints"] = ["sagemaker.api", "sagemaker.runtime", "sts"]
-    data["service_catalog"]["share_with"] = []  # the catalog spoke would need servicecatalog too
-    data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherresearch"]  # no Glue/Athena then
+    data["network"]["interface_endpoints"] = ["logs"]
+    data["network"]["cost_profile"] = "resilient"
+    data["network"]["endpoint_azs"] = {"data_science": 1}
+    data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherresearch"]
     stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
-    assert _endpoint_services(stacks["Network"]) == {
-        _service(n) for n in ("sagemaker.api", "sagemaker.runtime", "sts")
-    } | {"s3-gateway"}
+    derived = ("sagemaker.api", "sagemaker.runtime", "sts", "sagemaker.featurestore-runtime", "logs")
+    assert _endpoint_services(stacks["Network"]) == {_service(n) for n in derived} | {"s3-gateway"}
+    interface = [
+        e
+        for e in resources_of_type(stacks["Network"], "AWS::EC2::VPCEndpoint").values()
+        if "SubnetIds" in e["Properties"]
+    ]
+    assert {len(e["Properties"]["SubnetIds"]) for e in interface} == {1}  # the override wins over the profile
 
 
 def test_security_groups_allow_only_what_sagemaker_needs(synth: Synth) -> None:

@@ -42,7 +42,6 @@ REGIONS: dict[str, tuple[str, ...]] = {
 PERSONAS = ("data_scientist", "ml_engineer", "platform_admin")
 # EBS-backed types: instance-storage families cannot take the platform's KMS key.
 ENDPOINT_INSTANCES = ("ml.m5.large", "ml.m5.xlarge", "ml.c5.xlarge")
-CATALOG_ENDPOINTS = (InterfaceEndpoint.STS.value, InterfaceEndpoint.SERVICECATALOG.value)
 COLUMN_TYPES = ("string", "double", "bigint", "int", "boolean", "timestamp", "date")
 FEATURE_TYPES = ("Integral", "Fractional", "String")
 MONITOR_TYPES = ("data_quality", "model_quality", "model_bias", "model_explainability")
@@ -333,7 +332,7 @@ def platform_configs(draw: st.DrawFn) -> Data:
     if draw(st.booleans()):
         data["tags"]["Owner"] = "ml-platform-team"
 
-    # Service Catalog: shared with some teams, all (default) or none; sharing needs two endpoints.
+    # Service Catalog: shared with some teams, all (default) or none.
     catalog: Data | None = None
     if draw(st.booleans()):
         catalog = {"products": _subset(draw, ("notebook", "studio_user", "mlops_project"), min_size=1)}
@@ -342,11 +341,12 @@ def platform_configs(draw: st.DrawFn) -> Data:
         _put(catalog, "notebook_instance_types", _maybe(draw, ["ml.t3.large"]))
         data["service_catalog"] = catalog
     if draw(st.booleans()):
-        endpoints = _subset(draw, [e.value for e in InterfaceEndpoint])
-        if catalog is None or catalog.get("share_with") != []:
-            endpoints = [e for e in endpoints if e not in CATALOG_ENDPOINTS] + list(CATALOG_ENDPOINTS)
-        network: Data = {"interface_endpoints": endpoints}
+        # Extra endpoints, a cost profile and per-kind AZ counts (at most the configured AZs: issue #21).
+        network: Data = {"interface_endpoints": _subset(draw, [e.value for e in InterfaceEndpoint])}
         _put(network, "flow_log_retention_days", _maybe(draw, draw(st.sampled_from((30, 365, 3653)))))
+        _put(network, "cost_profile", _maybe(draw, draw(st.sampled_from(("lean", "balanced", "resilient")))))
+        if draw(st.booleans()):
+            network["endpoint_azs"] = {"prod": draw(st.integers(1, azs))}
         data["network"] = network
 
     tables: list[Data] = []

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ml_platform.config import ConfigError, PlatformConfig, load_config
-from ml_platform.schema.network import DEFAULT_INTERFACE_ENDPOINTS, InterfaceEndpoint
+from ml_platform.schema.network import CostProfile
 from ml_platform.schema.studio import Persona
 
 from ..helpers import EXAMPLE, config_from, example_data
@@ -47,8 +47,9 @@ def test_minimal_config_gets_secure_defaults() -> None:
         data.pop(optional)
     del data["accounts"]["data_science"][0]["studio"]
     config = config_from(data)
-    assert config.network.interface_endpoints == DEFAULT_INTERFACE_ENDPOINTS
-    assert InterfaceEndpoint.SAGEMAKER_API in config.network.interface_endpoints
+    assert config.network.interface_endpoints == ()  # extras only: each VPC's own come from what runs in it
+    assert config.network.cost_profile == CostProfile.BALANCED
+    assert [config.network.endpoint_az_count(k) for k in ("data_science", "test", "prod")] == [1, 1, 2]
     assert config.accounts.data_science[0].studio.idle_timeout_minutes == 60
     assert config.platform_pipeline is None and config.observability.sink_arn is None
 

@@ -69,6 +69,11 @@ class Capability:
     name: str
     allowed: frozenset[Persona | str]
     request: Callable[[Team], tuple[str, str, Mapping[str, ContextValue]]]  # action, resource, context
+    applies: Callable[[Team], bool] = lambda team: True  # False: the team's config turns it off for everyone
+
+
+def _uses_feature_store(team: Team) -> bool:
+    return next(t.feature_store for t in team.platform.config.accounts.data_science if t.name == team.slug)
 
 
 def _builders(*extra: Persona | str) -> frozenset[Persona | str]:
@@ -100,6 +105,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Feature Store read/write",
         _builders(JOBS),
         lambda t: ("sagemaker:PutRecord", t.sm("feature-group/team-features"), {}),
+        _uses_feature_store,  # accounts.data_science[].feature_store
     ),
     Capability(
         "model registry: register (pending approval)",
@@ -183,7 +189,7 @@ CAPABILITIES: tuple[Capability, ...] = (
 def capability_flow(team: Team, capability: Capability, who: Persona | str) -> Flow:
     action, resource, context = capability.request(team)
     label = who if isinstance(who, str) and who == JOBS else Persona(who).value
-    expect = Expect.ALLOW if who in capability.allowed else Expect.DENY
+    expect = Expect.ALLOW if who in capability.allowed and capability.applies(team) else Expect.DENY
     return Flow(
         f"{AREA} {team.slug}: {label}: {capability.name}",
         team.role(who),

@@ -96,6 +96,18 @@ def main() -> int:
         large_file = work / "large.yaml"
         large_file.write_text(yaml.safe_dump(large_config(yaml.safe_load(EXAMPLE.read_text()))))
         large_s, large_r = _synth(large_file, work / "large", args.runs)
+        lean = yaml.safe_load(EXAMPLE.read_text())
+        lean["network"]["cost_profile"] = "lean"
+        (work / "lean.yaml").write_text(yaml.safe_dump(lean))
+        _synth(work / "lean.yaml", work / "lean", 1)  # for its cost only
+        costs = {
+            name: split(estimate(templates_in(work / name), load_prices())) for name in ("lean", "double", "large")
+        }
+        teams = {
+            "example": len(lean["accounts"]["data_science"]),
+            "double": len(yaml.safe_load((work / "double.yaml").read_text())["accounts"]["data_science"]),
+            "large": len(yaml.safe_load(large_file.read_text())["accounts"]["data_science"]),
+        }
         profile = json.loads(
             subprocess.run(
                 [sys.executable, "scripts/profile_synth.py", str(large_file), str(work / "profile")],
@@ -161,6 +173,25 @@ def main() -> int:
             "example: platform overhead / workload / per additional team",
             f"{parts.overhead:,.0f} / {parts.workload:,.0f} / {parts.per_team:,.0f} {prices['currency']}/month",
             "overhead runs before anyone works; workload = endpoint instances, monitoring, streams (issue #21)",
+        )
+    )
+    rows.append(
+        (
+            "example, lean cost profile: platform overhead",
+            f"{costs['lean'].overhead:,.0f} {prices['currency']}/month",
+            "network.cost_profile: lean (interface endpoints in one AZ everywhere); target <= 150",
+        )
+    )
+    per_added = [
+        (costs[b].overhead - a_overhead) / (teams[b] - teams[a])
+        for a, a_overhead, b in (("example", parts.overhead, "double"), ("double", costs["double"].overhead, "large"))
+    ]
+    rows.append(
+        (
+            "platform overhead by number of teams",
+            f"{teams['example']}: {parts.overhead:,.0f}, {teams['double']}: {costs['double'].overhead:,.0f}, "
+            f"{teams['large']}: {costs['large'].overhead:,.0f} {prices['currency']}/month",
+            f"per added team {per_added[0]:,.0f} then {per_added[1]:,.0f}: equal means linear growth",
         )
     )
     ingestion = _ingestion_bench(args.runs)

@@ -4,9 +4,11 @@ A VPC without internet reaches an AWS service only through its interface endpoin
 endpoint every VPC has), and each interface endpoint costs money per AZ-hour whether anyone calls it or
 not. So a VPC gets exactly the endpoints of:
 
-- the VPC-only Studio domain of a data science account: SageMaker API and runtime, which AWS requires for
-  Studio notebooks without internet, and STS, which the SageMaker Python SDK calls (``GetCallerIdentity``)
-  before anything else (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html);
+- the VPC-only Studio domain of a data science account, as AWS documents it
+  (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html): SageMaker
+  API and runtime for Studio notebooks without internet; STS and CloudWatch Logs for the SageMaker Python
+  SDK's remote training jobs (it reads their status and logs from CloudWatch while it waits); Service
+  Catalog for SageMaker Projects, when the portfolio is shared with the team;
 - what the team's configuration lets its people use from Studio: Feature Store runtime for a team with
   ``feature_store``, Athena when curated data lake tables are shared with it (Athena reads the Glue
   catalog and asks Lake Formation itself, from the service side, so Glue needs no endpoint unless people
@@ -49,7 +51,8 @@ CLIENT_ENDPOINTS: Mapping[str, InterfaceEndpoint | None] = {
 STUDIO: Mapping[InterfaceEndpoint, str] = {
     InterfaceEndpoint.SAGEMAKER_API: f"VPC-only Studio: notebooks need the SageMaker API ({STUDIO_DOC})",
     InterfaceEndpoint.SAGEMAKER_RUNTIME: f"VPC-only Studio: notebooks need the SageMaker runtime ({STUDIO_DOC})",
-    InterfaceEndpoint.STS: "Studio: the SageMaker Python SDK asks STS who it runs as (GetCallerIdentity)",
+    InterfaceEndpoint.STS: f"VPC-only Studio: the SageMaker Python SDK's remote training jobs ({STUDIO_DOC})",
+    InterfaceEndpoint.LOGS: f"VPC-only Studio: the SDK reads a training job's status from CloudWatch ({STUDIO_DOC})",
 }
 # The Lambda folders each data science VPC hosts; test and prod host the realtime prediction functions.
 DATA_SCIENCE_FUNCTIONS = ("studio_teardown",)
@@ -95,6 +98,9 @@ def function_endpoints(folders: Iterable[str]) -> dict[InterfaceEndpoint, str]:
 def data_science_endpoints(config: PlatformConfig, team: DataScienceAccount) -> dict[InterfaceEndpoint, str]:
     """Endpoint -> why, for one team's VPC."""
     needs = dict(STUDIO)
+    shared = config.service_catalog.share_with
+    if shared is None or team.name in shared:
+        needs[InterfaceEndpoint.SERVICECATALOG] = f"SageMaker Projects: the shared portfolio's products ({STUDIO_DOC})"
     if team.feature_store:
         needs[InterfaceEndpoint.SAGEMAKER_FEATURESTORE_RUNTIME] = "the team's feature groups (GetRecord, PutRecord)"
     if any(t.share_with is None or team.name in t.share_with for t in config.data_lake.curated_tables):

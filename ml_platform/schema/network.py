@@ -59,6 +59,7 @@ class EndpointAzs(StrictModel):
     test: int | None = Field(default=None, ge=1, le=6, description="The test account.")
     prod: int | None = Field(default=None, ge=1, le=6, description="The prod account.")
 
+
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
     1,
@@ -135,6 +136,7 @@ class NetworkConfig(StrictModel):
         """AZs hosting interface endpoints in accounts of ``kind`` (data_science, test, prod)."""
         override: int | None = getattr(self.endpoint_azs, kind)
         return override if override is not None else PROFILE_ENDPOINT_AZS[self.cost_profile][kind]
+
     flow_log_retention_days: int = Field(
         default=365, description="Retention of VPC flow logs in CloudWatch Logs (a value it allows)."
     )

@@ -3,8 +3,10 @@ inside a VPC has its endpoints (issue #21), checked on the synthesized app again
 
 - a Lambda function with a ``VpcConfig`` in the template calls what its code calls (lambda_calls);
 - a VPC-only Studio domain's people make the calls of their persona flows (allowed ones only);
-- a VPC-only Studio needs the SageMaker API and runtime whatever people do (AWS documentation,
-  https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html).
+- a VPC-only Studio needs the SageMaker API and runtime, and CloudWatch Logs for the SageMaker Python
+  SDK's remote training jobs, whatever people do (AWS documentation,
+  https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html);
+- ``network.interface_endpoints`` lists extras a platform team asked for.
 
 So an endpoint that nothing inside the VPC calls fails, and so does an in-VPC call without its endpoint.
 """
@@ -29,7 +31,7 @@ from ml_platform.schema.studio import Persona
 
 from ..helpers import Synth
 
-STUDIO_DOC = {InterfaceEndpoint.SAGEMAKER_API, InterfaceEndpoint.SAGEMAKER_RUNTIME}
+STUDIO_DOC = {InterfaceEndpoint.SAGEMAKER_API, InterfaceEndpoint.SAGEMAKER_RUNTIME, InterfaceEndpoint.LOGS}
 SERVICE = re.compile(r"(?:com\.amazonaws|aws\.sagemaker)\.[a-z0-9-]+\.(?P<name>.+)$")
 
 
@@ -85,6 +87,8 @@ def _needed(synth: Synth, platform: Platform) -> dict[str, dict[str, str]]:
     for team in platform.teams():
         for endpoint in STUDIO_DOC:
             needed[f"DataScience-{team.slug}"].setdefault(endpoint.value, "VPC-only Studio (AWS documentation)")
+        for extra in platform.config.network.interface_endpoints:
+            needed[f"DataScience-{team.slug}"].setdefault(extra.value, "network.interface_endpoints")
     return needed
 
 

@@ -67,11 +67,12 @@ def _endpoint_services(template: dict[str, Any]) -> set[str]:
 
 
 def test_data_science_vpc_gets_the_endpoints_of_what_runs_in_it(synth: Synth) -> None:
-    """VPC-only Studio (SageMaker API, runtime, STS), the team's feature groups and the shared curated
-    tables (Athena); one AZ each under the default (balanced) cost profile (issue #21)."""
+    """VPC-only Studio (SageMaker API, runtime, STS, logs; Service Catalog for Projects), the team's feature
+    groups and the shared curated tables (Athena); one AZ each under the default cost profile (issue #21)."""
     template = synth.template("DataScience-weatherproduct", "Network")
     services = _endpoint_services(template)
-    derived = ("sagemaker.api", "sagemaker.runtime", "sts", "sagemaker.featurestore-runtime", "athena")
+    studio = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "servicecatalog")
+    derived = (*studio, "sagemaker.featurestore-runtime", "athena")
     assert services == {_service(n) for n in derived} | {"s3-gateway"}
     Template.from_json(template).has_resource_properties(
         "AWS::EC2::VPCEndpoint",
@@ -95,14 +96,16 @@ def test_prod_endpoints_sit_in_two_azs_for_the_prediction_function(synth: Synth)
 
 
 def test_endpoints_follow_config(tmp_path: Path) -> None:
-    """Extras are added; no shared curated table, no Athena; the lean profile puts them in one AZ."""
+    """Extras are added; no shared curated table, no Athena; no portfolio, no Service Catalog; the per-kind
+    override wins over the profile."""
     data = example_data()
-    data["network"]["interface_endpoints"] = ["logs"]
+    data["network"]["interface_endpoints"] = ["glue"]
+    data["service_catalog"]["share_with"] = ["weatherresearch"]
     data["network"]["cost_profile"] = "resilient"
     data["network"]["endpoint_azs"] = {"data_science": 1}
     data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherresearch"]
     stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
-    derived = ("sagemaker.api", "sagemaker.runtime", "sts", "sagemaker.featurestore-runtime", "logs")
+    derived = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "sagemaker.featurestore-runtime", "glue")
     assert _endpoint_services(stacks["Network"]) == {_service(n) for n in derived} | {"s3-gateway"}
     interface = [
         e

@@ -76,6 +76,11 @@ def _uses_feature_store(team: Team) -> bool:
     return next(t.feature_store for t in team.platform.config.accounts.data_science if t.name == team.slug)
 
 
+def _receives_portfolio(team: Team) -> bool:
+    shared = team.platform.config.service_catalog.share_with
+    return shared is None or team.slug in shared  # None: every team (the default)
+
+
 def _builders(*extra: Persona | str) -> frozenset[Persona | str]:
     return frozenset({Persona.DATA_SCIENTIST, Persona.ML_ENGINEER, *extra})
 
@@ -144,6 +149,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         "SageMaker Projects from the portfolio's templates",
         _builders(),
         lambda t: ("sagemaker:CreateProject", t.sm("project/aq-project"), {}),
+    ),
+    Capability(
+        "SageMaker Projects: browse the portfolio's products (Service Catalog)",
+        _builders(),
+        lambda t: ("servicecatalog:SearchProducts", "*", {}),
+        _receives_portfolio,  # service_catalog.share_with
     ),
     Capability(
         "shared curated tables (Athena workgroup, Lake Formation)",

@@ -182,16 +182,17 @@ def main() -> int:
             "network.cost_profile: lean (interface endpoints in one AZ everywhere); target <= 150",
         )
     )
-    per_added = [
-        (costs[b].overhead - a_overhead) / (teams[b] - teams[a])
-        for a, a_overhead, b in (("example", parts.overhead, "double"), ("double", costs["double"].overhead, "large"))
-    ]
+    shapes = {"example": parts, "double": costs["double"], "large": costs["large"]}
     rows.append(
         (
-            "platform overhead by number of teams",
-            f"{teams['example']}: {parts.overhead:,.0f}, {teams['double']}: {costs['double'].overhead:,.0f}, "
-            f"{teams['large']}: {costs['large'].overhead:,.0f} {prices['currency']}/month",
-            f"per added team {per_added[0]:,.0f} then {per_added[1]:,.0f}: equal means linear growth",
+            "platform overhead = fixed part + teams x per team",
+            ", ".join(
+                f"{teams[n]} teams: {c.overhead:,.0f} = {c.overhead - teams[n] * c.per_team:,.0f} + "
+                f"{teams[n]} x {c.per_team:,.0f}"
+                for n, c in shapes.items()
+            ),
+            "USD/month; per team = a data science account's own overhead (its endpoints, keys): linear in teams, "
+            "it differs only with what a team gets (portfolio, curated tables, feature store)",
         )
     )
     ingestion = _ingestion_bench(args.runs)

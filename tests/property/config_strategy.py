@@ -105,8 +105,10 @@ def _team(draw: st.DrawFn, name: str, account_id: str, octet: int, az_count: int
         _put(labeling, "workers_per_object", _maybe(draw, draw(st.integers(1, 5))))
         _put(labeling, "task_type", _maybe(draw, draw(st.sampled_from(("text_classification", "bounding_box")))))
         _put(labeling, "source_ip_cidrs", _maybe(draw, ["203.0.113.0/24"]))
+        _put(labeling, "box_match_iou", _maybe(draw, draw(st.sampled_from((0.3, 0.5, 0.75)))))
         team["labeling"] = labeling
     _put(team, "notebook_idle_minutes", _maybe(draw, draw(st.sampled_from((5, 30, 120)))))
+    _put(team, "feature_store", _maybe(draw, draw(st.booleans())))  # issue #21: off drops grants and endpoint
     return team
 
 

@@ -12,6 +12,7 @@ from ml_platform.pipelines.validate import validate_definition
 from ml_platform.release import track_ssm_parameter
 
 from ..helpers import APP_LEVEL, Synth, resources_of_type
+from .release_machines import machine_definition
 
 LATEST = track_ssm_parameter("weatherproduct", "weather-pollution", "latest")
 PREVIOUS = track_ssm_parameter("weatherproduct", "weather-pollution", "previous")
@@ -172,19 +173,6 @@ def test_event_bus_policy_allows_exactly_the_data_science_accounts(synth: Synth)
     assert policy["Statement"]["Action"] == "events:PutEvents"
 
 
-def machine_definition(template: dict[str, Any], name_part: str) -> dict[str, Any]:
-    """The parsed definition of the one state machine whose name contains ``name_part`` (tokens as TOKEN)."""
-    machines = [
-        m["Properties"]
-        for m in resources_of_type(template, "AWS::StepFunctions::StateMachine").values()
-        if name_part in json.dumps(m["Properties"]["StateMachineName"])
-    ]
-    assert len(machines) == 1, name_part
-    parts = machines[0]["DefinitionString"]["Fn::Join"][1]
-    definition: dict[str, Any] = json.loads("".join(p if isinstance(p, str) else "TOKEN" for p in parts))
-    return definition
-
-
 def test_release_updates_test_then_waits_for_approval_then_prod(synth: Synth) -> None:
     template = synth.template("SharedServices", "ModelRelease")
     text = json.dumps(machine_definition(template, "release-weatherproduct"))
@@ -217,57 +205,6 @@ def test_release_updates_test_then_waits_for_approval_then_prod(synth: Synth) ->
     assert states["ApprovePromotion"]["Resource"].endswith("sns:publish.waitForTaskToken")
     assert states["ApprovePromotion"]["Next"] == "ReadProdLatest"
     assert states["UpdateProd"]["Credentials"]["RoleArn"] == "arn:aws:iam::666666666666:role/openaq-prod-model-deployer"
-
-
-def test_only_a_change_of_approval_status_releases_or_notifies(synth: Synth) -> None:
-    """Issue #19, defect 7. "SageMaker Model Package State Change" carries the current status only
-    (https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html), so every
-    approval or rejection event goes to the gate, which records the status with a conditional UpdateItem and
-    ends when it is unchanged (an unrelated metadata edit); only then does it start the group's release or
-    notify the rejection."""
-    template = synth.template("SharedServices", "ModelRelease")
-    rules = [r["Properties"] for r in resources_of_type(template, "AWS::Events::Rule").values()]
-    package_rules = [r for r in rules if "ModelApprovalStatus" in r["EventPattern"].get("detail", {})]
-    (rule,) = package_rules  # no rule reaches a release machine or the topic around the gate
-    assert rule["EventPattern"]["detail"] == {
-        "ModelApprovalStatus": ["Approved", "Rejected"],
-        "ModelPackageStatus": ["Completed"],  # a package still being created is not yet usable
-    }
-    assert rule["EventPattern"]["account"] == ["333333333333", "444444444444"]
-    (target,) = rule["Targets"]
-    assert "ApprovalGate" in json.dumps(target["Arn"]) and target["DeadLetterConfig"]
-    gate = machine_definition(template, "release-approval-gate")
-    record = gate["States"][gate["StartAt"]]
-    assert record["Resource"].endswith(":dynamodb:updateItem")
-    assert record["Parameters"]["ConditionExpression"] == (
-        "attribute_not_exists(ApprovalStatus) OR ApprovalStatus <> :status"
-    )
-    assert record["Catch"] == [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "Next": "StatusUnchanged"}]
-    route = gate["States"][record["Next"]]
-    rejected, approved = route["Choices"]
-    assert rejected == {
-        "Variable": "$.detail.ModelApprovalStatus",
-        "StringEquals": "Rejected",
-        "Next": "NotifyRejected",
-    }
-    assert approved["And"][1:] == [
-        {"Variable": "$.account", "StringEquals": "333333333333"},
-        {"Variable": "$.detail.ModelPackageGroupName", "StringEquals": "weather-pollution"},
-    ]
-    start = gate["States"][approved["Next"]]
-    assert start["Resource"].endswith(":states:startExecution")
-    assert route["Default"] == "NoReleaseConfigured"
-    # A start or notice that still fails after its retries forgets the status again (so the package's next
-    # event goes through) and fails the run, which the failure rule announces.
-    for task in (start, gate["States"]["NotifyRejected"]):
-        assert task["Retry"][0]["MaxAttempts"] == 3 and task["Catch"][0]["Next"] == "ForgetStatus"
-    assert gate["States"]["ForgetStatus"]["Resource"].endswith(":dynamodb:deleteItem")
-    assert gate["States"][gate["States"]["ForgetStatus"]["Next"]]["Type"] == "Fail"
-    failures = [r for r in rules if r["EventPattern"].get("source") == ["aws.states"]]
-    assert len(failures[0]["EventPattern"]["detail"]["stateMachineArn"]) == 2  # the release machine and the gate
-    notify = gate["States"]["NotifyRejected"]["Parameters"]
-    assert notify["Message.$"] == "States.Format('Model package {} was rejected.', $.detail.ModelPackageArn)"
-    assert notify["TopicArn"] == "TOKEN"  # the alerts topic (the runtime flows check the publish end to end)
 
 
 def test_a_failed_release_puts_both_parameters_back_and_an_unchanged_stack_is_no_failure(synth: Synth) -> None:

@@ -19,6 +19,7 @@ from .config_build_checks import check_model_builds, check_released_models
 from .config_errors import ConfigError, parse_yaml, validate
 from .config_hosting_checks import check_endpoints
 from .config_location_checks import check_locations, location_warnings
+from .config_mlflow_checks import check_mlflow
 from .config_monitoring_checks import check_monitoring
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
@@ -105,6 +106,7 @@ class PlatformConfig(StrictModel):
         check_released_models(self)
         check_endpoints(self)
         check_monitoring(self)
+        check_mlflow(self)
         check_locations(self)  # after the references above: models, endpoints and teams exist
         return self
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 
 from .config import PlatformConfig
 from .flows.lambda_calls import function_calls
+from .mlflow_support import MLFLOW_ENDPOINT_WHY, mlflow_endpoint
 from .schema.accounts import DataScienceAccount
 from .schema.network import InterfaceEndpoint
 
@@ -69,6 +70,8 @@ def endpoint_for_action(action: str) -> InterfaceEndpoint | None:
     actions. ValueError for a service this table does not know yet."""
     if action in AUTHORIZATION_ONLY:
         return None
+    if mlflow_endpoint(action):
+        return InterfaceEndpoint.EXPERIMENTS
     prefix, operation = action.split(":", 1)
     if prefix == "sagemaker":
         if operation in FEATURE_STORE_RUNTIME_ACTIONS:
@@ -105,6 +108,8 @@ def data_science_endpoints(config: PlatformConfig, team: DataScienceAccount) -> 
         needs[InterfaceEndpoint.SAGEMAKER_FEATURESTORE_RUNTIME] = "the team's feature groups (GetRecord, PutRecord)"
     if any(t.share_with is None or team.name in t.share_with for t in config.data_lake.curated_tables):
         needs[InterfaceEndpoint.ATHENA] = "Studio queries the shared curated tables with Athena"
+    if team.mlflow is not None:
+        needs[InterfaceEndpoint.EXPERIMENTS] = MLFLOW_ENDPOINT_WHY
     folders = [*DATA_SCIENCE_FUNCTIONS, *(LABELING_FUNCTIONS if team.labeling is not None else ())]
     for endpoint, why in function_endpoints(folders).items():
         needs.setdefault(endpoint, why)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from .constructs import mlflow_grants
 from .constructs import sagemaker_grants as g
 from .constructs import sagemaker_scope as platform_grants
 from .constructs.sagemaker_scope import SageMakerScope
@@ -31,7 +32,7 @@ def _builder(persona: Persona, *, approve: bool) -> dict[str, list[GrantSet]]:
     Passes only its own role, the jobs role and the labeling role (issue #17)."""
     return {
         "studio": [g.studio_apps, g.projects, g.observe],
-        "jobs": [g.jobs, g.experiments],
+        "jobs": [g.jobs, g.experiments, mlflow_grants.mlflow_use],
         "data": [platform_grants.data_access, g.feature_store, platform_grants.data_lake_access],
         "runtime": [
             platform_grants.runtime_basics,

@@ -20,6 +20,7 @@ SAGEMAKER_ROLE_PREFIX = "sagemaker-role-prefix"
 PRODUCT_PERMISSIONS_BOUNDARY = "product-permissions-boundary-arn"
 TEAM = "team"
 IMAGE_ACCOUNT = "image-account-id"
+MLFLOW_ARN = "mlflow-arn"  # the team's managed MLflow (issue #22)
 
 # Fixed, not per organisation: product templates must not depend on the config, or every
 # config change would force a new product version (see products/ and ProductStackHistory).

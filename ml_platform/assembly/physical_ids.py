@@ -180,6 +180,19 @@ KINDS: dict[str, Kind] = {
     "AWS::SageMaker::Pipeline": Kind(
         "{name}", {"PipelineArn": "arn:{p}:sagemaker:{r}:{a}:pipeline/{lname}"}, ("PipelineName",), 256
     ),
+    # Managed MLflow (issue #22): an app's ARN ends in an ID the service generates; a tracking server's Ref is
+    # its name (primaryIdentifier of each schema).
+    "AWS::SageMaker::MlflowApp": Kind(
+        "arn:{p}:sagemaker:{r}:{a}:mlflow-app/app-{id}",
+        {"Arn": "arn:{p}:sagemaker:{r}:{a}:mlflow-app/app-{id}", "MlflowAppId": "app-{id}"},
+        id_format="alnum12",
+    ),
+    "AWS::SageMaker::MlflowTrackingServer": Kind(
+        "{name}",
+        {"TrackingServerArn": "arn:{p}:sagemaker:{r}:{a}:mlflow-tracking-server/{name}"},
+        ("TrackingServerName",),
+        256,
+    ),
     "AWS::SageMaker::Workteam": _sm("workteam/private-crowd", "WorkteamName"),
     "AWS::SageMaker::Workforce": Kind(
         "{name}",

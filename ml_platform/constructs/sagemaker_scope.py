@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..mlflow_support import MlflowTarget
 from .scoped_policy import Grant
 
 RUNTIME_NAMES = "names and IDs are chosen at run time; scoped to this account and region"
@@ -38,6 +39,7 @@ class SageMakerScope:
     labeling: bool = False  # the team has a Ground Truth job role (<prefix>labeling)
     athena_workgroup: str | None = None  # where the team queries shared curated tables
     feature_store: bool = True  # the team uses its own feature groups (its VPC has the runtime endpoint)
+    mlflow: MlflowTarget | None = None  # the team's managed MLflow (issue #22)
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

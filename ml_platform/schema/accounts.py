@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .base import AccountId, Slug, StrictModel, duplicates, item_name, unique_by
 from .labeling import LabelingConfig
+from .mlflow import MlflowConfig
 from .network import VpcConfig
 from .studio import StudioConfig
 
@@ -79,6 +80,9 @@ class DataScienceAccount(StrictModel):
         default=True,
         description="The team creates and uses its own feature groups (roles may, the VPC gets the Feature "
         "Store runtime endpoint).",
+    )
+    mlflow: MlflowConfig | None = Field(
+        default=None, description="Managed MLflow of the team (optional; docs/mlflow.md)."
     )
 
     @field_validator("name")

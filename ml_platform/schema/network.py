@@ -33,6 +33,7 @@ class InterfaceEndpoint(StrEnum):
     SSM = "ssm"
     GLUE = "glue"
     ATHENA = "athena"
+    EXPERIMENTS = "experiments"  # SageMaker managed MLflow (aws.sagemaker.<region>.experiments)
 
 
 class CostProfile(StrEnum):

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from ..constructs import sagemaker_scope as platform_grants
 from ..constructs.sagemaker_role import SageMakerRole
+from ..mlflow_support import MlflowTarget
 from ..naming import partition_for
 from ..personas import JOB_GRANTS, PERSONA_GRANTS, policies_for
 from ..role_names import JOB_ROLE_SUFFIX, persona_role_suffix
@@ -40,6 +41,7 @@ class StudioAccessStack(PlatformStack):
         labeling: bool = False,
         athena_workgroup: str | None = None,
         feature_store: bool = True,
+        mlflow: MlflowTarget | None = None,
     ) -> None:
         super().__init__(scope, construct_id, context)
         prefix = context.naming.resource("sm-")
@@ -57,6 +59,7 @@ class StudioAccessStack(PlatformStack):
             labeling=labeling,
             athena_workgroup=athena_workgroup,
             feature_store=feature_store,
+            mlflow=mlflow,
         )
         self.persona_roles = {
             persona: SageMakerRole(

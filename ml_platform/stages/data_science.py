@@ -11,6 +11,7 @@ from ..config import PlatformConfig
 from ..constructs.sagemaker_scope import ModelArtefacts
 from ..cross_account import role_arn
 from ..endpoint_needs import data_science_endpoints
+from ..mlflow_support import MlflowTarget, mlflow_kind
 from ..products import notebook_product
 from ..schema.studio import Persona
 from ..stacks.account_data import BucketSpec, KeySpec
@@ -18,6 +19,7 @@ from ..stacks.catalog_spoke import ServiceCatalogSpokeStack
 from ..stacks.data_access import DataAccessStack
 from ..stacks.feature_store import feature_store_role_name
 from ..stacks.labeling import LabelingStack
+from ..stacks.mlflow import MlflowStack
 from ..stacks.model_build import ModelBuildStack
 from ..stacks.network import NetworkStack
 from ..stacks.studio import StudioStack
@@ -44,6 +46,7 @@ class DataScienceStage(AccountStage):
 
         bucket_name = self.naming.bucket("projects")
         studio_key = self.data.keys["studio"].key
+        mlflow = self._mlflow(config, bucket_name)
         self.access = StudioAccessStack(
             self,
             "Access",
@@ -65,6 +68,7 @@ class DataScienceStage(AccountStage):
             labeling=self.team.labeling is not None,
             athena_workgroup=self.athena_workgroup,
             feature_store=self.team.feature_store,
+            mlflow=mlflow,
         )
         self.data_access = DataAccessStack(
             self,
@@ -140,6 +144,23 @@ class DataScienceStage(AccountStage):
                 alerts_key=self.data.alerts_key.key,
                 retraining_callers=self._retraining_callers(),
             )
+
+    def _mlflow(self, config: PlatformConfig, bucket_name: str) -> MlflowTarget | None:
+        """The team's managed MLflow stack (issue #22), before the roles that may use it."""
+        kind = mlflow_kind(config.organisation.region)
+        if self.team.mlflow is None or kind is None:  # the config check refuses a region without either
+            return None
+        self.mlflow = MlflowStack(
+            self,
+            "Mlflow",
+            self.stack_context,
+            mlflow=self.team.mlflow,
+            kind=kind,
+            bucket_name=bucket_name,
+            data_key_arn=self.data.data_key.key_arn,
+            model_package_groups=[b.model_package_group for b in config.model_builds if b.team == self.team.name],
+        )
+        return MlflowTarget(arn=self.mlflow.arn, kind=kind)
 
     @property
     def athena_workgroup(self) -> str:

@@ -76,9 +76,7 @@ class MlflowTarget:
 # aws.sagemaker.<region>.experiments ("Connecting to an MLflow tracking server through an Interface VPC
 # Endpoint", https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-interface-endpoint.html). Presigned UI URLs
 # and Describe go to the SageMaker API endpoint every Studio VPC has.
-MLFLOW_ENDPOINT_WHY = (
-    "the team's managed MLflow: the MLflow REST API (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-interface-endpoint.html)"
-)
+MLFLOW_ENDPOINT_WHY = "the team's managed MLflow: the MLflow REST API (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-interface-endpoint.html)"
 MLFLOW_DATA_PLANE = frozenset({"sagemaker:CallMlflowAppApi"})
 
 

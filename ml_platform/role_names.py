@@ -15,4 +15,6 @@ LABELING_ROLE_SUFFIX = "labeling"
 def persona_role_suffix(persona: Persona) -> str:
     """``data_scientist`` -> ``data-scientist``."""
     return persona.value.replace("_", "-")
+
+
 MLFLOW_ROLE_SUFFIX = "mlflow"  # the role a team's managed MLflow runs as (issue #22)

@@ -13,7 +13,7 @@ from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
 
-# Studio, notebook and MLflow (experiments) endpoints live under the aws.sagemaker namespace, the rest under com.amazonaws.
+# Studio, notebook and MLflow (experiments) endpoints live under aws.sagemaker, the rest under com.amazonaws.
 _AWS_SAGEMAKER_NAMESPACE = ("studio", "notebook", "experiments")
 # Subnets are /20 (4,091 addresses each) wherever the VPC has room: changing a deployed subnet's
 # range replaces it, so the size of existing ones must never move.

@@ -83,7 +83,7 @@ class MlflowServer(Construct):
                 name=name,
                 artifact_store_uri=store.uri,
                 role_arn=self.role.role_arn,
-                model_registration_mode="AutoModelRegistrationEnabled" if registration else "AutoModelRegistrationDisabled",
+                model_registration_mode=f"AutoModelRegistration{'Enabled' if registration else 'Disabled'}",
                 weekly_maintenance_window_start=maintenance_window,
             )
             self.arn = app.attr_arn

@@ -25,7 +25,9 @@ class TrackingServerSize(StrEnum):
 
 
 # WeeklyMaintenanceWindowStart of both resource schemas, e.g. Tue:03:30 (UTC).
-MaintenanceWindow = Annotated[str, StringConstraints(pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)$")]
+MaintenanceWindow = Annotated[
+    str, StringConstraints(pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)$")
+]
 MlflowVersion = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)+$", max_length=16)]
 ArtefactPrefix = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$", max_length=64)]
 
@@ -48,4 +50,6 @@ class MlflowConfig(StrictModel):
         description="Register MLflow models into the SageMaker Model Registry (only into groups named after the "
         "team's model_package_group, docs/mlflow.md).",
     )
-    artefact_prefix: ArtefactPrefix = Field(default="mlflow", description="Prefix of the artefacts in the projects bucket.")
+    artefact_prefix: ArtefactPrefix = Field(
+        default="mlflow", description="Prefix of the artefacts in the projects bucket."
+    )

@@ -50,6 +50,15 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         },
         {"OnlineStoreConfig": {"SecurityConfig": {"KmsKeyId": "k"}}, "OfflineStoreConfig": {"S3StorageConfig": {}}},
     ),
+    "SM-MlflowArtefactStore": (
+        "AWS::SageMaker::MlflowApp",
+        {
+            "ArtifactStoreUri": "s3://b/mlflow",
+            "RoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
+            "ModelRegistrationMode": "AutoModelRegistrationEnabled",
+        },
+        {"ArtifactStoreUri": "s3://b", "RoleArn": "arn:aws:iam::999999999999:role/x"},
+    ),
     "SM-NotebookPrivate": (
         "AWS::SageMaker::NotebookInstance",
         {"DirectInternetAccess": "Disabled", "RootAccess": "Disabled", "SubnetId": "subnet-1"},

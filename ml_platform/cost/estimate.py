@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .mlflow_cost import MLFLOW_TYPES, RESOURCE_CLASS, mlflow_monthly
+
 PRICES = Path(__file__).with_name("prices.json")
 
 
@@ -111,6 +113,8 @@ def items(template: Mapping[str, Any], prices: Mapping[str, Any]) -> Iterator[It
             yield Item("alarms", logical_id, prices["cloudwatch_alarm_month"], "1 alarm")
         elif kind == "AWS::CodePipeline::Pipeline":
             yield Item("pipelines", logical_id, prices["codepipeline_month"], "1 pipeline")
+        elif kind in MLFLOW_TYPES:
+            yield Item(RESOURCE_CLASS, logical_id, *mlflow_monthly(kind, props, prices))
 
 
 def _monitor(

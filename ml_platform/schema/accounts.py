@@ -85,6 +85,12 @@ class DataScienceAccount(StrictModel):
         default=None, description="Managed MLflow of the team (optional; docs/mlflow.md)."
     )
 
+    @field_validator("mlflow")
+    @classmethod
+    def _mlflow_off(cls, mlflow: MlflowConfig | None) -> MlflowConfig | None:
+        """``enabled: false`` builds nothing, like leaving the section out."""
+        return mlflow if mlflow is None or mlflow.enabled else None
+
     @field_validator("name")
     @classmethod
     def _not_reserved(cls, name: str) -> str:

@@ -36,6 +36,7 @@ class MlflowConfig(StrictModel):
     """The team's managed MLflow (docs/mlflow.md). Artefacts go to the team's projects bucket, encrypted with
     its data key, under ``artefact_prefix``; people of the team reach it from Studio through the VPC."""
 
+    enabled: bool = Field(default=True, description="false: no MLflow (as if the section were left out).")
     size: TrackingServerSize | None = Field(
         default=None, description="Tracking server size (tracking server regions only; default Small)."
     )

@@ -1,13 +1,15 @@
 """What a team's people may do with the team's managed MLflow (issue #22): use that one app or tracking
 server, nothing else.
 
-Actions and resource types from the Service Authorization Reference: the MLflow REST API is authorized by
-``sagemaker-mlflow:*`` on the tracking server
-(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerwithmlflow.html); an
-app's by ``sagemaker:CallMlflowAppApi`` on the app (the ``mlflow-app`` resource type of
-https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html), and
-``sagemaker-mlflow:*`` is granted on it too, as AWS's MLflow app examples do. The presigned URL opens the
-MLflow UI from Studio; Describe lets the sagemaker-mlflow plugin turn the ARN into the server's URL.
+Actions and resource types from the Service Authorization Reference: a tracking server's MLflow REST API is
+authorized by the ``sagemaker-mlflow`` actions, whose only resource type is ``mlflow-tracking-server``
+(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerwithmlflow.html), so
+``sagemaker-mlflow:*`` on the server's ARN is every MLflow call on that server and nothing else. An app's
+REST API is authorized by ``sagemaker:CallMlflowAppApi`` on the ``mlflow-app`` resource type
+(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html); a
+``sagemaker-mlflow`` action cannot name an app's ARN, so an app's people get no ``sagemaker-mlflow:*`` (it would
+match nothing). The presigned URL opens the MLflow UI from Studio; Describe lets the sagemaker-mlflow plugin
+turn the ARN into the server's URL.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from ..mlflow_support import MlflowKind
 from .sagemaker_scope import SageMakerScope
 from .scoped_policy import Grant
 
-_CONTROL: dict[MlflowKind, list[str]] = {
+_ACTIONS: dict[MlflowKind, list[str]] = {
     MlflowKind.APP: [
         "sagemaker:CallMlflowAppApi",
         "sagemaker:CreatePresignedMlflowAppUrl",
         "sagemaker:DescribeMlflowApp",
     ],
     MlflowKind.TRACKING_SERVER: [
+        "sagemaker-mlflow:*",
         "sagemaker:CreatePresignedMlflowTrackingServerUrl",
         "sagemaker:DescribeMlflowTrackingServer",
     ],
@@ -36,9 +39,9 @@ def mlflow_use(s: SageMakerScope) -> list[Grant]:
     return [
         Grant(
             "MlflowApi",
-            ["sagemaker-mlflow:*", *_CONTROL[s.mlflow.kind]],
+            _ACTIONS[s.mlflow.kind],
             [s.mlflow.arn],
-            why="every MLflow REST API action (runs, experiments, models), on the team's one MLflow ARN only",
+            why="the MLflow REST API (sagemaker-mlflow:* of a tracking server), on the team's one MLflow ARN only",
         ),
         Grant(
             "MlflowList",

@@ -18,6 +18,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..mlflow_support import MlflowKind
+from ..naming import partition_for
 from .sagemaker_role import SageMakerRole
 from .scoped_policy import Grant
 
@@ -109,7 +110,8 @@ class MlflowServer(Construct):
 
     @staticmethod
     def _grants(stack: cdk.Stack, store: MlflowArtefactStore, registry_groups: Sequence[str]) -> list[Grant]:
-        bucket = f"arn:{stack.partition}:s3:::{store.bucket_name}"
+        partition = partition_for(stack.region)  # a literal, as in every platform policy
+        bucket = f"arn:{partition}:s3:::{store.bucket_name}"
         grants = [
             Grant(
                 "ArtefactObjects",
@@ -133,7 +135,7 @@ class MlflowServer(Construct):
             ),
         ]
         if registry_groups:
-            base = f"arn:{stack.partition}:sagemaker:{stack.region}:{stack.account}"
+            base = f"arn:{partition}:sagemaker:{stack.region}:{stack.account}"
             groups = [g.lower() for g in registry_groups]  # SageMaker lowercases names in ARNs
             grants.append(
                 Grant(

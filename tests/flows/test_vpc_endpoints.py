@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from ml_platform.endpoint_needs import CLIENT_ENDPOINTS, endpoint_for_action
-from ml_platform.flows.catalogue import personas
+from ml_platform.flows.catalogue import mlflow, personas
 from ml_platform.flows.catalogue.lambda_functions import PATHS
 from ml_platform.flows.lambda_calls import function_calls
 from ml_platform.flows.model import Expect
@@ -76,7 +76,7 @@ def _needed(synth: Synth, platform: Platform) -> dict[str, dict[str, str]]:
         for team in platform.teams()
         for persona in Persona
     }
-    for flow in personas.flows(platform):
+    for flow in [*personas.flows(platform), *mlflow.flows(platform)]:  # people's calls, MLflow's included
         team_stage = studio_roles.get(str(getattr(flow.principal, "arn", "")))
         via_service = any(key == "kms:ViaService" for key in flow.context)
         if team_stage is None or flow.expect != Expect.ALLOW or via_service:

@@ -3,12 +3,15 @@ access to that one ARN, the VPC endpoint, and the tracking server a region witho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk.assertions import Match, Template
 
-from ml_platform.mlflow_support import MlflowKind, registration_suffix
+from ml_platform.constructs.mlflow_grants import mlflow_use
+from ml_platform.constructs.sagemaker_scope import SageMakerScope
+from ml_platform.mlflow_support import MlflowKind, MlflowTarget, registration_suffix
 from ml_platform.schema.mlflow import MlflowConfig, TrackingServerSize
 from ml_platform.stacks.base import StackContext
 from ml_platform.stacks.mlflow import MlflowStack
@@ -18,6 +21,7 @@ from ..helpers import Synth, as_list, config_from, example_data, resources_of_ty
 STAGE = "DataScience-weatherproduct"
 BUCKET = "openaq-weatherproduct-projects-333333333333-us-east-1"
 APP_ID = "MlflowApp434C8BD0"
+SERVER_ARN = "arn:aws:sagemaker:ap-southeast-3:333333333333:mlflow-tracking-server/openaq-weatherproduct-mlflow"
 
 
 def _statement(template: dict[str, Any], sid: str) -> dict[str, Any]:
@@ -48,7 +52,7 @@ def test_the_product_team_gets_a_retained_mlflow_app_storing_artefacts_under_a_p
 def test_the_research_team_without_the_section_gets_no_mlflow(synth: Synth) -> None:
     assert not any(name.startswith("DataScience-weatherresearch/Mlflow") for name in synth.templates)
     access = synth.template("DataScience-weatherresearch", "Access")
-    assert not [s for s in statements(access) if "sagemaker-mlflow:*" in as_list(s["Action"])]
+    assert not [s for s in statements(access) if s.get("Sid", "").startswith("Mlflow")]
 
 
 def test_mlflow_role_reaches_its_prefix_the_data_key_through_s3_and_the_synced_groups(synth: Synth) -> None:
@@ -79,8 +83,8 @@ def test_personas_use_that_one_app_and_platform_admins_none(synth: Synth) -> Non
     }
     for persona in ("data-scientist", "ml-engineer"):
         api = next(s for s in by_policy[f"openaq-weatherproduct-sm-{persona}-jobs"] if s["Sid"] == "MlflowApi")
+        # An app's REST API is CallMlflowAppApi; sagemaker-mlflow actions cannot name an app (mlflow_grants.py).
         assert set(api["Action"]) == {
-            "sagemaker-mlflow:*",
             "sagemaker:CallMlflowAppApi",
             "sagemaker:CreatePresignedMlflowAppUrl",
             "sagemaker:DescribeMlflowApp",
@@ -95,7 +99,7 @@ def test_personas_use_that_one_app_and_platform_admins_none(synth: Synth) -> Non
 def test_the_team_vpc_reaches_mlflow_through_the_experiments_endpoint(synth: Synth) -> None:
     def services(stage: str) -> set[str]:
         endpoints = resources_of_type(synth.template(stage, "Network"), "AWS::EC2::VPCEndpoint").values()
-        return {e["Properties"]["ServiceName"] for e in endpoints}
+        return {e["Properties"]["ServiceName"] for e in endpoints if e["Properties"]["VpcEndpointType"] == "Interface"}
 
     assert "aws.sagemaker.us-east-1.experiments" in services(STAGE)
     assert not any(s.endswith(".experiments") for s in services("DataScience-weatherresearch"))
@@ -143,5 +147,26 @@ def test_a_region_without_apps_gets_a_sized_tracking_server_and_exact_registry_g
     )
     # A tracking server's name is known at synth, so the group automatic registration creates is exact.
     group = f"weather-pollution-{registration_suffix('openaq-weatherproduct-mlflow')}"
-    registration = _statement(template.to_json(), "AutomaticModelRegistration")
+    registration = _statement(dict(template.to_json()), "AutomaticModelRegistration")
     assert any(r.endswith(f":model-package-group/{group}") for r in registration["Resource"])
+
+
+def test_tracking_server_people_get_sagemaker_mlflow_on_that_server_only() -> None:
+    scope = SageMakerScope(
+        partition="aws",
+        region="ap-southeast-3",
+        account="333333333333",
+        bucket_name=BUCKET,
+        key_arns=(),
+        role_name_prefix="openaq-weatherproduct-sm-",
+        image_accounts=(),
+        mlflow=MlflowTarget(SERVER_ARN, MlflowKind.TRACKING_SERVER),
+    )
+    api, listing = mlflow_use(scope)
+    assert api.resources == [SERVER_ARN] and "sagemaker-mlflow:*" in api.actions
+    assert set(api.actions) - {"sagemaker-mlflow:*"} == {
+        "sagemaker:CreatePresignedMlflowTrackingServerUrl",
+        "sagemaker:DescribeMlflowTrackingServer",
+    }
+    assert listing.resources == ["*"] and all(a.startswith("sagemaker:List") for a in listing.actions)
+    assert mlflow_use(replace(scope, mlflow=None)) == []

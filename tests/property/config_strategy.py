@@ -109,6 +109,12 @@ def _team(draw: st.DrawFn, name: str, account_id: str, octet: int, az_count: int
         team["labeling"] = labeling
     _put(team, "notebook_idle_minutes", _maybe(draw, draw(st.sampled_from((5, 30, 120)))))
     _put(team, "feature_store", _maybe(draw, draw(st.booleans())))  # issue #21: off drops grants and endpoint
+    if draw(st.integers(0, 3)) == 0:  # issue #22: every region here has MLflow apps (no size or version)
+        mlflow: Data = {}
+        _put(mlflow, "weekly_maintenance_window", _maybe(draw, "Sun:03:00"))
+        _put(mlflow, "automatic_model_registration", _maybe(draw, draw(st.booleans())))
+        _put(mlflow, "artefact_prefix", _maybe(draw, "experiments/mlflow"))
+        team["mlflow"] = mlflow
     return team
 
 

@@ -73,7 +73,8 @@ def test_data_science_vpc_gets_the_endpoints_of_what_runs_in_it(synth: Synth) ->
     services = _endpoint_services(template)
     studio = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "servicecatalog")
     derived = (*studio, "sagemaker.featurestore-runtime", "athena")
-    assert services == {_service(n) for n in derived} | {"s3-gateway"}
+    mlflow = "aws.sagemaker.us-east-1.experiments"  # the team's managed MLflow (issue #22, docs/mlflow.md)
+    assert services == {_service(n) for n in derived} | {"s3-gateway", mlflow}
     Template.from_json(template).has_resource_properties(
         "AWS::EC2::VPCEndpoint",
         {"ServiceName": _service("sts"), "PrivateDnsEnabled": True, "VpcEndpointType": "Interface"},
@@ -104,6 +105,7 @@ def test_endpoints_follow_config(tmp_path: Path) -> None:
     data["network"]["cost_profile"] = "resilient"
     data["network"]["endpoint_azs"] = {"data_science": 1}
     data["data_lake"]["curated_tables"][0]["share_with"] = ["weatherresearch"]
+    del data["accounts"]["data_science"][0]["mlflow"]  # no MLflow, no experiments endpoint (issue #22)
     stacks = synthesize_stage(config_from(data), tmp_path, "DataScience-weatherproduct")
     derived = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "sagemaker.featurestore-runtime", "glue")
     assert _endpoint_services(stacks["Network"]) == {_service(n) for n in derived} | {"s3-gateway"}

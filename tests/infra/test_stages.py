@@ -47,7 +47,7 @@ def test_each_stage_has_its_stacks(synth: Synth) -> None:
         stacks = {key.split("/")[1] for key in synth.templates if key.split("/")[0] == stage}
         expected = STACKS_BY_KIND.get(stage.split("-")[0], STACKS)
         if stage == "DataScience-weatherproduct":  # the team with a labeling workforce
-            expected = expected | {"Labeling"}
+            expected = expected | {"Labeling", "Mlflow"}  # and managed MLflow (issue #22)
         assert stacks == expected, stage
 
 
@@ -59,7 +59,7 @@ def test_every_template_is_non_empty_and_described(synth: Synth) -> None:
 
 
 def test_stateful_stacks_are_termination_protected(synth: Synth) -> None:
-    protected = {"Data", "Network", "Studio", "FeatureStore", "Labeling", "Images"}
+    protected = {"Data", "Network", "Studio", "FeatureStore", "Labeling", "Images", "Mlflow"}
     for stage in synth.stages:
         for stack in stage.node.children:
             if isinstance(stack, cdk.Stack):

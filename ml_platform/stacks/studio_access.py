@@ -11,6 +11,7 @@ from ..constructs.sagemaker_role import SageMakerRole
 from ..naming import partition_for
 from ..personas import JOB_GRANTS, PERSONA_GRANTS, policies_for
 from ..role_names import JOB_ROLE_SUFFIX, persona_role_suffix
+from ..schema.governance import ModelLifecycleConfig
 from ..schema.studio import Persona
 from .base import PlatformStack, StackContext
 
@@ -40,6 +41,7 @@ class StudioAccessStack(PlatformStack):
         labeling: bool = False,
         athena_workgroup: str | None = None,
         feature_store: bool = True,
+        lifecycle: ModelLifecycleConfig | None = None,
     ) -> None:
         super().__init__(scope, construct_id, context)
         prefix = context.naming.resource("sm-")
@@ -57,6 +59,9 @@ class StudioAccessStack(PlatformStack):
             labeling=labeling,
             athena_workgroup=athena_workgroup,
             feature_store=feature_store,
+            # Model lifecycle stages (constructs/lifecycle_grants.py, docs/model-governance.md).
+            development_stages=tuple((lifecycle or ModelLifecycleConfig()).development_stages),
+            production_stage=(lifecycle or ModelLifecycleConfig()).production_stage,
         )
         self.persona_roles = {
             persona: SageMakerRole(

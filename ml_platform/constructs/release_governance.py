@@ -117,7 +117,9 @@ def release_rule_detail(groups: list[ReleasedGroup] | tuple[ReleasedGroup, ...])
     with the package's ``ModelLifeCycle`` ("Get event notifications for ModelLifeCycle",
     https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-staging-construct-event-bridge.html), so an
     approval in staging never reaches the gate, and the approver's later move to production (still Approved)
-    is then the first approval the gate records. Rejections always pass (they only notify)."""
+    is then the first approval the gate records. Rejections always pass (they only notify). ``$or`` is
+    EventBridge content filtering ("Content filtering in Amazon EventBridge event patterns",
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html)."""
     completed = {"ModelPackageStatus": ["Completed"]}
     stages = sorted({g.production_stage for g in groups if g.production_stage is not None})
     if not stages:

@@ -16,8 +16,9 @@ from .test_pipeline_definition import CONFIG, SPOT_BUILD, TARGET, TUNING_BUILD
 
 def _register(definition: dict[str, Any]) -> dict[str, Any]:
     gate = next(s for s in definition["Steps"] if s["Type"] == "Condition")
-    step: dict[str, Any] = next(s for s in gate["Arguments"]["IfSteps"] if s["Type"] == "RegisterModel")
-    return step["Arguments"]
+    step = next(s for s in gate["Arguments"]["IfSteps"] if s["Type"] == "RegisterModel")
+    arguments: dict[str, Any] = step["Arguments"]
+    return arguments
 
 
 def test_governed_build_attaches_its_card_pending_review_in_the_first_development_stage() -> None:

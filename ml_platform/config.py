@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .config_build_checks import check_model_builds, check_released_models
 from .config_errors import ConfigError, parse_yaml, validate
+from .config_governance_checks import check_governance
 from .config_hosting_checks import check_endpoints
 from .config_location_checks import check_locations, location_warnings
 from .config_mlflow_checks import check_mlflow
@@ -28,6 +29,7 @@ from .schema.catalog import ServiceCatalogConfig
 from .schema.cost import BudgetsConfig, LayoutConfig
 from .schema.datalake import DataLakeConfig
 from .schema.features import FeatureGroupConfig, RealtimePredictionConfig
+from .schema.governance import ModelLifecycleConfig
 from .schema.hosting import EndpointConfig, ModelConfig
 from .schema.model_build import ArtifactsConfig, ModelBuildConfig, PlatformPipelineConfig
 from .schema.monitoring import MonitorConfig, ObservabilityConfig, RetrainingConfig
@@ -79,6 +81,9 @@ class PlatformConfig(StrictModel):
     model_builds: tuple[ModelBuildConfig, ...] = Field(
         default=(), description="SageMaker model build pipelines in the teams' accounts."
     )
+    model_lifecycle: ModelLifecycleConfig = Field(
+        default=ModelLifecycleConfig(), description="Model lifecycle stages and who may set them (model governance)."
+    )
     platform_pipeline: PlatformPipelineConfig | None = Field(
         default=None, description="Self-mutating CDK pipeline in shared services (none: deploy with cdk deploy)."
     )
@@ -104,6 +109,7 @@ class PlatformConfig(StrictModel):
         _check_data_lake(self)
         check_model_builds(self)
         check_released_models(self)
+        check_governance(self)
         check_endpoints(self)
         check_monitoring(self)
         check_mlflow(self)

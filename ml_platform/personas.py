@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .constructs import mlflow_grants
 from .constructs import sagemaker_grants as g
 from .constructs import sagemaker_scope as platform_grants
+from .constructs.lifecycle_grants import lifecycle_stages
 from .constructs.sagemaker_scope import SageMakerScope
 from .constructs.scoped_policy import Grant
 from .role_names import JOB_ROLE_SUFFIX, LABELING_ROLE_SUFFIX, persona_role_suffix
@@ -40,6 +41,7 @@ def _builder(persona: Persona, *, approve: bool) -> dict[str, list[GrantSet]]:
         ],
         "models": [
             lambda s: g.registry(s, approve=approve),
+            lambda s: lifecycle_stages(s, approve=approve),  # docs/model-governance.md
             lambda s: g.pipelines(s, manage=approve),
             *([g.endpoints_for_testing] if approve else []),
         ],
@@ -70,6 +72,7 @@ JOB_GRANTS: dict[str, list[GrantSet]] = {
     "runtime": [platform_grants.runtime_basics, _passes(JOB_ROLE_SUFFIX), g.observe],
     "models": [lambda s: g.registry(s, approve=False), lambda s: g.pipelines(s, manage=False)],
 }
+JOB_GRANTS["models"].append(lambda s: lifecycle_stages(s, approve=False))  # docs/model-governance.md
 
 # Hosted models (test, prod): read artefacts and images, write capture data and logs (XA-4).
 MODEL_GRANTS: list[GrantSet] = [

@@ -139,6 +139,10 @@ class ReleasedGroup:
     account: str
     group: str
     targets: tuple[ReleaseTarget, ...]
+    # Model governance (docs/model-governance.md): the stage a version must be in, and whether its
+    # model card must be Approved, before the release deploys it; None: an ungoverned group.
+    production_stage: str | None = None
+    require_model_card: bool = False
 
 
 def hosting_stack_id(config: PlatformConfig, environment: str, endpoint: str) -> str:
@@ -187,5 +191,8 @@ def released_groups(config: PlatformConfig) -> list[ReleasedGroup]:
                 latest, previous = (track_ssm_parameter(team, group, t) for t in ReleaseTrack)
                 targets.append(ReleaseTarget(environment, hosting.account_id, latest, previous, tuple(stacks)))
         if targets:
-            groups.append(ReleasedGroup(team, teams[team], group, tuple(targets)))
+            governance = next(b.governance for b in config.model_builds if b.model_package_group == group)
+            stage = config.model_lifecycle.production_stage if governance else None
+            card = governance is not None and governance.require_model_card
+            groups.append(ReleasedGroup(team, teams[team], group, tuple(targets), stage, card))
     return groups

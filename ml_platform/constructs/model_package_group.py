@@ -24,6 +24,8 @@ class ModelPackageGroup(Construct):
         description: shown in Studio's model registry.
         deploy_accounts: accounts (test, prod) granted describe/list/create-model; exactly these.
             Approval stays in this account: they get no UpdateModelPackage (REG-4).
+        reader_accounts: accounts granted DescribeModelPackage only: shared services, whose release
+            machine checks a governed version's card and stage (docs/model-governance.md).
 
     The group is retained: its packages are the record of what was trained and approved.
     """
@@ -36,6 +38,7 @@ class ModelPackageGroup(Construct):
         group_name: str,
         description: str,
         deploy_accounts: Sequence[str],
+        reader_accounts: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -45,31 +48,40 @@ class ModelPackageGroup(Construct):
         packages_arn = f"{base}:model-package/{group_name.lower()}/*"
         principals = {"AWS": [f"arn:{stack.partition}:iam::{a}:root" for a in sorted(set(deploy_accounts))]}
         # Typed Any in the L1: a PascalCase dict is the CloudFormation JSON (toolchain trap 3).
-        policy = {
-            "Version": "2012-10-17",
-            "Statement": [
+        statements: list[dict[str, object]] = [
+            {
+                "Sid": "DeployAccountsDescribeGroup",
+                "Effect": "Allow",
+                "Principal": principals,
+                "Action": "sagemaker:DescribeModelPackageGroup",
+                "Resource": group_arn,
+            },
+            {
+                "Sid": "DeployAccountsUsePackages",
+                "Effect": "Allow",
+                "Principal": principals,
+                "Action": list(PACKAGE_ACTIONS),
+                "Resource": packages_arn,
+            },
+        ]
+        if reader_accounts:
+            readers = {"AWS": [f"arn:{stack.partition}:iam::{a}:root" for a in sorted(set(reader_accounts))]}
+            statements.append(
                 {
-                    "Sid": "DeployAccountsDescribeGroup",
+                    "Sid": "ReleaseReadsPackages",
                     "Effect": "Allow",
-                    "Principal": principals,
-                    "Action": "sagemaker:DescribeModelPackageGroup",
-                    "Resource": group_arn,
-                },
-                {
-                    "Sid": "DeployAccountsUsePackages",
-                    "Effect": "Allow",
-                    "Principal": principals,
-                    "Action": list(PACKAGE_ACTIONS),
+                    "Principal": readers,
+                    "Action": "sagemaker:DescribeModelPackage",
                     "Resource": packages_arn,
-                },
-            ],
-        }
+                }
+            )
+        policy = {"Version": "2012-10-17", "Statement": statements}
         self.group = sagemaker.CfnModelPackageGroup(
             self,
             "Group",
             model_package_group_name=group_name,
             model_package_group_description=description or f"Model package group {group_name}",
-            model_package_group_policy=policy if deploy_accounts else None,
+            model_package_group_policy=policy if deploy_accounts or reader_accounts else None,
         )
         self.group.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         self.group_arn = group_arn

@@ -21,6 +21,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from ..release import NONE, ReleasedGroup, ReleaseStackTarget, ReleaseTarget
+from .release_governance import governance_check
 
 PACKAGE_ARN = "$.detail.ModelPackageArn"
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -75,6 +76,8 @@ class ReleaseStateMachine(Construct):
             chain = self._deploy(target, deployers[target.account], failed, chain)
             if target is first_prod:  # one approval before the first prod stack
                 chain = self._approval(group, approval_days, failed).next(chain)
+        if group.production_stage is not None or group.require_model_card:  # docs/model-governance.md
+            chain = governance_check(self, group, topic, failed, chain)
 
         self.state_machine = sfn.StateMachine(
             self,

@@ -40,6 +40,9 @@ class SageMakerScope:
     athena_workgroup: str | None = None  # where the team queries shared curated tables
     feature_store: bool = True  # the team uses its own feature groups (its VPC has the runtime endpoint)
     mlflow: MlflowTarget | None = None  # the team's managed MLflow (issue #22)
+    # Model lifecycle stages (config model_lifecycle; lifecycle_grants.py): builders set only these...
+    development_stages: tuple[str, ...] = ("development", "staging")
+    production_stage: str = "production"  # ...and only the approver persona sets this one
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

@@ -28,6 +28,7 @@ class Grant:
     resources: Sequence[str]
     why: str = ""
     conditions: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    effect: str = "Allow"  # "Deny": a guardrail inside the role's own policy (e.g. model lifecycle stages)
 
     def wildcards(self) -> list[str]:
         found = [f"Action::{a}" for a in self.actions if "*" in a]
@@ -40,7 +41,7 @@ class Grant:
         """The IAM JSON of the statement (built in Python: one jsii call per policy, not per statement)."""
         statement: dict[str, object] = {
             "Sid": self.sid,
-            "Effect": "Allow",
+            "Effect": self.effect,
             "Action": _one_or_list(self.actions),
             "Resource": _one_or_list(self.resources),
         }
@@ -92,7 +93,8 @@ class ScopedPolicy(Construct):
         stack = cdk.Stack.of(self)
         reasons: dict[str, str] = {}
         for grant in grants:
-            for finding in grant.wildcards():
+            findings = grant.wildcards()  # a Deny needs its reason too, but cdk-nag reports only Allow
+            for finding in findings if grant.effect == "Allow" else []:
                 kind, value = finding.split("::", 1)
                 reasons.setdefault(f"AwsSolutions-IAM5[{kind}::{nag_text(stack.resolve(value))}]", grant.why)
         acknowledge(self.policy, reasons)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ml_platform.schema.governance import ModelLifecycleConfig
 from ml_platform.schema.model_build import (
     DebuggerRule,
     ModelBuildConfig,
@@ -35,6 +36,7 @@ from .definition import (
     parameter,
     step_property,
 )
+from .governance import registration_governance
 from .tuning import hyperparameters, tuning_arguments
 from .validate import check_definition
 
@@ -43,6 +45,7 @@ Cluster = tuple[Any, Any, int]  # instance type, instance count (values or param
 PREPARE, TRAIN, TUNE, EVALUATE = "DataPreparation", "ModelTrain", "ModelTune", "ModelEvaluation"
 GATE, REGISTER, FAIL = "MetricCondition", "RegisterModel", "MetricBelowThreshold"
 CODE_DIR = "/opt/ml/processing/input/code"
+LIFECYCLE = ModelLifecycleConfig()  # the config's defaults
 SPLITS = ("train", "validation", "test")
 EVALUATION_VOLUME_GB = 30
 
@@ -62,7 +65,9 @@ class BuildTarget:
     image_registry: str  # e.g. "111111111111.dkr.ecr.us-east-1.amazonaws.com/openaq/"; + "weather-training:1.7-1"
 
 
-def model_build_definition(build: ModelBuildConfig, target: BuildTarget) -> Json:
+def model_build_definition(
+    build: ModelBuildConfig, target: BuildTarget, lifecycle: ModelLifecycleConfig = LIFECYCLE
+) -> Json:
     """Return the definition dict; calls check_definition before returning."""
     paths = _Paths(build.name, target.bucket)
     if build.tuning:  # the tuner's best job comes first in TrainingJobSummaries
@@ -70,7 +75,7 @@ def model_build_definition(build: ModelBuildConfig, target: BuildTarget) -> Json
         model_data: Any = join("/", [target.artefacts_uri, best_job, "output/model.tar.gz"])
     else:
         model_data = step_property(TRAIN, "ModelArtifacts.S3ModelArtifacts")
-    register = _register_step(build, target, model_data)
+    register = _register_step(build, target, model_data, lifecycle)
     metric = build.evaluation.metric
     condition = {  # REG-8 / WF-4: register only at or better than the threshold, e.g. mse <= 6.0
         "Type": "LessThanOrEqualTo" if metric.lower_is_better else "GreaterThanOrEqualTo",
@@ -265,7 +270,9 @@ def _channel(split: str) -> Json:
     return {"ChannelName": split, "DataSource": {"S3DataSource": source}, "ContentType": "text/csv"}
 
 
-def _register_step(build: ModelBuildConfig, target: BuildTarget, model_data: Any) -> Step:
+def _register_step(
+    build: ModelBuildConfig, target: BuildTarget, model_data: Any, lifecycle: ModelLifecycleConfig
+) -> Step:
     """A CreateModelPackage request into the team's group, pending approval (REG-3, REG-4, WF-5)."""
     registration = build.registration
     report = step_property(EVALUATE, "ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri")
@@ -289,5 +296,6 @@ def _register_step(build: ModelBuildConfig, target: BuildTarget, model_data: Any
         },
         "ModelMetrics": {"ModelQuality": {"Statistics": statistics}},  # REG-3: the report travels with the package
         "MetadataProperties": {"GeneratedBy": execution("PipelineExecutionArn")},
+        **registration_governance(build, lifecycle),  # card and stage of a governed build
     }
     return Step(REGISTER, "RegisterModel", arguments)

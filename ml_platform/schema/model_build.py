@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .base import InstanceType, SageMakerName, Slug, StrictModel, check_not_above, unique_by
+from .governance import GovernanceConfig
 from .hosting_types import S3Uri
 
 # ECR repository names below the organisation prefix, e.g. weather-training.
@@ -205,6 +206,10 @@ class ModelBuildConfig(StrictModel):
         default=None, description="Offline scoring with the new model after registration."
     )
     cache_minutes: int = Field(default=360, ge=0, le=43200, description="Step cache expiry (WF-6); 0 disables.")
+    governance: GovernanceConfig | None = Field(
+        default=None,
+        description="Model card and production stage required before a release (docs/model-governance.md).",
+    )
 
 
 class PlatformPipelineConfig(StrictModel):

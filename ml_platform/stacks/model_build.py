@@ -21,6 +21,7 @@ from ..constructs.scoped_policy import Grant, ScopedPolicy
 from ..naming import partition_for
 from ..pipelines.model_build import BuildTarget, model_build_definition
 from ..retraining import TRIGGER_ROLE_PURPOSE
+from ..schema.governance import ModelLifecycleConfig
 from ..schema.model_build import ModelBuildConfig
 from .base import PlatformStack, StackContext
 
@@ -57,6 +58,8 @@ class ModelBuildStack(PlatformStack):
         alerts_topic: sns.ITopic,
         alerts_key: kms.IKey,
         retraining_callers: Mapping[str, Sequence[str]] | None = None,
+        lifecycle: ModelLifecycleConfig | None = None,
+        release_account: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id, context)
         self.groups: dict[str, ModelPackageGroup] = {}
@@ -68,6 +71,8 @@ class ModelBuildStack(PlatformStack):
                 group_name=build.model_package_group,
                 description=build.description,
                 deploy_accounts=deploy_accounts,
+                # A governed group's release machine reads each version's card and stage (model governance).
+                reader_accounts=[release_account] if build.governance and release_account else [],
             )
             target = BuildTarget(
                 region=self.region,
@@ -89,7 +94,9 @@ class ModelBuildStack(PlatformStack):
                 role_arn=pipeline_role.role_arn,
                 # Typed Any: PascalCase keys; tokens (subnets, keys) resolve through to_json_string.
                 pipeline_definition={
-                    "PipelineDefinitionBody": self.to_json_string(model_build_definition(build, target))
+                    "PipelineDefinitionBody": self.to_json_string(
+                        model_build_definition(build, target, lifecycle or ModelLifecycleConfig())
+                    )
                 },
             )
             pipeline.node.add_dependency(self.groups[build.model_package_group])

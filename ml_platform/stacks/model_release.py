@@ -18,6 +18,7 @@ from ..compliance.acknowledgements import acknowledge
 from ..constructs.alerts_topic import alert_target
 from ..constructs.approval_gate import ApprovalGate
 from ..constructs.dead_letter_queue import DeadLetterQueue
+from ..constructs.release_governance import package_read_acknowledgements, release_rule_detail
 from ..constructs.release_state_machine import ReleaseStateMachine
 from ..constructs.state_machine_role import state_machine_role
 from ..naming import partition_for
@@ -81,7 +82,8 @@ class ModelReleaseStack(PlatformStack):
             description="Release state machines: assume the deployer roles in test and prod, notify",
             key=alerts_key,
             tasks="publish to the alerts topic, assume the named deployer roles, X-Ray, log delivery",
-            more_acknowledgements={
+            more_acknowledgements=package_read_acknowledgements(list(groups))
+            | {
                 f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:{t.account}:"
                 f"stack/{s.stack_name}/*]": (
                     "CallAwsService names the hosting stack it updates in the target account (suffix = stack "
@@ -137,7 +139,8 @@ class ModelReleaseStack(PlatformStack):
                 account=sorted(set(team_accounts)),
                 # Completed: a package registered already approved sends events while it is still being
                 # created; the gate would record the first and swallow the one where it is usable.
-                detail={"ModelApprovalStatus": ["Approved", "Rejected"], "ModelPackageStatus": ["Completed"]},
+                # Governed groups: approvals only in the production stage (docs/model-governance.md).
+                detail=release_rule_detail(list(groups)),
             ),
             targets=[targets.SfnStateMachine(gate.state_machine, dead_letter_queue=dead_letters.queue)],
         )

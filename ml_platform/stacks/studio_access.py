@@ -12,6 +12,7 @@ from ..mlflow_support import MlflowTarget
 from ..naming import partition_for
 from ..personas import JOB_GRANTS, PERSONA_GRANTS, policies_for
 from ..role_names import JOB_ROLE_SUFFIX, persona_role_suffix
+from ..schema.governance import ModelLifecycleConfig
 from ..schema.studio import Persona
 from .base import PlatformStack, StackContext
 
@@ -42,6 +43,7 @@ class StudioAccessStack(PlatformStack):
         athena_workgroup: str | None = None,
         feature_store: bool = True,
         mlflow: MlflowTarget | None = None,
+        lifecycle: ModelLifecycleConfig | None = None,
     ) -> None:
         super().__init__(scope, construct_id, context)
         prefix = context.naming.resource("sm-")
@@ -60,6 +62,9 @@ class StudioAccessStack(PlatformStack):
             athena_workgroup=athena_workgroup,
             feature_store=feature_store,
             mlflow=mlflow,
+            # Model lifecycle stages (constructs/lifecycle_grants.py, docs/model-governance.md).
+            development_stages=tuple((lifecycle or ModelLifecycleConfig()).development_stages),
+            production_stage=(lifecycle or ModelLifecycleConfig()).production_stage,
         )
         self.persona_roles = {
             persona: SageMakerRole(

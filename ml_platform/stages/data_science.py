@@ -69,6 +69,7 @@ class DataScienceStage(AccountStage):
             athena_workgroup=self.athena_workgroup,
             feature_store=self.team.feature_store,
             mlflow=mlflow,
+            lifecycle=config.model_lifecycle,
         )
         self.data_access = DataAccessStack(
             self,
@@ -139,6 +140,8 @@ class DataScienceStage(AccountStage):
                 artefacts_key=release.artefacts_key_alias_arn(config),
                 image_registry=release.image_registry(config),
                 deploy_accounts=[config.accounts.test.account_id, config.accounts.prod.account_id],
+                lifecycle=config.model_lifecycle,
+                release_account=config.accounts.shared_services.account_id,
                 model_events_bus_arn=release.model_events_bus_arn(config),
                 alerts_topic=self.operations.alerts.topic,
                 alerts_key=self.data.alerts_key.key,

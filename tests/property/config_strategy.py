@@ -382,6 +382,13 @@ def platform_configs(draw: st.DrawFn) -> Data:
     built = [(b["model_package_group"], team_ids[b["team"]]) for b in builds]
     models = draw(_models(built, region, ids[0], _bucket(org, "shared", ids[0], "artefacts")))
     _put(data, "models", models or None)
+    released = {m.get("model_package_group") for m in models}
+    for build in builds:  # model governance (docs/model-governance.md) on some released groups
+        if build["model_package_group"] in released and draw(st.booleans()):
+            card = {"purpose_of_model": "p", "intended_uses": "u", "risk_rating": "Low"}
+            build["governance"] = {"model_card": card}
+    lifecycle = {"development_stages": ["dev", "qa"], "production_stage": "live"}
+    _put(data, "model_lifecycle", _maybe(draw, lifecycle))
     endpoint_names = draw(st.lists(sagemaker_names, max_size=3 if models else 0, unique=True))
     endpoints = [draw(_endpoint(name, models)) for name in endpoint_names]
     _put(data, "endpoints", endpoints or None)

@@ -59,6 +59,11 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         },
         {"ArtifactStoreUri": "s3://b", "RoleArn": "arn:aws:iam::999999999999:role/x"},
     ),
+    "SM-ModelCardKms": (
+        "AWS::SageMaker::ModelCard",
+        {"ModelCardStatus": "Approved", "SecurityConfig": {"KmsKeyId": {"Ref": "Key"}}},
+        {"ModelCardStatus": "Approved"},
+    ),
     "SM-NotebookPrivate": (
         "AWS::SageMaker::NotebookInstance",
         {"DirectInternetAccess": "Disabled", "RootAccess": "Disabled", "SubnetId": "subnet-1"},
@@ -124,3 +129,11 @@ def test_rules_ignore_other_resource_types() -> None:
 
 def test_untaggable_types_need_no_tags() -> None:
     assert evaluate(_template("AWS::IAM::ManagedPolicy", {}), [RULES["SM-CostAllocationTags"]]) == []
+
+
+def test_model_card_rule_applies_to_packages_with_a_card_only() -> None:
+    rule = RULES["SM-ModelCardKms"]
+    assert evaluate(_template("AWS::SageMaker::ModelPackage", {"ModelPackageGroupName": "g"}), [rule]) == []
+    card = {"ModelCard": {"ModelCardContent": "{}", "ModelCardStatus": "Draft"}}
+    (finding,) = evaluate(_template("AWS::SageMaker::ModelPackage", card), [rule])
+    assert "KmsKeyId" in finding.reason

@@ -12,6 +12,7 @@ from .domain_vpc_only import RULE as DOMAIN_VPC_ONLY
 from .endpoint_config_kms import RULE as ENDPOINT_CONFIG_KMS
 from .feature_group_kms import RULE as FEATURE_GROUP_KMS
 from .mlflow_artefact_store import RULE as MLFLOW_ARTEFACT_STORE
+from .model_card_kms import RULE as MODEL_CARD_KMS
 from .model_isolation import RULE as MODEL_ISOLATION
 from .monitoring_jobs_private import RULE as MONITORING_JOBS_PRIVATE
 from .no_wildcard_passrole import RULE as NO_WILDCARD_PASSROLE
@@ -33,6 +34,7 @@ SAGEMAKER_RULES: tuple[Rule, ...] = (
     PIPELINE_JOBS_PRIVATE,
     NO_WILDCARD_PASSROLE,
     MLFLOW_ARTEFACT_STORE,
+    MODEL_CARD_KMS,
 )
 
 __all__ = ["SAGEMAKER_RULES", "Rule", "cost_allocation_tags_rule"]

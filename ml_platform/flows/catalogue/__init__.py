@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from ..model import Flow
 from ..platform import Platform
-from . import cross_account, data_services, labeling, lambdas, mlflow, personas, pipelines, products, release, services
+from . import (
+    cross_account,
+    data_services,
+    governance,
+    labeling,
+    lambdas,
+    mlflow,
+    personas,
+    pipelines,
+    products,
+    release,
+    services,
+)
 
-AREAS = (personas, products, lambdas, release, pipelines, services, data_services, cross_account, labeling, mlflow)
+AREAS = (
+    personas,
+    products,
+    lambdas,
+    release,
+    pipelines,
+    services,
+    data_services,
+    cross_account,
+    labeling,
+    mlflow,
+    governance,
+)
 
 
 def all_flows(platform: Platform) -> list[Flow]:

@@ -130,6 +130,18 @@ CAPABILITIES: tuple[Capability, ...] = (
             {"sagemaker:ModelApprovalStatus": "Approved"},
         ),
     ),
+    Capability(  # model governance: only the approver sets the production stage (docs/model-governance.md)
+        "model registry: register in the production lifecycle stage",
+        frozenset({Persona.ML_ENGINEER}),
+        lambda t: (
+            "sagemaker:CreateModelPackage",
+            t.sm("model-package/weather-pollution/7"),
+            {
+                "sagemaker:ModelApprovalStatus": "PendingManualApproval",
+                "sagemaker:ModelLifeCycle:stage": t.platform.config.model_lifecycle.production_stage,
+            },
+        ),
+    ),
     Capability(
         "pipelines: run",
         _builders(JOBS),

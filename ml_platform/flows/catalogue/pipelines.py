@@ -218,6 +218,8 @@ def _transform(b: Build, name: str, a: Step) -> None:
 def _register(b: Build, name: str, a: Step) -> None:
     package = b.run.arn("model-package", f"{a['ModelPackageGroupName'].lower()}/1")
     context = {"sagemaker:ModelApprovalStatus": b.value(a["ModelApprovalStatus"])}
+    if "ModelLifeCycle" in a:  # a governed build registers in its first development stage
+        context["sagemaker:ModelLifeCycle:stage"] = a["ModelLifeCycle"]["Stage"]
     why = "REG-3, REG-4: a versioned package, pending approval by default"
     b.add(name, "registers the model", b.role, "sagemaker:CreateModelPackage", package, why, context=context)
 

@@ -37,6 +37,7 @@ from .definitions import (
     stack_named,
     state_machines,
 )
+from .governance import described_package
 
 AREA = "release"
 STAGE, STACK = "SharedServices", "ModelRelease"
@@ -129,6 +130,12 @@ def request(platform: Platform, task: Task) -> tuple[str, str, str]:
         if integration.startswith("aws-sdk:"):
             service, operation = integration.removeprefix("aws-sdk:").split(".", 1)[0].split(":")
             action = f"{SDK_SERVICES.get(service, service)}:{operation[0].upper()}{operation[1:]}"
+            if action == DESCRIBE:  # a governed group's card and stage check (governance.py)
+                return (
+                    action,
+                    described_package(platform, task.machine.name),
+                    f"{SFN_DOCS}supported-services-awssdk.html",
+                )
             if action in SDK_RESOURCES:
                 resource = SDK_RESOURCES[action](platform, Role(task.role).account, task.parameters)
                 return action, resource, f"{SFN_DOCS}supported-services-awssdk.html"

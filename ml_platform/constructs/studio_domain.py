@@ -75,6 +75,8 @@ class StudioDomain(Construct):
             domain_settings=D.DomainSettingsProperty(
                 security_group_ids=groups,
                 docker_settings=D.DockerSettingsProperty(enable_docker_access="DISABLED"),
+                # CloudTrail names the person, not only the shared persona role (docs/audit-identity.md).
+                execution_role_identity_config="USER_PROFILE_NAME",
             ),
             default_user_settings=D.UserSettingsProperty(
                 execution_role=default_execution_role_arn,

@@ -20,6 +20,7 @@ from .config_errors import ConfigError, parse_yaml, validate
 from .config_hosting_checks import check_endpoints
 from .config_location_checks import check_locations, location_warnings
 from .config_monitoring_checks import check_monitoring
+from .config_studio_checks import check_studio
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, item_name, unique_by
@@ -105,6 +106,7 @@ class PlatformConfig(StrictModel):
         check_released_models(self)
         check_endpoints(self)
         check_monitoring(self)
+        check_studio(self)
         check_locations(self)  # after the references above: models, endpoints and teams exist
         return self
 

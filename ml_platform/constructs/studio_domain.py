@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
@@ -26,6 +26,14 @@ def idle_lifecycle(idle_timeout_minutes: int) -> D.AppLifecycleManagementPropert
     )
 
 
+def _lifecycle_configs(arn: str | None) -> dict[str, object]:
+    """The app settings' fields that make ``arn`` the default and the only allowed configuration
+    (``LifecycleConfigArns``: users cannot attach their own scripts)."""
+    if arn is None:
+        return {}
+    return {"default_resource_spec": D.ResourceSpecProperty(lifecycle_config_arn=arn), "lifecycle_config_arns": [arn]}
+
+
 class StudioDomain(Construct):
     """One domain per account (DS-5) in ``AppNetworkAccessType: VpcOnly`` mode: apps reach AWS
     only through the VPC endpoints, never the internet (WA-SEC-1).
@@ -37,6 +45,8 @@ class StudioDomain(Construct):
         default_execution_role_arn: role of users and shared spaces without their own.
         sharing_s3_uri, sharing_kms_key_arn: where shared notebooks go (encrypted).
         idle_timeout_minutes: idle JupyterLab / Code Editor apps stop after this (60..525600).
+        lifecycle_config_arns: app type (``JupyterLab``, ``CodeEditor``) -> the platform's
+            lifecycle configuration, the default and only allowed one of that app type.
         retain: keep the domain (and so its home EFS, apps and spaces) when it leaves the
             template or is replaced. Default True. With False the domain is deleted with the
             stack; pair it with ``StudioTeardown`` so running apps do not block the deletion.
@@ -58,9 +68,11 @@ class StudioDomain(Construct):
         sharing_kms_key_arn: str,
         idle_timeout_minutes: int = 60,
         retain: bool = True,
+        lifecycle_config_arns: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         lifecycle = idle_lifecycle(idle_timeout_minutes)
+        lcc = dict(lifecycle_config_arns or {})
         groups = list(security_group_ids)
         self.domain = sagemaker.CfnDomain(
             self,
@@ -83,8 +95,12 @@ class StudioDomain(Construct):
                 security_groups=groups,
                 studio_web_portal="ENABLED",
                 default_landing_uri="studio::",
-                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(app_lifecycle_management=lifecycle),
-                code_editor_app_settings=D.CodeEditorAppSettingsProperty(app_lifecycle_management=lifecycle),
+                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(
+                    app_lifecycle_management=lifecycle, **_lifecycle_configs(lcc.get("JupyterLab"))
+                ),
+                code_editor_app_settings=D.CodeEditorAppSettingsProperty(
+                    app_lifecycle_management=lifecycle, **_lifecycle_configs(lcc.get("CodeEditor"))
+                ),
                 sharing_settings=D.SharingSettingsProperty(
                     notebook_output_option="Allowed",
                     s3_output_path=sharing_s3_uri,
@@ -96,10 +112,15 @@ class StudioDomain(Construct):
                     )
                 ),
             ),
+            # The Domain schema's DefaultSpaceSettings has no CodeEditorAppSettings (cfn-lint's
+            # AWS::SageMaker::Domain schema): the platform's shared Code Editor spaces set their
+            # idle shutdown on the space itself (StudioSpace).
             default_space_settings=D.DefaultSpaceSettingsProperty(
                 execution_role=default_execution_role_arn,
                 security_groups=groups,
-                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(app_lifecycle_management=lifecycle),
+                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(
+                    app_lifecycle_management=lifecycle, **_lifecycle_configs(lcc.get("JupyterLab"))
+                ),
             ),
         )
         policy = cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY

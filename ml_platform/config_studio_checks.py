@@ -45,7 +45,9 @@ def check_studio(config: PlatformConfig) -> None:
             raise ValueError(f"{path}.{field}: region {region} has no {SPACE} in CloudFormation; configure no spaces")
         if studio.shared_spaces and not studio.users:
             raise ValueError(f"{path}.shared_spaces: a shared space needs an owner; add a user to studio.users")
-        private = {studio.private_space_name(u.name): j for j, u in enumerate(studio.users)} if studio.private_spaces else {}
+        private = (
+            {studio.private_space_name(u.name): j for j, u in enumerate(studio.users)} if studio.private_spaces else {}
+        )
         for name, j in private.items():
             if len(name) > 63:
                 raise ValueError(f"{path}.users[{j}].name: its private space name {name} is longer than 63 characters")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .constructs import sagemaker_grants as g
 from .constructs import sagemaker_scope as platform_grants
+from .constructs import studio_space_grants
 from .constructs.sagemaker_scope import SageMakerScope
 from .constructs.scoped_policy import Grant
 from .role_names import JOB_ROLE_SUFFIX, LABELING_ROLE_SUFFIX, persona_role_suffix
@@ -30,7 +31,7 @@ def _builder(persona: Persona, *, approve: bool) -> dict[str, list[GrantSet]]:
     """A data scientist or ML engineer: Studio, jobs, data, and its own pipelines and models.
     Passes only its own role, the jobs role and the labeling role (issue #17)."""
     return {
-        "studio": [g.studio_apps, g.projects, g.observe],
+        "studio": [g.studio_apps, g.projects, g.observe, studio_space_grants.private_space_guard],
         "jobs": [g.jobs, g.experiments],
         "data": [platform_grants.data_access, g.feature_store, platform_grants.data_lake_access],
         "runtime": [

@@ -28,6 +28,7 @@ class Grant:
     resources: Sequence[str]
     why: str = ""
     conditions: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    effect: str = "Allow"  # "Deny": a guard carved out of the role's allows (issue #22)
 
     def wildcards(self) -> list[str]:
         found = [f"Action::{a}" for a in self.actions if "*" in a]
@@ -40,7 +41,7 @@ class Grant:
         """The IAM JSON of the statement (built in Python: one jsii call per policy, not per statement)."""
         statement: dict[str, object] = {
             "Sid": self.sid,
-            "Effect": "Allow",
+            "Effect": self.effect,
             "Action": _one_or_list(self.actions),
             "Resource": _one_or_list(self.resources),
         }

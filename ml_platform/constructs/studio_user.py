@@ -25,7 +25,9 @@ class AppDefaults:
     lifecycle_config_arns: Mapping[str, str] = field(default_factory=dict)
 
     def _spec(self, app: str) -> U.ResourceSpecProperty:
-        return U.ResourceSpecProperty(instance_type=self.instance_type, lifecycle_config_arn=self.lifecycle_config_arns.get(app))
+        return U.ResourceSpecProperty(
+            instance_type=self.instance_type, lifecycle_config_arn=self.lifecycle_config_arns.get(app)
+        )
 
     def _allowed(self, app: str) -> list[str] | None:
         arn = self.lifecycle_config_arns.get(app)

@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from ..model import Flow
 from ..platform import Platform
-from . import cross_account, data_services, labeling, lambdas, personas, pipelines, products, release, services
+from . import (
+    cross_account,
+    data_services,
+    labeling,
+    lambdas,
+    personas,
+    pipelines,
+    products,
+    release,
+    services,
+    studio_identity,
+    studio_spaces,
+)
 
-AREAS = (personas, products, lambdas, release, pipelines, services, data_services, cross_account, labeling)
+AREAS = (
+    personas,
+    products,
+    lambdas,
+    release,
+    pipelines,
+    services,
+    data_services,
+    cross_account,
+    labeling,
+    studio_identity,
+    studio_spaces,
+)
 
 
 def all_flows(platform: Platform) -> list[Flow]:

@@ -102,11 +102,11 @@ class PlatformConfig(StrictModel):
         _check_catalog(self.service_catalog, self.accounts)
         _check_endpoint_azs(self.organisation, self.network)
         _check_data_lake(self)
+        check_studio(self)  # before the other regional checks: its test moves the region
         check_model_builds(self)
         check_released_models(self)
         check_endpoints(self)
         check_monitoring(self)
-        check_studio(self)
         check_locations(self)  # after the references above: models, endpoints and teams exist
         return self
 

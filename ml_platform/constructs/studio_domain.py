@@ -27,11 +27,16 @@ def idle_lifecycle(idle_timeout_minutes: int) -> D.AppLifecycleManagementPropert
 
 
 def _lifecycle_configs(arn: str | None) -> dict[str, object]:
-    """The app settings' fields that make ``arn`` the default and the only allowed configuration
-    (``LifecycleConfigArns``: users cannot attach their own scripts)."""
+    """The app settings' fields that run ``arn`` at every app start and allow no other script.
+
+    ``BuiltInLifecycleConfigArn``: always runs, resolved from the domain at launch, so a user
+    cannot switch it off; ``LifecycleConfigArns``: the only configuration a user may select, so
+    no user script runs either. It is not also the default (``DefaultResourceSpec``): it would
+    run twice (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lifecycle-configurations.html).
+    """
     if arn is None:
         return {}
-    return {"default_resource_spec": D.ResourceSpecProperty(lifecycle_config_arn=arn), "lifecycle_config_arns": [arn]}
+    return {"built_in_lifecycle_config_arn": arn, "lifecycle_config_arns": [arn]}
 
 
 class StudioDomain(Construct):

@@ -26,7 +26,6 @@ class StudioSpace(Construct):
     shared: ``SpaceSharingType: Shared`` (every user of the domain) or ``Private`` (the owner).
     depends_on: the user profile resources: the space is created after and deleted before them.
     instance_type: default instance of the space's app (None: the owner's / domain's default).
-    lifecycle_config_arn: the platform's lifecycle configuration of that app type.
     retain: keep the space (its volume holds the users' work) when it leaves the stack.
     """
 
@@ -42,18 +41,18 @@ class StudioSpace(Construct):
         owner: str,
         shared: bool,
         depends_on: list[IDependable],
-        lifecycle_config_arn: str | None = None,
         instance_type: str | None = None,
         retain: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
         app_type = APP_TYPES[app]
-        spec = S.ResourceSpecProperty(instance_type=instance_type, lifecycle_config_arn=lifecycle_config_arn)
-        apps: dict[str, object] = (
-            {"jupyter_lab_app_settings": S.SpaceJupyterLabAppSettingsProperty(default_resource_spec=spec)}
-            if app_type == "JupyterLab"
-            else {"code_editor_app_settings": S.SpaceCodeEditorAppSettingsProperty(default_resource_spec=spec)}
-        )
+        # The platform's lifecycle configuration is the domain's built-in one: it runs in every space.
+        spec = S.ResourceSpecProperty(instance_type=instance_type) if instance_type else None
+        apps: dict[str, object] = {}
+        if spec is not None and app_type == "JupyterLab":
+            apps["jupyter_lab_app_settings"] = S.SpaceJupyterLabAppSettingsProperty(default_resource_spec=spec)
+        elif spec is not None:
+            apps["code_editor_app_settings"] = S.SpaceCodeEditorAppSettingsProperty(default_resource_spec=spec)
         self.space = S(
             self,
             "Space",

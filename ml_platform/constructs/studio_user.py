@@ -24,10 +24,8 @@ class AppDefaults:
     max_ebs_gb: int
     lifecycle_config_arns: Mapping[str, str] = field(default_factory=dict)
 
-    def _spec(self, app: str) -> U.ResourceSpecProperty:
-        return U.ResourceSpecProperty(
-            instance_type=self.instance_type, lifecycle_config_arn=self.lifecycle_config_arns.get(app)
-        )
+    def _spec(self) -> U.ResourceSpecProperty:
+        return U.ResourceSpecProperty(instance_type=self.instance_type)
 
     def _allowed(self, app: str) -> list[str] | None:
         arn = self.lifecycle_config_arns.get(app)
@@ -41,11 +39,13 @@ class AppDefaults:
         """The ``UserSettings`` fields for these defaults."""
         return {
             "jupyter_lab_app_settings": U.JupyterLabAppSettingsProperty(
-                default_resource_spec=self._spec("JupyterLab"),
+                default_resource_spec=self._spec(),
+                built_in_lifecycle_config_arn=self.lifecycle_config_arns.get("JupyterLab"),
                 lifecycle_config_arns=self._allowed("JupyterLab"),
             ),
             "code_editor_app_settings": U.CodeEditorAppSettingsProperty(
-                default_resource_spec=self._spec("CodeEditor"),
+                default_resource_spec=self._spec(),
+                built_in_lifecycle_config_arn=self.lifecycle_config_arns.get("CodeEditor"),
                 lifecycle_config_arns=self._allowed("CodeEditor"),
             ),
             "space_storage_settings": U.DefaultSpaceStorageSettingsProperty(

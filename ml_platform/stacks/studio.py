@@ -110,7 +110,7 @@ class StudioStack(PlatformStack):
 
     def _spaces(self, team: DataScienceAccount, retain: bool) -> list[StudioSpace]:
         """A private JupyterLab space per user (if configured) and the team's shared spaces."""
-        studio, arns = team.studio, self.lifecycle.arns
+        studio = team.studio
         common = {"domain_id": self.domain.domain_id}
         spaces = []
         if studio.private_spaces:
@@ -126,7 +126,6 @@ class StudioStack(PlatformStack):
                         owner=user.name,
                         shared=False,
                         depends_on=[self.users[user.name].profile],
-                        lifecycle_config_arn=arns["JupyterLab"],
                         instance_type=defaults.instance_type,
                         retain=retain,
                         **common,  # type: ignore[arg-type]
@@ -136,7 +135,6 @@ class StudioStack(PlatformStack):
         admins = [u.name for u in studio.users if u.persona == Persona.PLATFORM_ADMIN]
         owner = (admins or [u.name for u in studio.users] or [""])[0]
         for space in studio.shared_spaces:
-            app_type = "JupyterLab" if space.app.value == "jupyterlab" else "CodeEditor"
             spaces.append(
                 StudioSpace(
                     self,
@@ -147,7 +145,6 @@ class StudioStack(PlatformStack):
                     owner=owner,
                     shared=True,
                     depends_on=[u.profile for u in self.users.values()],
-                    lifecycle_config_arn=arns[app_type],
                     retain=retain,
                     **common,  # type: ignore[arg-type]
                 )

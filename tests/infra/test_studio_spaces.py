@@ -36,8 +36,11 @@ def test_lifecycle_configs_per_app_type_are_default_and_only_allowed(synth: Synt
     [domain] = resources_of_type(template, "AWS::SageMaker::Domain").values()
     user = domain["Properties"]["DefaultUserSettings"]
     for key in ("JupyterLabAppSettings", "CodeEditorAppSettings"):
-        arns = user[key]["LifecycleConfigArns"]
-        assert len(arns) == 1 and user[key]["DefaultResourceSpec"]["LifecycleConfigArn"] == arns[0]
+        app = "JupyterLab" if key.startswith("Jupyter") else "CodeEditor"
+        # Built in: runs at every start; the only one allowed: no user script (docs/studio-spaces.md).
+        assert user[key]["BuiltInLifecycleConfigArn"] == _lcc_arn(app)
+        assert user[key]["LifecycleConfigArns"] == [_lcc_arn(app)]
+        assert "DefaultResourceSpec" not in user[key], "a default LCC as well would run the script twice"
         assert user[key]["AppLifecycleManagement"]["IdleSettings"]["LifecycleManagement"] == "ENABLED"
 
 
@@ -51,7 +54,8 @@ def test_the_script_keeps_pip_and_conda_off_public_repositories() -> None:
 def test_profiles_get_their_persona_defaults(synth: Synth) -> None:
     profiles = resources_of_type(synth.template(PRODUCT, "Studio"), "AWS::SageMaker::UserProfile")
     ben = _by_name(profiles, "Userbenengineer")["Properties"]["UserSettings"]  # type: ignore[index]
-    assert ben["JupyterLabAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.m5.large"
+    assert ben["JupyterLabAppSettings"]["DefaultResourceSpec"] == {"InstanceType": "ml.m5.large"}
+    assert ben["JupyterLabAppSettings"]["BuiltInLifecycleConfigArn"] == _lcc_arn("JupyterLab")
     assert ben["CodeEditorAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.m5.large"
     storage = ben["SpaceStorageSettings"]["DefaultEbsStorageSettings"]
     assert storage == {"DefaultEbsVolumeSizeInGb": 10, "MaximumEbsVolumeSizeInGb": 100}
@@ -76,9 +80,7 @@ def test_private_space_per_user_and_a_shared_team_space(synth: Synth) -> None:
     assert props["SpaceSharingSettings"] == {"SharingType": "Shared"}
     assert props["SpaceSettings"]["AppType"] == "JupyterLab"
     assert props["SpaceSettings"]["SpaceStorageSettings"] == {"EbsStorageSettings": {"EbsVolumeSizeInGb": 10}}
-    assert props["SpaceSettings"]["JupyterLabAppSettings"]["DefaultResourceSpec"]["LifecycleConfigArn"] == _lcc_arn(
-        "JupyterLab"
-    )
+    assert "JupyterLabAppSettings" not in props["SpaceSettings"]  # the domain's built-in LCC and defaults
     assert len(team["DependsOn"]) == 3  # type: ignore[arg-type]  # after every profile, deleted before them
 
 
@@ -102,5 +104,5 @@ def test_teardown_goes_before_the_spaces_when_the_domain_is_deleted(tmp_path: Pa
     assert set(spaces) <= set(teardown["DependsOn"])  # deleted first: it removes the spaces' apps
     code = _by_name(spaces, "SharedSpaceresearchcode")["Properties"]["SpaceSettings"]  # type: ignore[index]
     assert code["AppType"] == "CodeEditor"
-    assert code["CodeEditorAppSettings"]["DefaultResourceSpec"]["LifecycleConfigArn"] == _lcc_arn("CodeEditor")
+    assert "CodeEditorAppSettings" not in code
     assert json.dumps(template).count("AWS::SageMaker::StudioLifecycleConfig") == 2

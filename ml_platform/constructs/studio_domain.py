@@ -26,7 +26,7 @@ def idle_lifecycle(idle_timeout_minutes: int) -> D.AppLifecycleManagementPropert
     )
 
 
-def _lifecycle_configs(arn: str | None) -> dict[str, object]:
+def _lifecycle_configs(arn: str | None) -> tuple[str | None, list[str] | None]:
     """The app settings' fields that run ``arn`` at every app start and allow no other script.
 
     ``BuiltInLifecycleConfigArn``: always runs, resolved from the domain at launch, so a user
@@ -34,9 +34,7 @@ def _lifecycle_configs(arn: str | None) -> dict[str, object]:
     no user script runs either. It is not also the default (``DefaultResourceSpec``): it would
     run twice (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lifecycle-configurations.html).
     """
-    if arn is None:
-        return {}
-    return {"built_in_lifecycle_config_arn": arn, "lifecycle_config_arns": [arn]}
+    return (arn, [arn]) if arn else (None, None)
 
 
 class StudioDomain(Construct):
@@ -78,6 +76,8 @@ class StudioDomain(Construct):
         super().__init__(scope, construct_id)
         lifecycle = idle_lifecycle(idle_timeout_minutes)
         lcc = dict(lifecycle_config_arns or {})
+        jupyter_built_in, jupyter_allowed = _lifecycle_configs(lcc.get("JupyterLab"))
+        editor_built_in, editor_allowed = _lifecycle_configs(lcc.get("CodeEditor"))
         groups = list(security_group_ids)
         self.domain = sagemaker.CfnDomain(
             self,
@@ -101,10 +101,14 @@ class StudioDomain(Construct):
                 studio_web_portal="ENABLED",
                 default_landing_uri="studio::",
                 jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(
-                    app_lifecycle_management=lifecycle, **_lifecycle_configs(lcc.get("JupyterLab"))
+                    app_lifecycle_management=lifecycle,
+                    built_in_lifecycle_config_arn=jupyter_built_in,
+                    lifecycle_config_arns=jupyter_allowed,
                 ),
                 code_editor_app_settings=D.CodeEditorAppSettingsProperty(
-                    app_lifecycle_management=lifecycle, **_lifecycle_configs(lcc.get("CodeEditor"))
+                    app_lifecycle_management=lifecycle,
+                    built_in_lifecycle_config_arn=editor_built_in,
+                    lifecycle_config_arns=editor_allowed,
                 ),
                 sharing_settings=D.SharingSettingsProperty(
                     notebook_output_option="Allowed",
@@ -124,7 +128,9 @@ class StudioDomain(Construct):
                 execution_role=default_execution_role_arn,
                 security_groups=groups,
                 jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(
-                    app_lifecycle_management=lifecycle, **_lifecycle_configs(lcc.get("JupyterLab"))
+                    app_lifecycle_management=lifecycle,
+                    built_in_lifecycle_config_arn=jupyter_built_in,
+                    lifecycle_config_arns=jupyter_allowed,
                 ),
             ),
         )

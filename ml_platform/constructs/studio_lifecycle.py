@@ -4,8 +4,8 @@ The script (assets/studio_lifecycle/platform_defaults.sh) sets the platform's de
 conda point at the team's private index or stay offline, never at public repositories. Idle
 shutdown is SageMaker's native AppLifecycleManagement on the domain, user profiles and spaces
 (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-idle-shutdown.html), so the
-script carries no auto-stop of its own: an auto-stop script would need a Jupyter extension from
-PyPI (no internet in VpcOnly) and would stop nothing the native setting does not.
+script carries no auto-stop of its own: it would only duplicate the native setting, which
+SageMaker enforces with a maximum users cannot lengthen (docs/studio-spaces.md).
 """
 
 from __future__ import annotations

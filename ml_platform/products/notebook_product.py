@@ -27,7 +27,7 @@ VERSION_DESCRIPTION = (
 LOGS_PREFIX = "notebook-products/"
 # 1.0 and 1.1 are no longer offered: their role policy is over IAM's 6,144-character limit, so
 # no launch of them can succeed (issue #17). Their snapshots stay in the repository as history.
-PREVIOUS_VERSIONS: tuple[str, ...] = ("release-2.0",)
+PREVIOUS_VERSIONS: tuple[str, ...] = ()
 
 
 class NotebookProduct(PlatformProduct):

@@ -21,7 +21,7 @@ CURRENT_VERSION = "release-2.1"
 VERSION_DESCRIPTION = (
     "Release notes in docs/service-catalog.md (2.1: the role lets SageMaker set the user's source identity (issue #22))"
 )
-PREVIOUS_VERSIONS: tuple[str, ...] = ("release-2.0",)
+PREVIOUS_VERSIONS: tuple[str, ...] = ()
 USER_PROFILE_PATTERN = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 
 

@@ -111,7 +111,6 @@ class StudioStack(PlatformStack):
     def _spaces(self, team: DataScienceAccount, retain: bool) -> list[StudioSpace]:
         """A private JupyterLab space per user (if configured) and the team's shared spaces."""
         studio = team.studio
-        common = {"domain_id": self.domain.domain_id}
         spaces = []
         if studio.private_spaces:
             for user in studio.users:
@@ -128,7 +127,7 @@ class StudioStack(PlatformStack):
                         depends_on=[self.users[user.name].profile],
                         instance_type=defaults.instance_type,
                         retain=retain,
-                        **common,  # type: ignore[arg-type]
+                        domain_id=self.domain.domain_id,
                     )
                 )
         # The owner SageMaker records for a shared space: a platform admin if the team has one.
@@ -146,7 +145,7 @@ class StudioStack(PlatformStack):
                     shared=True,
                     depends_on=[u.profile for u in self.users.values()],
                     retain=retain,
-                    **common,  # type: ignore[arg-type]
+                    domain_id=self.domain.domain_id,
                 )
             )
         return spaces

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 from ml_platform.constructs.studio_lifecycle import defaults_script
 
@@ -19,7 +20,7 @@ def _lcc_arn(app: str) -> dict[str, object]:
     return {"Fn::GetAtt": [logical, "StudioLifecycleConfigArn"]}
 
 
-def _by_name(resources: dict[str, dict[str, object]], prefix: str) -> dict[str, object]:
+def _by_name(resources: dict[str, dict[str, Any]], prefix: str) -> dict[str, Any]:
     [found] = [r for k, r in resources.items() if k.startswith(prefix)]
     return found
 
@@ -53,7 +54,7 @@ def test_the_script_keeps_pip_and_conda_off_public_repositories() -> None:
 
 def test_profiles_get_their_persona_defaults(synth: Synth) -> None:
     profiles = resources_of_type(synth.template(PRODUCT, "Studio"), "AWS::SageMaker::UserProfile")
-    ben = _by_name(profiles, "Userbenengineer")["Properties"]["UserSettings"]  # type: ignore[index]
+    ben = _by_name(profiles, "Userbenengineer")["Properties"]["UserSettings"]
     assert ben["JupyterLabAppSettings"]["DefaultResourceSpec"] == {"InstanceType": "ml.m5.large"}
     assert ben["JupyterLabAppSettings"]["BuiltInLifecycleConfigArn"] == _lcc_arn("JupyterLab")
     assert ben["CodeEditorAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.m5.large"
@@ -76,12 +77,12 @@ def test_private_space_per_user_and_a_shared_team_space(synth: Synth) -> None:
         assert space["Properties"]["SpaceName"] == f"private-{owner}"
         assert len(space["DependsOn"]) == 1 and space["DeletionPolicy"] == "Retain"
     team = _by_name(spaces, "SharedSpaceweatherteam")
-    props = team["Properties"]  # type: ignore[index]
+    props = team["Properties"]
     assert props["SpaceSharingSettings"] == {"SharingType": "Shared"}
     assert props["SpaceSettings"]["AppType"] == "JupyterLab"
     assert props["SpaceSettings"]["SpaceStorageSettings"] == {"EbsStorageSettings": {"EbsVolumeSizeInGb": 10}}
     assert "JupyterLabAppSettings" not in props["SpaceSettings"]  # the domain's built-in LCC and defaults
-    assert len(team["DependsOn"]) == 3  # type: ignore[arg-type]  # after every profile, deleted before them
+    assert len(team["DependsOn"]) == 3  # after every profile, deleted before them
 
 
 def test_research_has_defaults_but_no_spaces(synth: Synth) -> None:
@@ -102,7 +103,7 @@ def test_teardown_goes_before_the_spaces_when_the_domain_is_deleted(tmp_path: Pa
     assert all(s["DeletionPolicy"] == "Delete" for s in spaces.values())
     [teardown] = resources_of_type(template, "Custom::StudioTeardown").values()
     assert set(spaces) <= set(teardown["DependsOn"])  # deleted first: it removes the spaces' apps
-    code = _by_name(spaces, "SharedSpaceresearchcode")["Properties"]["SpaceSettings"]  # type: ignore[index]
+    code = _by_name(spaces, "SharedSpaceresearchcode")["Properties"]["SpaceSettings"]
     assert code["AppType"] == "CodeEditor"
     assert "CodeEditorAppSettings" not in code
     assert json.dumps(template).count("AWS::SageMaker::StudioLifecycleConfig") == 2

@@ -98,7 +98,7 @@ def _team(draw: st.DrawFn, name: str, account_id: str, octet: int, az_count: int
         _put(studio, "on_delete", _maybe(draw, draw(st.sampled_from(("retain", "delete")))))
         # Studio spaces (issue #22): private-<user> must fit 63 characters; a shared space needs a user.
         _put(studio, "private_spaces", _maybe(draw, all(len(u) <= 55 for u in users)))
-        if users and draw(st.booleans()):
+        if draw(st.booleans()) and users:
             app = draw(st.sampled_from(("jupyterlab", "code_editor")))
             studio["shared_spaces"] = [{"name": "team-space", "app": app, "ebs_gb": draw(st.integers(5, 20))}]
         defaults = {"instance_type": "ml.m5.large", "ebs_gb": 5, "max_ebs_gb": draw(st.integers(5, 100))}

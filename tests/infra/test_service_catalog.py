@@ -32,7 +32,7 @@ def test_portfolio_products_and_versions(synth: Synth) -> None:
     initial = Match.object_like({"Name": "release-1.0", "Description": "Initial product release"})
     # 2.1 only: 1.x's role policy is over IAM's limit; a 2.0 role lacks sts:SetSourceIdentity, so
     # its jobs would fail in a domain with the audit identity on (docs/audit-identity.md).
-    notes = "Release notes in docs/service-catalog.md (2.1: the role lets SageMaker set the user's source identity (issue #22))"
+    notes = "Release notes in docs/service-catalog.md (2.1: source identity, issue #22)"
     current = [Match.object_like({"Name": "release-2.1", "Description": notes})]
     for name, versions in (
         ("Basic SageMaker Notebook Instance Environment", current),

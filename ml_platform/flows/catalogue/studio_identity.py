@@ -27,7 +27,7 @@ def flows(platform: Platform) -> list[Flow]:
         identity = {"sts:SourceIdentity": "ana-scientist"}
         for who in WHO:
             role = t.role(who)
-            name = who if who == JOBS else Persona(who).value
+            name = "jobs" if who == JOBS else Persona(who).value
             found += [
                 allow(f"{t.slug}: SageMaker assumes the {name} role", sagemaker, ASSUME, role.arn, DOC),
                 allow(
@@ -50,7 +50,7 @@ def flows(platform: Platform) -> list[Flow]:
         ds, mle = t.role(Persona.DATA_SCIENTIST), t.role(Persona.ML_ENGINEER)
         found += [
             deny(
-                f"{t.slug}: data scientist assumes the ML engineer role under another name",
+                f"{t.slug}: data scientist assumes the ML engineer role",
                 ds,
                 ASSUME,
                 mle.arn,

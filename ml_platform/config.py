@@ -22,6 +22,7 @@ from .config_hosting_checks import check_endpoints
 from .config_location_checks import check_locations, location_warnings
 from .config_mlflow_checks import check_mlflow
 from .config_monitoring_checks import check_monitoring
+from .config_studio_checks import check_studio
 from .naming import LONGEST_BUCKET_PURPOSE, NameTooLongError, Naming
 from .schema.accounts import Accounts, Organisation
 from .schema.base import StrictModel, TagKey, TagValue, item_name, unique_by
@@ -107,6 +108,7 @@ class PlatformConfig(StrictModel):
         _check_catalog(self.service_catalog, self.accounts)
         _check_endpoint_azs(self.organisation, self.network)
         _check_data_lake(self)
+        check_studio(self)  # before the other regional checks: its test moves the region
         check_model_builds(self)
         check_released_models(self)
         check_governance(self)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from .constructs import mlflow_grants
+from .constructs import mlflow_grants, studio_space_grants
 from .constructs import sagemaker_grants as g
 from .constructs import sagemaker_scope as platform_grants
-from .constructs.lifecycle_grants import lifecycle_stages
+from .constructs.lifecycle_grants import lifecycle_stages, no_stages
 from .constructs.sagemaker_scope import SageMakerScope
 from .constructs.scoped_policy import Grant
 from .role_names import JOB_ROLE_SUFFIX, LABELING_ROLE_SUFFIX, persona_role_suffix
@@ -32,7 +32,7 @@ def _builder(persona: Persona, *, approve: bool) -> dict[str, list[GrantSet]]:
     """A data scientist or ML engineer: Studio, jobs, data, and its own pipelines and models.
     Passes only its own role, the jobs role and the labeling role (issue #17)."""
     return {
-        "studio": [g.studio_apps, g.projects, g.observe],
+        "studio": [g.studio_apps, g.projects, g.observe, studio_space_grants.private_space_guard],
         "jobs": [g.jobs, g.experiments, mlflow_grants.mlflow_use],
         "data": [platform_grants.data_access, g.feature_store, platform_grants.data_lake_access],
         "runtime": [
@@ -87,13 +87,23 @@ _PRODUCT_RUNTIME: list[GrantSet] = [platform_grants.runtime_basics, _passes(JOB_
 NOTEBOOK_GRANTS: dict[str, list[GrantSet]] = {
     "work": [g.observe, g.jobs, g.experiments, g.notebook_self_stop],
     "data": [platform_grants.data_access, g.feature_store],
-    "runtime": [*_PRODUCT_RUNTIME, lambda s: g.registry(s, approve=False), lambda s: g.pipelines(s, manage=False)],
+    "runtime": [
+        *_PRODUCT_RUNTIME,
+        lambda s: g.registry(s, approve=False),
+        lambda s: g.pipelines(s, manage=False),
+        no_stages,  # docs/model-governance.md
+    ],
 }
 # A Studio user from the Studio product: a builder whose bucket access is its own prefix only.
 STUDIO_PRODUCT_GRANTS: dict[str, list[GrantSet]] = {
     "work": [g.studio_apps, g.observe, g.jobs, g.experiments],
     "data": [platform_grants.key_access, g.feature_store],
-    "runtime": [*_PRODUCT_RUNTIME, lambda s: g.registry(s, approve=False), lambda s: g.pipelines(s, manage=False)],
+    "runtime": [
+        *_PRODUCT_RUNTIME,
+        lambda s: g.registry(s, approve=False),
+        lambda s: g.pipelines(s, manage=False),
+        no_stages,  # docs/model-governance.md
+    ],
 }
 
 

@@ -209,6 +209,12 @@ KINDS: dict[str, Kind] = {
     "AWS::SageMaker::NotebookInstanceLifecycleConfig": _sm(
         "notebook-instance-lifecycle-config", "NotebookInstanceLifecycleConfigName"
     ),
+    "AWS::SageMaker::StudioLifecycleConfig": Kind(
+        "{name}",
+        {"StudioLifecycleConfigArn": "arn:{p}:sagemaker:{r}:{a}:studio-lifecycle-config/{lname}"},
+        ("StudioLifecycleConfigName",),
+        63,
+    ),
     "AWS::SageMaker::MonitoringSchedule": Kind(
         "arn:{p}:sagemaker:{r}:{a}:monitoring-schedule/{lname}",
         {"MonitoringScheduleArn": "arn:{p}:sagemaker:{r}:{a}:monitoring-schedule/{lname}"},

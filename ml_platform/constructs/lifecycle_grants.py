@@ -33,3 +33,20 @@ def lifecycle_stages(s: SageMakerScope, *, approve: bool) -> list[Grant]:
             effect="Deny",
         )
     ]
+
+
+def no_stages(s: SageMakerScope) -> list[Grant]:
+    """Service Catalog product roles (notebook, Studio user) set no lifecycle stage at all. Their
+    templates are versioned and shared by every team, so they cannot carry the organisation's stage
+    names; refusing every stage fails closed, and the team's pipeline (jobs role) still registers
+    its versions in a development stage."""
+    return [
+        Grant(
+            "NoLifecycleStages",
+            ACTIONS,
+            s.sm("model-package/*"),
+            why="product roles register without a stage; only the pipeline and the approver set one",
+            conditions={"Null": {STAGE_KEY: "false"}},
+            effect="Deny",
+        )
+    ]

@@ -12,6 +12,23 @@ from constructs import Construct
 from .scoped_policy import Grant, ScopedPolicy
 
 MAX_MANAGED_POLICIES = 10  # managed policies per role, IAM's default quota
+# With the domain's ExecutionRoleIdentityConfig USER_PROFILE_NAME, SageMaker sets the user profile
+# name as source identity when it assumes an execution role, and every role the Studio session
+# hands to a job must allow it too, or the job creation fails with AccessDenied
+# (https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html).
+SOURCE_IDENTITY = "sts:SetSourceIdentity"
+
+
+def allow_source_identity(role: iam.Role, account: str) -> None:
+    """Let SageMaker (acting for ``account``) carry the Studio user's name into the role's sessions."""
+    role.assume_role_policy.add_statements(  # type: ignore[union-attr]  # set by assumed_by
+        iam.PolicyStatement(
+            sid="SageMakerSourceIdentity",
+            actions=[SOURCE_IDENTITY],
+            principals=[iam.ServicePrincipal("sagemaker.amazonaws.com")],
+            conditions={"StringEquals": {"aws:SourceAccount": account}},
+        )
+    )
 
 
 class SageMakerRole(Construct):
@@ -57,6 +74,7 @@ class SageMakerRole(Construct):
             ),
             max_session_duration=cdk.Duration.hours(12),  # long training jobs and Studio sessions
         )
+        allow_source_identity(self.role, account)
         if permissions_boundary is not None:
             iam.PermissionsBoundary.of(self.role).apply(permissions_boundary)
         if (policies is None) == (not grants):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
@@ -26,6 +26,17 @@ def idle_lifecycle(idle_timeout_minutes: int) -> D.AppLifecycleManagementPropert
     )
 
 
+def _lifecycle_configs(arn: str | None) -> tuple[str | None, list[str] | None]:
+    """The app settings' fields that run ``arn`` at every app start and allow no other script.
+
+    ``BuiltInLifecycleConfigArn``: always runs, resolved from the domain at launch, so a user
+    cannot switch it off; ``LifecycleConfigArns``: the only configuration a user may select, so
+    no user script runs either. It is not also the default (``DefaultResourceSpec``): it would
+    run twice (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lifecycle-configurations.html).
+    """
+    return (arn, [arn]) if arn else (None, None)
+
+
 class StudioDomain(Construct):
     """One domain per account (DS-5) in ``AppNetworkAccessType: VpcOnly`` mode: apps reach AWS
     only through the VPC endpoints, never the internet (WA-SEC-1).
@@ -37,6 +48,8 @@ class StudioDomain(Construct):
         default_execution_role_arn: role of users and shared spaces without their own.
         sharing_s3_uri, sharing_kms_key_arn: where shared notebooks go (encrypted).
         idle_timeout_minutes: idle JupyterLab / Code Editor apps stop after this (60..525600).
+        lifecycle_config_arns: app type (``JupyterLab``, ``CodeEditor``) -> the platform's
+            lifecycle configuration, the default and only allowed one of that app type.
         retain: keep the domain (and so its home EFS, apps and spaces) when it leaves the
             template or is replaced. Default True. With False the domain is deleted with the
             stack; pair it with ``StudioTeardown`` so running apps do not block the deletion.
@@ -58,9 +71,13 @@ class StudioDomain(Construct):
         sharing_kms_key_arn: str,
         idle_timeout_minutes: int = 60,
         retain: bool = True,
+        lifecycle_config_arns: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         lifecycle = idle_lifecycle(idle_timeout_minutes)
+        lcc = dict(lifecycle_config_arns or {})
+        jupyter_built_in, jupyter_allowed = _lifecycle_configs(lcc.get("JupyterLab"))
+        editor_built_in, editor_allowed = _lifecycle_configs(lcc.get("CodeEditor"))
         groups = list(security_group_ids)
         self.domain = sagemaker.CfnDomain(
             self,
@@ -75,14 +92,24 @@ class StudioDomain(Construct):
             domain_settings=D.DomainSettingsProperty(
                 security_group_ids=groups,
                 docker_settings=D.DockerSettingsProperty(enable_docker_access="DISABLED"),
+                # CloudTrail names the person, not only the shared persona role (docs/audit-identity.md).
+                execution_role_identity_config="USER_PROFILE_NAME",
             ),
             default_user_settings=D.UserSettingsProperty(
                 execution_role=default_execution_role_arn,
                 security_groups=groups,
                 studio_web_portal="ENABLED",
                 default_landing_uri="studio::",
-                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(app_lifecycle_management=lifecycle),
-                code_editor_app_settings=D.CodeEditorAppSettingsProperty(app_lifecycle_management=lifecycle),
+                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(
+                    app_lifecycle_management=lifecycle,
+                    built_in_lifecycle_config_arn=jupyter_built_in,
+                    lifecycle_config_arns=jupyter_allowed,
+                ),
+                code_editor_app_settings=D.CodeEditorAppSettingsProperty(
+                    app_lifecycle_management=lifecycle,
+                    built_in_lifecycle_config_arn=editor_built_in,
+                    lifecycle_config_arns=editor_allowed,
+                ),
                 sharing_settings=D.SharingSettingsProperty(
                     notebook_output_option="Allowed",
                     s3_output_path=sharing_s3_uri,
@@ -94,10 +121,17 @@ class StudioDomain(Construct):
                     )
                 ),
             ),
+            # The Domain schema's DefaultSpaceSettings has no CodeEditorAppSettings (cfn-lint's
+            # AWS::SageMaker::Domain schema): the platform's shared Code Editor spaces set their
+            # idle shutdown on the space itself (StudioSpace).
             default_space_settings=D.DefaultSpaceSettingsProperty(
                 execution_role=default_execution_role_arn,
                 security_groups=groups,
-                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(app_lifecycle_management=lifecycle),
+                jupyter_lab_app_settings=D.JupyterLabAppSettingsProperty(
+                    app_lifecycle_management=lifecycle,
+                    built_in_lifecycle_config_arn=jupyter_built_in,
+                    lifecycle_config_arns=jupyter_allowed,
+                ),
             ),
         )
         policy = cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY

@@ -2,7 +2,7 @@
 
 Idle = what the platform costs with no traffic and no jobs started by people: interface
 endpoints per AZ-hour, NAT gateways, endpoint instances at their minimum count, KMS keys,
-Kinesis shards, scheduled monitoring runs, dashboards, alarms and pipelines. Usage-priced
+Kinesis shards, scheduled monitoring runs, dashboards, alarms, pipelines and Studio space volumes. Usage-priced
 resources (S3 storage, requests, serverless inference, DynamoDB on demand, Lambda) count 0.
 Prices come from ``prices.json`` (with its source and date).
 """
@@ -115,6 +115,17 @@ def items(template: Mapping[str, Any], prices: Mapping[str, Any]) -> Iterator[It
             yield Item("pipelines", logical_id, prices["codepipeline_month"], "1 pipeline")
         elif kind in MLFLOW_TYPES:
             yield Item(RESOURCE_CLASS, logical_id, *mlflow_monthly(kind, props, prices))
+        elif kind == "AWS::SageMaker::Space":
+            yield space_storage(logical_id, props, prices)
+
+
+def space_storage(logical_id: str, props: Mapping[str, Any], prices: Mapping[str, Any]) -> Item:
+    """A Studio space's EBS volume is billed while the space exists, its app running or not (the
+    app itself stops when idle, issue #22)."""
+    size = props.get("SpaceSettings", {}).get("SpaceStorageSettings", {}).get("EbsStorageSettings", {})
+    gb = int(size.get("EbsVolumeSizeInGb", 5))  # SageMaker's default space volume: 5 GB
+    cost = gb * prices["sagemaker_space_ebs_gb_month"]
+    return Item("Studio space volumes", logical_id, cost, f"{props.get('SpaceName', logical_id)}: {gb} GB")
 
 
 def _monitor(

@@ -18,10 +18,11 @@ from .launch_parameters import PlatformProduct, platform_value
 
 PRODUCT_NAME = "Basic SageMaker Notebook Instance Environment"
 # Bump when the template changes (synth fails otherwise); list the old ones to keep them.
-CURRENT_VERSION = "release-2.0"
+CURRENT_VERSION = "release-2.1"
 # Release notes: 1.0 initial; 1.1 instance metadata through IMDSv2 only; 2.0 the role's
-# permissions split into managed policies IAM accepts (docs/service-catalog.md).
-VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (2.0: role policies IAM accepts)"
+# permissions split into managed policies IAM accepts (docs/service-catalog.md); 2.1 the role's
+# trust allows sts:SetSourceIdentity (issue #22; 2.0 is not offered: its jobs would fail).
+VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (2.1: source identity, issue #22)"
 LOGS_PREFIX = "notebook-products/"
 # 1.0 and 1.1 are no longer offered: their role policy is over IAM's 6,144-character limit, so
 # no launch of them can succeed (issue #17). Their snapshots stay in the repository as history.

@@ -14,11 +14,12 @@ from ..personas import STUDIO_PRODUCT_GRANTS
 from .launch_parameters import PlatformProduct, platform_value
 
 PRODUCT_NAME = "Basic SageMaker Studio Environment"
-CURRENT_VERSION = "release-2.0"
+CURRENT_VERSION = "release-2.1"
 # Release notes: 1.0 initial; 2.0 the role's permissions split into managed policies IAM
 # accepts (docs/service-catalog.md). 1.0 is no longer offered: its role policy is over IAM's
-# 6,144-character limit, so no launch of it can succeed (issue #17).
-VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (2.0: role policies IAM accepts)"
+# 6,144-character limit, so no launch of it can succeed (issue #17). 2.1: the role's trust allows
+# sts:SetSourceIdentity (issue #22); 2.0 is not offered: its jobs would fail under the audit identity.
+VERSION_DESCRIPTION = "Release notes in docs/service-catalog.md (2.1: source identity, issue #22)"
 PREVIOUS_VERSIONS: tuple[str, ...] = ()
 USER_PROFILE_PATTERN = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 

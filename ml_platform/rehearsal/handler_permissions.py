@@ -271,6 +271,11 @@ def _providers(region: str) -> Mapping[str, str]:
     return providers
 
 
+def resource_types_in(region: str) -> frozenset[str]:
+    """The resource types CloudFormation offers in ``region`` (cfn-lint's provider data)."""
+    return frozenset(_providers(region))
+
+
 @cache
 def resource_schema(resource_type: str, region: str) -> Mapping[str, Any]:
     """The bundled provider schema of ``resource_type`` in ``region``."""

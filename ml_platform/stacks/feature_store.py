@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ..constructs.feature_group import FeatureGroup, glue_table_name
+from ..constructs.sagemaker_role import allow_source_identity
 from ..constructs.scoped_policy import Grant, ScopedPolicy
 from ..cross_account import account_principals
 from ..naming import partition_for
@@ -61,6 +62,7 @@ class FeatureStoreStack(PlatformStack):
             ),
             description="SageMaker writes feature groups' offline stores with this role",
         )
+        allow_source_identity(offline_role, self.account)  # passed from Studio sessions (SM-SourceIdentityTrust)
         offline_policy = ScopedPolicy(
             self,
             "OfflineStorePermissions",

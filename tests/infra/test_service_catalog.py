@@ -30,9 +30,10 @@ def test_portfolio_products_and_versions(synth: Synth) -> None:
     template.resource_count_is("AWS::ServiceCatalog::CloudFormationProduct", 3)
     template.resource_count_is("AWS::ServiceCatalog::PortfolioProductAssociation", 3)
     initial = Match.object_like({"Name": "release-1.0", "Description": "Initial product release"})
-    # 2.0 only: the earlier versions' role policy is over IAM's limit, so they could never launch.
-    notes = "Release notes in docs/service-catalog.md (2.0: role policies IAM accepts)"
-    current = [Match.object_like({"Name": "release-2.0", "Description": notes})]
+    # 2.1 only: 1.x's role policy is over IAM's limit; a 2.0 role lacks sts:SetSourceIdentity, so
+    # its jobs would fail in a domain with the audit identity on (docs/audit-identity.md).
+    notes = "Release notes in docs/service-catalog.md (2.1: source identity, issue #22)"
+    current = [Match.object_like({"Name": "release-2.1", "Description": notes})]
     for name, versions in (
         ("Basic SageMaker Notebook Instance Environment", current),
         ("Basic SageMaker Studio Environment", current),
@@ -222,13 +223,16 @@ def test_notebook_product_is_private_rootless_encrypted(synth: Synth) -> None:
         {
             "PermissionsBoundary": {"Ref": "PermissionsBoundaryArn"},
             "AssumeRolePolicyDocument": {
+                # AssumeRole, and SetSourceIdentity for the audit identity (docs/audit-identity.md).
                 "Statement": [
                     Match.object_like(
                         {
+                            "Action": action,
                             "Principal": {"Service": "sagemaker.amazonaws.com"},
                             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
                         }
                     )
+                    for action in ("sts:AssumeRole", "sts:SetSourceIdentity")
                 ]
             },
         },
@@ -258,7 +262,7 @@ def test_product_templates_do_not_depend_on_the_config(synth: Synth) -> None:
 def test_a_changed_product_needs_a_new_version(synth: Synth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     versions = tmp_path / "versions"
     shutil.copytree(catalog_hub.VERSIONS_DIR, versions)
-    [snapshot] = versions.glob("*NotebookProduct*release-2.0*")  # the current version
+    [snapshot] = versions.glob("*NotebookProduct*release-2.1*")  # the current version
     template = json.loads(snapshot.read_text())
     template["Description"] = "an older release"
     snapshot.write_text(json.dumps(template))

@@ -133,7 +133,8 @@ def test_adding_a_user_keeps_existing_logical_ids(synth: Synth, tmp_path: Path) 
     stacks = synthesize_stage(config_from(data), tmp_path, PRODUCT)
     before = set(synth.template(PRODUCT, "Studio")["Resources"])
     after = set(stacks["Studio"]["Resources"])
-    assert before < after and len(after - before) == 1
+    # The profile, and its private space (private_spaces: true in the example).
+    assert before < after and len(after - before) == 2
 
 
 def test_roles_have_no_wildcard_admin_and_scoped_pass_role(synth: Synth) -> None:
@@ -157,9 +158,12 @@ def test_sagemaker_roles_trust_only_sagemaker_and_use_no_managed_policies(synth:
     assert len(roles) == 4  # three personas and the job role
     for role in roles.values():
         props = role["Properties"]
-        [trust] = props["AssumeRolePolicyDocument"]["Statement"]
-        assert trust["Principal"] == {"Service": "sagemaker.amazonaws.com"}
-        assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "333333333333"}}
+        trusts = props["AssumeRolePolicyDocument"]["Statement"]
+        # AssumeRole, and SetSourceIdentity for the audit identity (docs/audit-identity.md).
+        assert {t["Action"] for t in trusts} == {"sts:AssumeRole", "sts:SetSourceIdentity"}
+        for trust in trusts:
+            assert trust["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+            assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "333333333333"}}
         managed = props["ManagedPolicyArns"]
         assert 1 < len(managed) <= 10, "its own scoped policies, one per capability (IAM attaches at most 10)"
         assert all(set(m) == {"Ref"} for m in managed), "only its own scoped policies"

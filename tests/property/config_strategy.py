@@ -96,6 +96,13 @@ def _team(draw: st.DrawFn, name: str, account_id: str, octet: int, az_count: int
         studio: Data = {"users": [{"name": u, "persona": draw(st.sampled_from(PERSONAS))} for u in users]}
         _put(studio, "idle_timeout_minutes", _maybe(draw, draw(st.sampled_from((60, 120, 480)))))
         _put(studio, "on_delete", _maybe(draw, draw(st.sampled_from(("retain", "delete")))))
+        # Studio spaces (issue #22): private-<user> must fit 63 characters; a shared space needs a user.
+        _put(studio, "private_spaces", _maybe(draw, all(len(u) <= 55 for u in users)))
+        if draw(st.booleans()) and users:
+            app = draw(st.sampled_from(("jupyterlab", "code_editor")))
+            studio["shared_spaces"] = [{"name": "team-space", "app": app, "ebs_gb": draw(st.integers(5, 20))}]
+        defaults = {"instance_type": "ml.m5.large", "ebs_gb": 5, "max_ebs_gb": draw(st.integers(5, 100))}
+        _put(studio, "persona_defaults", _maybe(draw, {draw(st.sampled_from(PERSONAS)): defaults}))
         team["studio"] = studio
     if draw(st.integers(0, 3)) == 0:
         labels = draw(st.lists(st.from_regex(r"[a-z]{2,8}", fullmatch=True), min_size=1, max_size=4, unique=True))

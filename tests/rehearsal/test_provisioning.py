@@ -33,7 +33,7 @@ from ml_platform.rehearsal.handler_permissions import (
 from ml_platform.rehearsal.iam_reference import known_action
 from ml_platform.rehearsal.provisioning import check_launches
 
-NOTEBOOK = "product Basic SageMaker Notebook Instance Environment release-2.0"
+NOTEBOOK = "product Basic SageMaker Notebook Instance Environment release-2.1"
 SPOKE = "DataScience-weatherproduct/ServiceCatalog"
 TEAM_ACCOUNT = "333333333333"
 
@@ -111,7 +111,7 @@ def test_a_launch_role_without_a_handler_permission_fails_naming_resource_action
     policy_deletes = [
         f for f in findings if "iam:ListEntitiesForPolicy on arn:aws:iam::333333333333:policy/SC-" in f.message
     ]
-    assert {f.where for f in policy_deletes} == {NOTEBOOK, "product Basic SageMaker Studio Environment release-2.0"}
+    assert {f.where for f in policy_deletes} == {NOTEBOOK, "product Basic SageMaker Studio Environment release-2.1"}
     assert all("needed by delete of ExecutionRolePermissions" in f.message for f in policy_deletes), text
 
 

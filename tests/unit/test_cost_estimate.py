@@ -126,3 +126,18 @@ def test_the_total_splits_into_overhead_and_workload_and_a_team_costs_its_mean_o
     assert (parts.overhead, parts.workload, parts.per_team) == (200.0, 231.0, 78.0)
     assert parts.per_account["Production"] == (40.0, 220.0)
     assert parts.overhead + parts.workload == sum(sum(c.values()) for c in totals.values())
+
+
+def test_studio_space_volumes_cost_while_the_space_exists() -> None:
+    """Issue #22: a space's EBS volume is billed per GB-month even when its app stopped idle."""
+    space = {
+        "Type": "AWS::SageMaker::Space",
+        "Properties": {
+            "SpaceName": "weather-team",
+            "SpaceSettings": {"SpaceStorageSettings": {"EbsStorageSettings": {"EbsVolumeSizeInGb": 10}}},
+        },
+    }
+    template = {"Resources": {"Team": space, "Bare": {"Type": "AWS::SageMaker::Space", "Properties": {}}}}
+    totals = estimate({"DataScience-a/s.template.json": template}, {**PRICES, "sagemaker_space_ebs_gb_month": 0.14})
+    assert totals["DataScience-a"]["Studio space volumes"] == pytest.approx((10 + 5) * 0.14)
+    assert "sagemaker/pricing" in load_prices()["sagemaker_space_ebs_source"]

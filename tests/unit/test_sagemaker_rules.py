@@ -25,6 +25,12 @@ def _pipeline(step: dict[str, Any]) -> dict[str, Any]:
     return {"PipelineDefinition": {"PipelineDefinitionBody": json.dumps({"Steps": [step]})}}
 
 
+def _trust(*action_lists: list[str]) -> dict[str, Any]:
+    """A trust policy with one statement per action list, each for the SageMaker service."""
+    principal = {"Service": "sagemaker.amazonaws.com"}
+    return {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": a} for a in action_lists]}
+
+
 TRAIN: dict[str, Any] = {"Name": "Train", "Type": "Training", "Arguments": {"VpcConfig": {"Subnets": ["s"]}}}
 # rule id -> (resource type, compliant properties, non-compliant properties)
 CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
@@ -91,6 +97,16 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         },
         {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": "*"}]}},
     ),
+    "SM-DomainSourceIdentity": (
+        "AWS::SageMaker::Domain",
+        {"DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"}},
+        {"DomainSettings": {"ExecutionRoleIdentityConfig": "DISABLED"}},
+    ),
+    "SM-SourceIdentityTrust": (
+        "AWS::IAM::Role",
+        {"AssumeRolePolicyDocument": _trust(["sts:AssumeRole"], ["sts:SetSourceIdentity"])},
+        {"AssumeRolePolicyDocument": _trust(["sts:AssumeRole"])},
+    ),
     "SM-CostAllocationTags": (
         "AWS::SQS::Queue",
         {"Tags": [{"Key": "Project", "Value": "p"}, {"Key": "CostCenter", "Value": "c"}]},
@@ -137,3 +153,15 @@ def test_model_card_rule_applies_to_packages_with_a_card_only() -> None:
     card = {"ModelCard": {"ModelCardContent": "{}", "ModelCardStatus": "Draft"}}
     (finding,) = evaluate(_template("AWS::SageMaker::ModelPackage", card), [rule])
     assert "KmsKeyId" in finding.reason
+
+
+def test_roles_sagemaker_does_not_assume_need_no_source_identity() -> None:
+    lambda_trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    lambda_trust["Statement"][0]["Action"] = "sts:AssumeRole"
+    template = _template("AWS::IAM::Role", {"AssumeRolePolicyDocument": lambda_trust})
+    assert evaluate(template, [RULES["SM-SourceIdentityTrust"]]) == []
+
+
+def test_a_domain_without_domain_settings_fails_source_identity() -> None:
+    (finding,) = evaluate(_template("AWS::SageMaker::Domain", {}), [RULES["SM-DomainSourceIdentity"]])
+    assert "DISABLED (default)" in finding.reason

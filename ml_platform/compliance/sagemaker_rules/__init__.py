@@ -5,6 +5,8 @@ One rule per file; docs/guardrails.md maps each to the Security Hub control or b
 
 from __future__ import annotations
 
+from .audit_identity import DOMAIN_RULE as DOMAIN_SOURCE_IDENTITY
+from .audit_identity import ROLE_RULE as SOURCE_IDENTITY_TRUST
 from .base import Rule
 from .cost_allocation_tags import cost_allocation_tags_rule
 from .domain_kms import RULE as DOMAIN_KMS
@@ -35,6 +37,8 @@ SAGEMAKER_RULES: tuple[Rule, ...] = (
     NO_WILDCARD_PASSROLE,
     MLFLOW_ARTEFACT_STORE,
     MODEL_CARD_KMS,
+    DOMAIN_SOURCE_IDENTITY,
+    SOURCE_IDENTITY_TRUST,
 )
 
 __all__ = ["SAGEMAKER_RULES", "Rule", "cost_allocation_tags_rule"]

@@ -16,6 +16,8 @@ from . import (
     products,
     release,
     services,
+    studio_identity,
+    studio_spaces,
 )
 
 AREAS = (
@@ -30,6 +32,8 @@ AREAS = (
     labeling,
     mlflow,
     governance,
+    studio_identity,
+    studio_spaces,
 )
 
 

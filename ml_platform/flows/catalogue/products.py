@@ -110,6 +110,9 @@ def _boundary(platform: Platform, slug: str, stage: str) -> list[Flow]:
     ]
 
 
+STAGE = "sagemaker:ModelLifeCycle:stage"  # governance.py
+
+
 def _execution_roles(platform: Platform) -> list[Flow]:
     flows: list[Flow] = []
     for stack in platform.assembly.stacks:
@@ -121,6 +124,7 @@ def _execution_roles(platform: Platform) -> list[Flow]:
         subnets = [platform.ref(f"{stage}/Network/Network/Vpc/PrivateSubnet{i}/Subnet") for i in (1, 2)]
         in_vpc = {"sagemaker:VpcSubnets": subnets, "sagemaker:VolumeKmsKeyArn": platform.key(stage, "StudioKey")}
         job = platform.arn("sagemaker", stack.account, "training-job/product-job")
+        package = platform.arn("sagemaker", stack.account, "model-package/weather-pollution/3")
         a = f"{AREA} {slug}: {stack.stack_id}"
         flows += [
             allow(
@@ -167,8 +171,24 @@ def _execution_roles(platform: Platform) -> list[Flow]:
                 f"{a}: approves a model",
                 role,
                 "sagemaker:UpdateModelPackage",
-                platform.arn("sagemaker", stack.account, "model-package/weather-pollution/3"),
+                package,
                 "only the ML engineer persona approves (book ch8)",
+            ),
+            allow(
+                f"{a}: registers a version without a lifecycle stage",
+                role,
+                "sagemaker:CreateModelPackage",
+                package,
+                SC,
+                context={"sagemaker:ModelApprovalStatus": "PendingManualApproval"},
+            ),
+            deny(
+                f"{a}: registers a version in the production stage",
+                role,
+                "sagemaker:CreateModelPackage",
+                package,
+                "issue #22: product roles set no lifecycle stage (docs/model-governance.md)",
+                context={"sagemaker:ModelApprovalStatus": "PendingManualApproval", STAGE: "production"},
             ),
         ]
         team_bucket = platform.bucket(stage, "Projects")

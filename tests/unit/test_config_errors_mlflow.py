@@ -19,6 +19,9 @@ def _region(region: str) -> Mutation:
     def apply(data: dict[str, Any]) -> None:
         data["organisation"]["region"] = region
         data["organisation"]["availability_zones"] = [f"{region}a", f"{region}b"]
+        for team in data["accounts"]["data_science"]:  # Studio spaces have their own region check
+            team.get("studio", {}).pop("private_spaces", None)
+            team.get("studio", {}).pop("shared_spaces", None)
 
     return apply
 

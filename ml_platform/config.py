@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from .config_build_checks import check_model_builds, check_released_models
+from .config_component_checks import check_inference_components
 from .config_errors import ConfigError, parse_yaml, validate
 from .config_hosting_checks import check_endpoints
 from .config_location_checks import check_locations, location_warnings
@@ -104,6 +105,7 @@ class PlatformConfig(StrictModel):
         check_model_builds(self)
         check_released_models(self)
         check_endpoints(self)
+        check_inference_components(self)
         check_monitoring(self)
         check_locations(self)  # after the references above: models, endpoints and teams exist
         return self

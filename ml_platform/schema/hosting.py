@@ -178,8 +178,7 @@ class EndpointConfig(StrictModel):
     )
     data_capture: DataCaptureConfig | None = Field(
         default=None,
-        description="Default: on (20 % of requests) for instance endpoints; serverless cannot capture; "
-        "inference-component endpoints: off unless set.",
+        description="Default: on (20 % of requests) for instance endpoints; serverless cannot capture.",
     )
     inference_components: tuple[InferenceComponentConfig, ...] = Field(
         default=(),
@@ -207,8 +206,6 @@ class EndpointConfig(StrictModel):
         """The effective data capture: config, or the default for instance-backed endpoints."""
         if self.data_capture is not None:
             return self.data_capture if self.data_capture.enabled else None
-        if self.component_mode:  # not verified with components yet: opt in (docs/inference-components.md)
-            return None
         return None if any(v.serverless for v in self.variants) else DataCaptureConfig()
 
     @model_validator(mode="after")

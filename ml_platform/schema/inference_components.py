@@ -78,10 +78,10 @@ class InferenceComponentConfig(StrictModel):
     def _copies(self) -> InferenceComponentConfig:
         if self.scaling is None:
             if self.copies == 0:
-                raise ValueError("copies: 0 without 'scaling' would never serve; give scaling.min_copies: 0 instead")
+                raise ValueError("copies: 0 without 'scaling' never serves; give scaling.min_copies: 0 instead")
         elif not self.scaling.min_copies <= self.copies <= self.scaling.max_copies:
             raise ValueError(
-                f"copies ({self.copies}) is outside scaling min/max "
+                f"copies: {self.copies} is outside scaling min/max "
                 f"({self.scaling.min_copies}..{self.scaling.max_copies})"
             )
         return self
@@ -158,7 +158,7 @@ def check_component_endpoint(endpoint: _Endpoint) -> None:
         if managed is not None:
             if not managed.min_instances <= variant.instance_count <= managed.max_instances:
                 raise ValueError(
-                    f"{where}.initial_instance_count ({variant.instance_count}) is outside managed_instance_scaling "
+                    f"{where}.initial_instance_count: {variant.instance_count} is outside managed_instance_scaling "
                     f"min/max ({managed.min_instances}..{managed.max_instances})"
                 )
             on_variant = [c for c in components if (c.variant or variant.name) == variant.name]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ml_platform.rehearsal.handler_permissions import SCHEMAS
 from ml_platform.region_features import REGIONS_BY_TYPE
+from ml_platform.rehearsal.handler_permissions import SCHEMAS
 
 
 def test_region_lists_match_the_provider_data() -> None:

@@ -6,6 +6,7 @@ One rule per file; docs/guardrails.md maps each to the Security Hub control or b
 from __future__ import annotations
 
 from .base import Rule
+from .component_endpoint_private import RULE as COMPONENT_ENDPOINT_PRIVATE
 from .cost_allocation_tags import cost_allocation_tags_rule
 from .domain_kms import RULE as DOMAIN_KMS
 from .domain_vpc_only import RULE as DOMAIN_VPC_ONLY
@@ -31,6 +32,7 @@ SAGEMAKER_RULES: tuple[Rule, ...] = (
     MONITORING_JOBS_PRIVATE,
     PIPELINE_JOBS_PRIVATE,
     NO_WILDCARD_PASSROLE,
+    COMPONENT_ENDPOINT_PRIVATE,  # issue #22
 )
 
 __all__ = ["SAGEMAKER_RULES", "Rule", "cost_allocation_tags_rule"]

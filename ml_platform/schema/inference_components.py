@@ -25,8 +25,9 @@ class RoutingStrategy(StrEnum):
 
 
 class ManagedInstanceScaling(StrictModel):
-    """SageMaker adds and removes the variant's instances as the components' copies need them
-    (``ProductionVariantManagedInstanceScaling``); ``min_instances: 0`` lets the endpoint scale to
+    """SageMaker scales the variant's instances to what the components' copies need.
+
+    ``ProductionVariantManagedInstanceScaling``; ``min_instances: 0`` lets the endpoint scale to
     zero instances, which AWS documents only for endpoints that host inference components."""
 
     min_instances: int = Field(default=1, ge=0, le=100, description="Fewest instances (0: scale to zero).")
@@ -43,8 +44,9 @@ class ManagedInstanceScaling(StrictModel):
 
 
 class CopyScaling(StrictModel):
-    """Application Auto Scaling of a component's copies (``sagemaker:inference-component:DesiredCopyCount``),
-    target tracking on invocations per copy."""
+    """Application Auto Scaling of a component's copies: target tracking on invocations per copy.
+
+    Dimension ``sagemaker:inference-component:DesiredCopyCount``."""
 
     min_copies: int = Field(default=1, ge=0, le=100, description="Fewest copies (0: the model scales to zero).")
     max_copies: int = Field(default=4, ge=1, le=100, description="Most copies.")

@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ml_platform.review.template_diff import diff_stack
+
 from ..helpers import Synth, config_from, example_data, resources_of_type, synthesize_stage
 
 CITIES = ("delhi", "london", "sydney")
@@ -85,23 +87,60 @@ def test_each_city_is_a_component_with_its_compute_share_and_copies(synth: Synth
     )
 
 
-def test_a_release_of_one_city_touches_its_model_and_component_only(synth: Synth) -> None:
-    """A release writes one model's SSM value and updates the stack: only what depends on that
-    model's ``Released<Model>`` parameter changes. Here: its model (replaced, a generated name)
-    and its component (updated in place); not the endpoint config, the endpoint or the others."""
-    template = synth.template("Test", "Hosting")
-    resources = template["Resources"]
+def _dependants(resources: dict[str, Any], start: str) -> set[str]:
+    """Resources whose properties reference ``start`` (Ref, GetAtt), transitively."""
+    found, grew = {start}, True
+    while grew:
+        more = {k for k, r in resources.items() if _refs(r.get("Properties", {})) & found} - found
+        found |= more
+        grew = bool(more)
+    return found - {start}
+
+
+def test_each_citys_model_is_named_by_its_component_only(synth: Synth) -> None:
+    """What a new model version replaces reaches only its own component: the endpoint config
+    names no model, and no other resource's properties name a component's model."""
+    resources = synth.template("Test", "Hosting")["Resources"]
     for city in CITIES:
-        parameter = f"ReleasedWeatherCity{city.capitalize()}"
-        assert parameter in template["Parameters"]
-        changed, grew = {parameter}, True
-        while grew:
-            more = {k for k, r in resources.items() if _refs(r.get("Properties", {})) & changed} - changed
-            changed |= more
-            grew = bool(more)
-        kinds = sorted(resources[k]["Type"] for k in changed - {parameter})
-        assert kinds == ["AWS::SageMaker::InferenceComponent", "AWS::SageMaker::Model"], (city, kinds)
-        assert all(city.capitalize() in k for k in changed)
+        (model_id,) = [
+            k
+            for k, r in _cities({"Resources": resources}).items()
+            if r["Type"] == "AWS::SageMaker::Model" and city.capitalize() in k
+        ]
+        dependants = _dependants(resources, model_id)
+        assert [resources[k]["Type"] for k in dependants] == ["AWS::SageMaker::InferenceComponent"], city
+        assert all(city.capitalize() in k for k in dependants)
+
+
+def test_a_new_version_of_one_city_replaces_its_model_only(tmp_path: Path) -> None:
+    """Release of a new version (a new model.tar.gz for Delhi): the only template change is
+    Delhi's model, replaced (a new generated name), so CloudFormation updates the one component
+    that names it; the endpoint config, the endpoint and the other cities stay as they are."""
+    before = synthesize_stage(config_from(example_data()), tmp_path / "a", "Test")["Hosting"]
+    data = example_data()
+    delhi = next(m for m in data["models"] if m["name"] == "weather-city-delhi")
+    delhi["model_data_url"] = delhi["model_data_url"].replace("/delhi/", "/delhi/v2/")
+    after = synthesize_stage(config_from(data), tmp_path / "b", "Test")["Hosting"]
+    diff = diff_stack("Test/Hosting", before, after)
+    assert diff is not None
+    ((change),) = diff.resources
+    assert change.type == "AWS::SageMaker::Model" and "WeatherCityDelhi" in change.logical_id
+    assert change.kind == "modified" and change.replacement_paths
+    assert [after["Resources"][k]["Type"] for k in _dependants(after["Resources"], change.logical_id)] == [
+        "AWS::SageMaker::InferenceComponent"
+    ]
+
+
+def test_a_released_package_reaches_only_its_component(tmp_path: Path) -> None:
+    """A component of a registry model: the released package ARN (the stack's
+    ``Released<Model>`` parameter, re-resolved from SSM by every release) flows into that model
+    and its component only."""
+    data = example_data()
+    data["endpoints"][6]["inference_components"][0]["model"] = "weather-xgboost-v2"
+    hosting = synthesize_stage(config_from(data), tmp_path, "Test")["Hosting"]
+    resources = _cities(hosting)
+    kinds = sorted(resources[k]["Type"] for k in _dependants(resources, "ReleasedWeatherXgboostV2"))
+    assert kinds == ["AWS::SageMaker::InferenceComponent", "AWS::SageMaker::Model"]
 
 
 def test_the_endpoint_comes_with_the_first_city_and_each_component_with_its_own(synth: Synth) -> None:

@@ -105,8 +105,8 @@ class PlatformConfig(StrictModel):
         check_model_builds(self)
         check_released_models(self)
         check_endpoints(self)
-        check_inference_components(self)
         check_monitoring(self)
+        check_inference_components(self)  # issue #22; after monitoring, whose region errors tests expect first
         check_locations(self)  # after the references above: models, endpoints and teams exist
         return self
 

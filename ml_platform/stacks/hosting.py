@@ -264,12 +264,13 @@ class HostingStack(PlatformStack):
         depth = 0
         while len(level) > 1:
             depth += 1
+            last = len(level) <= 10  # this level's one group is the endpoint's condition
             level = [
                 group[0]
                 if len(group) == 1
                 else cdk.CfnCondition(
                     self,
-                    f"AnyReleased{_pascal(endpoint)}{depth}x{i}",
+                    f"AnyReleased{_pascal(endpoint)}" + ("" if last else f"{depth}x{i}"),
                     # CfnCondition implements ICfnConditionExpression (jsii; mypy cannot see it).
                     expression=cdk.Fn.condition_or(*[cast(cdk.ICfnConditionExpression, c) for c in group]),
                 )

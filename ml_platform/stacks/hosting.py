@@ -40,6 +40,29 @@ def _apply_condition(scope: Construct, condition: cdk.CfnCondition) -> None:
             child.cfn_options.condition = condition
 
 
+def any_condition(scope: Construct, name: str, conditions: Sequence[cdk.CfnCondition]) -> cdk.CfnCondition:
+    """One condition true when any of ``conditions`` is, named ``name`` (a single condition is
+    returned as it is). Fn::Or takes 2 to 10 conditions: more are nested by tens, the inner ones
+    named ``<name><depth>x<group>``."""
+    level = list(conditions)
+    depth = 0
+    while len(level) > 1:
+        depth += 1
+        last = len(level) <= 10  # this level's one group is the result
+        level = [
+            group[0]
+            if len(group) == 1
+            else cdk.CfnCondition(
+                scope,
+                name if last else f"{name}{depth}x{i}",
+                # CfnCondition implements ICfnConditionExpression (jsii; mypy cannot see it).
+                expression=cdk.Fn.condition_or(*[cast(cdk.ICfnConditionExpression, c) for c in group]),
+            )
+            for i, group in enumerate(level[k : k + 10] for k in range(0, len(level), 10))
+        ]
+    return level[0]
+
+
 def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("-"))
 
@@ -252,31 +275,13 @@ class HostingStack(PlatformStack):
         )
         hosted.node.add_dependency(self.model_role)
         names = sorted(set(endpoint.models))
-        self._gates[endpoint.name] = gate = self._any_released(endpoint.name, [released[n] for n in names])
+        self._gates[endpoint.name] = gate = any_condition(
+            self, f"AnyReleased{_pascal(endpoint.name)}", [released[n] for n in names]
+        )
         _apply_condition(hosted, gate)
         for component in endpoint.inference_components:
             _apply_condition(hosted.components[component.name], released[component.model])
         return hosted
-
-    def _any_released(self, endpoint: str, conditions: Sequence[cdk.CfnCondition]) -> cdk.CfnCondition:
-        """One condition true when any of ``conditions`` is (Fn::Or takes 2 to 10: nested by tens)."""
-        level = list(conditions)
-        depth = 0
-        while len(level) > 1:
-            depth += 1
-            last = len(level) <= 10  # this level's one group is the endpoint's condition
-            level = [
-                group[0]
-                if len(group) == 1
-                else cdk.CfnCondition(
-                    self,
-                    f"AnyReleased{_pascal(endpoint)}" + ("" if last else f"{depth}x{i}"),
-                    # CfnCondition implements ICfnConditionExpression (jsii; mypy cannot see it).
-                    expression=cdk.Fn.condition_or(*[cast(cdk.ICfnConditionExpression, c) for c in group]),
-                )
-                for i, group in enumerate(level[k : k + 10] for k in range(0, len(level), 10))
-            ]
-        return level[0]
 
     def _async_topics(self, endpoint: str, key: kms.IKey) -> tuple[sns.Topic, sns.Topic]:
         """Encrypted success and error topics of an asynchronous endpoint (book ch10)."""

@@ -16,7 +16,7 @@ def _conditions(count: int) -> dict[str, Any]:
     stack = cdk.Stack(cdk.App(), "S")
     released = [cdk.CfnCondition(stack, f"R{i}", expression=cdk.Fn.condition_equals(str(i), "x")) for i in range(count)]
     result = any_condition(stack, "AnyReleasedE", released)
-    template: dict[str, Any] = Template.from_stack(stack).to_json()
+    template = dict(Template.from_stack(stack).to_json())
     template["result"] = stack.resolve(result.logical_id)
     return template
 

@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from .config_build_checks import check_model_builds, check_released_models
+from .config_component_checks import check_inference_components
 from .config_errors import ConfigError, parse_yaml, validate
 from .config_governance_checks import check_governance
 from .config_hosting_checks import check_endpoints
@@ -115,6 +116,7 @@ class PlatformConfig(StrictModel):
         check_endpoints(self)
         check_monitoring(self)
         check_mlflow(self)
+        check_inference_components(self)  # issue #22; after monitoring, whose region errors tests expect first
         check_locations(self)  # after the references above: models, endpoints and teams exist
         return self
 

@@ -27,7 +27,7 @@ def check_endpoints(config: PlatformConfig) -> None:
             *((f"shadow_variants[{j}]", s) for j, s in enumerate(endpoint.shadow_variants)),
         ]
         for where, variant in placed:
-            if variant.model not in models:
+            if variant.model is not None and variant.model not in models:
                 raise ValueError(f"{path}.{where}.model: '{variant.model}' is not in 'models'")
             instance = variant.instance_type
             if instance is not None and _LOCAL_STORAGE.match(instance):
@@ -51,7 +51,7 @@ def check_endpoints(config: PlatformConfig) -> None:
                         f"{where}.serverless: serverless endpoints run outside the VPC; prod stays VPC-only "
                         "(use serverless in test)"
                     )
-                if models[variant.model].multi_model:
+                if variant.model is not None and models[variant.model].multi_model:
                     raise ValueError(f"{where}.serverless: multi-model containers need instances, not serverless")
             elif (
                 endpoint.account.value == "prod" and variant.instance_count < 2 and not endpoint.single_instance_reason

@@ -89,7 +89,7 @@ class PlatformLocations:
                 self.buckets[name] = _Bucket(self.owners[account], purpose)
         self.hosts: dict[str, set[str]] = {}
         for endpoint in config.endpoints:
-            for model in [*(v.model for v in endpoint.variants), *(s.model for s in endpoint.shadow_variants)]:
+            for model in endpoint.models:
                 self.hosts.setdefault(model, set()).add(endpoint.account.value)
 
     def bucket(self, slug: str, account: str, purpose: str) -> str:

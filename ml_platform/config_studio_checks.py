@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .rehearsal.handler_permissions import resource_schema, resource_types_in
+from .region_features import resource_schema, resource_types_in
 
 if TYPE_CHECKING:
     from .config import PlatformConfig

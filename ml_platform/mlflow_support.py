@@ -10,20 +10,16 @@ us-gov-west-1: a config error).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 
-import cfnlint
+from .region_features import resource_types_in
 
 APP_TYPE = "AWS::SageMaker::MlflowApp"
 SERVER_TYPE = "AWS::SageMaker::MlflowTrackingServer"
 # Automatic registration names the Model Package Group "<registered model>-<suffix>", the suffix being the first
 # six characters of the SHA-256 of the last ARN segment (tracking server name, or app ID):
 # https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-track-experiments-model-registration.html
-SCHEMAS = Path(cfnlint.__file__).resolve().parent / "data" / "schemas"  # as rehearsal/handler_permissions.py
 REGISTRATION_DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-track-experiments-model-registration.html"
 SUFFIX_LENGTH = 6
 
@@ -33,17 +29,9 @@ class MlflowKind(StrEnum):
     TRACKING_SERVER = "tracking_server"
 
 
-@cache
-def _region_types(region: str) -> frozenset[str]:
-    path = SCHEMAS / "providers" / f"{region}.json"
-    if not path.exists():  # cfn-lint falls back to us-east-1 for a region it does not know
-        path = SCHEMAS / "providers" / "us-east-1.json"
-    return frozenset(json.loads(path.read_text(encoding="utf-8")))
-
-
 def mlflow_kind(region: str) -> MlflowKind | None:
     """The MLflow resource ``region`` supports, the serverless app first; None: neither."""
-    types = _region_types(region)
+    types = resource_types_in(region)
     if APP_TYPE in types:
         return MlflowKind.APP
     if SERVER_TYPE in types:

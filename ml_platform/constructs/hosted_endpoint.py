@@ -17,12 +17,18 @@ from constructs import Construct
 
 from ..compliance.acknowledgements import acknowledge
 from ..schema.deployment import BlueGreenConfig, TrafficShift
-from ..schema.hosting import EndpointConfig, ModelConfig
+from ..schema.hosting import EndpointConfig, ModelConfig, VariantConfig
 from .endpoint_alarms import EndpointAlarms
 from .ml_vpc import MlVpc
 from .variant_autoscaling import VariantAutoscaling
 
 _CFN_TRAFFIC = {TrafficShift.ALL_AT_ONCE: "ALL_AT_ONCE", TrafficShift.CANARY: "CANARY", TrafficShift.LINEAR: "LINEAR"}
+
+
+def _model_of(variant: VariantConfig) -> str:
+    """A variant's model (config validation: every variant outside component mode has one)."""
+    assert variant.model is not None, f"{variant.name}: inference-component endpoints are ComponentEndpoint's"
+    return variant.model
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class HostedEndpoint(Construct):
         variants = [
             sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 variant_name=v.name,
-                model_name=self._model(v.name, v.model, serverless=v.serverless is not None),
+                model_name=self._model(v.name, _model_of(v), serverless=v.serverless is not None),
                 initial_variant_weight=v.initial_weight,
                 **(
                     {

@@ -63,6 +63,15 @@ def _minimums(resources: Mapping[str, Any]) -> dict[str, int]:
     }
 
 
+def _managed_minimum(variant: Mapping[str, Any]) -> int | None:
+    """Inference components (issue #22): with managed instance scaling SageMaker keeps at least
+    ``MinInstanceCount`` instances, 0 for an endpoint that scales to zero (docs/inference-components.md)."""
+    managed = variant.get("ManagedInstanceScaling")
+    if not isinstance(managed, Mapping) or managed.get("Status") != "ENABLED":
+        return None
+    return int(managed.get("MinInstanceCount", 1))
+
+
 def _endpoint_names(resources: Mapping[str, Any]) -> dict[str, str]:
     """Endpoint config logical ID -> endpoint name (from the endpoint that uses it)."""
     names = {}
@@ -101,7 +110,8 @@ def items(template: Mapping[str, Any], prices: Mapping[str, Any]) -> Iterator[It
                 if "InstanceType" not in variant:
                     continue  # serverless: paid per request
                 key = f"endpoint/{name}/variant/{variant['VariantName']}"
-                count = minimums.get(key, int(variant.get("InitialInstanceCount", 1)))
+                count = _managed_minimum(variant)
+                count = minimums.get(key, int(variant.get("InitialInstanceCount", 1))) if count is None else count
                 cost = count * _instance_price(prices, variant["InstanceType"]) * hours
                 detail = f"{name}/{variant['VariantName']}: {count} x {variant['InstanceType']}"
                 yield Item("endpoint instances", logical_id, cost, detail)

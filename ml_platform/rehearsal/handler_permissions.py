@@ -16,20 +16,18 @@ Plain Python, no CDK.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import cfnlint
-
 from ..assembly.resolver import dig
+from ..region_features import CUSTOM_RESOURCE, SCHEMAS, resource_schema, resource_types_in
 
-SCHEMAS = Path(cfnlint.__file__).resolve().parent / "data" / "schemas"
+# The provider data is read in region_features.py (the config checks read it too); re-exported here.
+__all__ = ["SCHEMAS", "handler_permissions", "resource_schema", "resource_types_in"]
+
 HANDLERS = ("create", "update", "delete")
-CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
 
 # Resource types whose schema lists no handler permissions: CloudFormation's own (pre-registry)
 # implementations and custom resources. What each calls, from the service's API reference.
@@ -258,33 +256,6 @@ def needed_actions(
                 handlers = (*before.handlers, handler) if before else (handler,)
                 found[action] = Needed(action, tuple(dict.fromkeys(handlers)), permission)
     return list(found.values()), skipped
-
-
-def _provider_file(region: str) -> Path:
-    path = SCHEMAS / "providers" / f"{region}.json"
-    return path if path.exists() else SCHEMAS / "providers" / "us-east-1.json"  # as cfn-lint falls back
-
-
-@cache
-def _providers(region: str) -> Mapping[str, str]:
-    providers: Mapping[str, str] = json.loads(_provider_file(region).read_text(encoding="utf-8"))
-    return providers
-
-
-def resource_types_in(region: str) -> frozenset[str]:
-    """The resource types CloudFormation offers in ``region`` (cfn-lint's provider data)."""
-    return frozenset(_providers(region))
-
-
-@cache
-def resource_schema(resource_type: str, region: str) -> Mapping[str, Any]:
-    """The bundled provider schema of ``resource_type`` in ``region``."""
-    name = CUSTOM_RESOURCE if resource_type.startswith("Custom::") else resource_type
-    schema_hash = _providers(region).get(name)
-    if schema_hash is None:
-        raise KeyError(f"cfn-lint bundles no schema of {resource_type} for {region}")
-    schema: Mapping[str, Any] = json.loads((SCHEMAS / "resources" / f"{schema_hash}.json").read_text(encoding="utf-8"))
-    return schema
 
 
 @cache

@@ -89,6 +89,8 @@ def release_plan(config: PlatformConfig) -> list[Release]:
             plan.append(Release(title, dict(values), tuple(updates), frozenset(artefacts), group))
     for model in (m for m in config.models if m.image_uri is not None):
         artefacts.add(model.image_uri or "")
+        # Released by hand once the image is pushed and the artefacts are uploaded (docs/model-release.md).
+        artefacts.add(model.model_data_url or "")
         updates = []
         for environment, role in hosting.items():
             stacks = {

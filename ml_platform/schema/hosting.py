@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 from .base import InstanceType, SageMakerName, StrictModel, duplicates
 from .deployment import AsyncInferenceConfig, AutoscalingConfig, BlueGreenConfig, ServerlessConfig
 from .hosting_types import ModelPackageArn, S3Uri
+from .inference_components import InferenceComponentConfig, ManagedInstanceScaling, check_component_endpoint
 from .monitoring import DataCaptureConfig
 
 __all__ = ["EndpointConfig", "HostingAccount", "ModelConfig", "ReleaseTrack", "S3Uri", "Strategy", "VariantConfig"]
@@ -113,12 +114,19 @@ class VariantConfig(StrictModel):
     """A production variant of an endpoint: instances (optionally autoscaled) or serverless."""
 
     name: SageMakerName = Field(description="Variant name, e.g. VariantA.")
-    model: SageMakerName = Field(description="Name of a model in the 'models' section.")
+    model: SageMakerName | None = Field(
+        default=None,
+        description="Name of a model in the 'models' section (required, except on an inference-component endpoint).",
+    )
     instance_type: InstanceType | None = Field(default=None, description=f"Default {DEFAULT_INSTANCE_TYPE}.")
     initial_instance_count: int | None = Field(default=None, ge=1, le=100, description="Default 2 (prod: 2+).")
     initial_weight: float = Field(default=1.0, gt=0, description="Traffic weight relative to the others.")
     autoscaling: AutoscalingConfig | None = Field(default=None, description="Scaling of an instance variant.")
     serverless: ServerlessConfig | None = Field(default=None, description="Serverless instead of instances.")
+    managed_instance_scaling: ManagedInstanceScaling | None = Field(
+        default=None,
+        description="Inference-component endpoints only: SageMaker scales the instances to the copies' needs.",
+    )
 
     @model_validator(mode="after")
     def _compute(self) -> VariantConfig:
@@ -169,13 +177,29 @@ class EndpointConfig(StrictModel):
         default=None, min_length=20, description="Why a prod variant may run on one instance (Security Hub)."
     )
     data_capture: DataCaptureConfig | None = Field(
-        default=None, description="Default: on (20 % of requests) for instance endpoints; serverless cannot capture."
+        default=None,
+        description="Default: on (20 % of requests) for instance endpoints; serverless cannot capture.",
+    )
+    inference_components: tuple[InferenceComponentConfig, ...] = Field(
+        default=(),
+        description="Inference components hosting mode: one component per model; variants then name no model "
+        "(docs/inference-components.md).",
     )
 
     @property
     def models(self) -> tuple[str, ...]:
-        """Every model the endpoint serves: its production, then its shadow variants' models."""
-        return tuple(v.model for v in self.variants) + tuple(v.model for v in self.shadow_variants)
+        """Every model the endpoint serves: its production, then its shadow variants', then its
+        inference components' models."""
+        return (
+            tuple(v.model for v in self.variants if v.model is not None)
+            + tuple(v.model for v in self.shadow_variants)
+            + tuple(c.model for c in self.inference_components)
+        )
+
+    @property
+    def component_mode(self) -> bool:
+        """Models are deployed as inference components, not as variants' models."""
+        return bool(self.inference_components)
 
     @property
     def capture(self) -> DataCaptureConfig | None:
@@ -190,6 +214,7 @@ class EndpointConfig(StrictModel):
         dupes = duplicates(names)
         if dupes:
             raise ValueError(f"duplicate variant name(s): {', '.join(dupes)}")
+        check_component_endpoint(self)
         count, strategy = len(self.variants), self.strategy.value
         if self.strategy == Strategy.AB_TEST and count < 2:
             raise ValueError("an ab_test endpoint needs two or more variants")

@@ -11,6 +11,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..constructs import sagemaker_scope as platform_grants
+from ..constructs.component_endpoint import ComponentEndpoint
 from ..constructs.endpoint_alarms import rollback_alarm_name
 from ..constructs.endpoint_monitors import EndpointMonitors
 from ..constructs.endpoint_observability import EndpointObservability
@@ -37,6 +38,29 @@ def _apply_condition(scope: Construct, condition: cdk.CfnCondition) -> None:
     for child in scope.node.find_all():
         if isinstance(child, cdk.CfnResource):
             child.cfn_options.condition = condition
+
+
+def any_condition(scope: Construct, name: str, conditions: Sequence[cdk.CfnCondition]) -> cdk.CfnCondition:
+    """One condition true when any of ``conditions`` is, named ``name`` (a single condition is
+    returned as it is). Fn::Or takes 2 to 10 conditions: more are nested by tens, the inner ones
+    named ``<name><depth>x<group>``."""
+    level = list(conditions)
+    depth = 0
+    while len(level) > 1:
+        depth += 1
+        last = len(level) <= 10  # this level's one group is the result
+        level = [
+            group[0]
+            if len(group) == 1
+            else cdk.CfnCondition(
+                scope,
+                name if last else f"{name}{depth}x{i}",
+                # CfnCondition implements ICfnConditionExpression (jsii; mypy cannot see it).
+                expression=cdk.Fn.condition_or(*[cast(cdk.ICfnConditionExpression, c) for c in group]),
+            )
+            for i, group in enumerate(level[k : k + 10] for k in range(0, len(level), 10))
+        ]
+    return level[0]
 
 
 def _pascal(name: str) -> str:
@@ -149,10 +173,15 @@ class HostingStack(PlatformStack):
             description="Execution role of the hosted models: artefacts, images, logs, async results",
             grants=grants,
         )
-        self.endpoints: dict[str, HostedEndpoint] = {}
+        self.endpoints: dict[str, HostedEndpoint | ComponentEndpoint] = {}
         self._gates: dict[str, cdk.CfnCondition] = {}
         self._combined: dict[tuple[str, ...], cdk.CfnCondition] = {}
         for endpoint in endpoints:
+            if endpoint.component_mode:
+                self.endpoints[endpoint.name] = self._component_endpoint(
+                    endpoint, by_name, package_arns, released, network, key, alarm_prefix
+                )
+                continue
             output = None
             if endpoint.async_inference is not None:
                 settings, base = endpoint.async_inference, f"s3://{bucket_name}/async/{endpoint.name}"
@@ -219,6 +248,40 @@ class HostingStack(PlatformStack):
                 expression=cdk.Fn.condition_and(*[cast(cdk.ICfnConditionExpression, released[n]) for n in names]),
             )
         return self._combined[names]
+
+    def _component_endpoint(
+        self,
+        endpoint: EndpointConfig,
+        by_name: Mapping[str, ModelConfig],
+        package_arns: Mapping[str, str],
+        released: Mapping[str, cdk.CfnCondition],
+        network: MlVpc,
+        key: kms.IKey,
+        alarm_prefix: str,
+    ) -> ComponentEndpoint:
+        """An inference-component endpoint (docs/inference-components.md): the endpoint exists once
+        any of its models is released, each component (model, component, scaling) once its own
+        model is, so the first release of one model brings up its component only."""
+        hosted = ComponentEndpoint(
+            self,
+            f"Endpoint{_pascal(endpoint.name)}",
+            endpoint=endpoint,
+            models=by_name,
+            package_arns=package_arns,
+            role=self.model_role.role,
+            network=network,
+            key=key,
+            alarm_prefix=alarm_prefix,
+        )
+        hosted.node.add_dependency(self.model_role)
+        names = sorted(set(endpoint.models))
+        self._gates[endpoint.name] = gate = any_condition(
+            self, f"AnyReleased{_pascal(endpoint.name)}", [released[n] for n in names]
+        )
+        _apply_condition(hosted, gate)
+        for component in endpoint.inference_components:
+            _apply_condition(hosted.components[component.name], released[component.model])
+        return hosted
 
     def _async_topics(self, endpoint: str, key: kms.IKey) -> tuple[sns.Topic, sns.Topic]:
         """Encrypted success and error topics of an asynchronous endpoint (book ch10)."""

@@ -154,6 +154,7 @@ def step_policies(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
         logical_id: policy["Properties"]
         for logical_id, policy in resources_of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy").items()
         if policy["Properties"]["PolicyType"] == "StepScaling"
+        and "-VariantA-" in policy["Properties"]["PolicyName"]  # variants' (components': test_inference_components)
     }
 
 

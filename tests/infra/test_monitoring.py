@@ -100,7 +100,8 @@ def test_alarms_notify_the_alerts_topic(synth: Synth) -> None:
         assert alarms
         for alarm in alarms:
             (action,) = alarm["AlarmActions"]
-            if alarm.get("MetricName") == "HasBacklogWithoutCapacity":  # scales an async endpoint from zero
+            # scale an async endpoint / an inference component (issue #22) from zero
+            if alarm.get("MetricName") in ("HasBacklogWithoutCapacity", "NoCapacityInvocationFailures"):
                 assert "Ref" in action  # the step-scaling policy
                 continue
             assert action["Fn::GetStackOutput"]["StackName"] == f"openaq-{stage.lower()[:4]}-operations"

@@ -112,6 +112,25 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"Tags": [{"Key": "Project", "Value": "p"}, {"Key": "CostCenter", "Value": "c"}]},
         {"Tags": [{"Key": "Project", "Value": "p"}]},
     ),
+    # issue #22: a variant without ModelName is an inference-component variant
+    "SM-ComponentEndpointPrivate": (
+        "AWS::SageMaker::EndpointConfig",
+        {
+            "Tags": PROD,
+            "ExecutionRoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
+            "VpcConfig": {"Subnets": ["s"], "SecurityGroupIds": ["g"]},
+            "ProductionVariants": [
+                {"VariantName": "A", "ManagedInstanceScaling": {"Status": "ENABLED", "MinInstanceCount": 2}}
+            ],
+        },
+        {
+            "Tags": PROD,
+            "VpcConfig": {"Subnets": ["s"]},
+            "ProductionVariants": [
+                {"VariantName": "A", "ManagedInstanceScaling": {"Status": "ENABLED", "MinInstanceCount": 0}}
+            ],
+        },
+    ),
 }
 RULES: dict[str, Rule] = {rule.id: rule for rule in platform_rules(["CostCenter", "Project"])}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .audit_identity import DOMAIN_RULE as DOMAIN_SOURCE_IDENTITY
 from .audit_identity import ROLE_RULE as SOURCE_IDENTITY_TRUST
 from .base import Rule
+from .component_endpoint_private import RULE as COMPONENT_ENDPOINT_PRIVATE
 from .cost_allocation_tags import cost_allocation_tags_rule
 from .domain_kms import RULE as DOMAIN_KMS
 from .domain_vpc_only import RULE as DOMAIN_VPC_ONLY
@@ -39,6 +40,7 @@ SAGEMAKER_RULES: tuple[Rule, ...] = (
     MODEL_CARD_KMS,
     DOMAIN_SOURCE_IDENTITY,
     SOURCE_IDENTITY_TRUST,
+    COMPONENT_ENDPOINT_PRIVATE,  # issue #22
 )
 
 __all__ = ["SAGEMAKER_RULES", "Rule", "cost_allocation_tags_rule"]

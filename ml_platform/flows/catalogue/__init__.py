@@ -8,6 +8,7 @@ from . import (
     cross_account,
     data_services,
     governance,
+    inference_components,
     labeling,
     lambdas,
     mlflow,
@@ -34,6 +35,7 @@ AREAS = (
     governance,
     studio_identity,
     studio_spaces,
+    inference_components,
 )
 
 

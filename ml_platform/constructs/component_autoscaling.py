@@ -17,6 +17,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..schema.inference_components import CopyScaling
+from .scale_from_zero import WakeUp, scale_from_zero
 
 SCALE_TO_ZERO_DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html"
 COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
@@ -88,38 +89,19 @@ class ComponentAutoscaling(Construct):
         example alarms above 1 failure a minute; here one failed request is enough (``>= 1``), so
         a single caller is not left waiting for a second failure. The alarm's only action is the
         policy: waking a model scaled to zero is routine, not a page."""
-        policy = appscaling.CfnScalingPolicy(
+        return scale_from_zero(
             self,
-            "ScaleFromZeroPolicy",
-            policy_name=f"{component_name}-scale-from-zero",
-            policy_type="StepScaling",
-            scaling_target_id=self.target.ref,
-            step_scaling_policy_configuration=appscaling.CfnScalingPolicy.StepScalingPolicyConfigurationProperty(
-                adjustment_type="ChangeInCapacity",
-                metric_aggregation_type="Maximum",
+            self.target,
+            WakeUp(
+                policy_name=f"{component_name}-scale-from-zero",
+                alarm_name=component_scale_from_zero_name(alarm_prefix, component_name),
+                description=f"{component_name}: a request found no copy; adds one ({SCALE_TO_ZERO_DOC})",
+                metric_name="NoCapacityInvocationFailures",
+                dimension=("InferenceComponentName", component_name),
+                statistic="Sum",
+                periods=1,
+                treat_missing_data="notBreaching",
+                aggregation="Maximum",
                 cooldown=60,
-                step_adjustments=[
-                    appscaling.CfnScalingPolicy.StepAdjustmentProperty(
-                        metric_interval_lower_bound=0, scaling_adjustment=1
-                    )
-                ],
             ),
         )
-        alarm = cloudwatch.CfnAlarm(
-            self,
-            "ScaleFromZeroAlarm",
-            alarm_name=component_scale_from_zero_name(alarm_prefix, component_name),
-            alarm_description=f"{component_name}: a request found no copy; adds one ({SCALE_TO_ZERO_DOC})",
-            namespace="AWS/SageMaker",
-            metric_name="NoCapacityInvocationFailures",
-            dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="InferenceComponentName", value=component_name)],
-            statistic="Sum",
-            period=60,
-            evaluation_periods=1,
-            datapoints_to_alarm=1,
-            threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold",
-            treat_missing_data="notBreaching",
-            alarm_actions=[policy.ref],  # Ref of AWS::ApplicationAutoScaling::ScalingPolicy: its ARN
-        )
-        return policy, alarm

@@ -8,6 +8,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..schema.deployment import AutoscalingConfig
+from .scale_from_zero import WakeUp, scale_from_zero
 
 # "Optional: Define a scaling policy that scales up from zero for new requests" in "Autoscale an
 # asynchronous endpoint", SageMaker Developer Guide:
@@ -119,41 +120,22 @@ class VariantAutoscaling(Construct):
         The alarm's only action is the policy (its ``Ref`` is the policy ARN): a batch arriving at
         an endpoint at zero is routine, not something to page about.
         """
-        policy = appscaling.CfnScalingPolicy(
+        return scale_from_zero(
             self,
-            "ScaleFromZeroPolicy",
-            policy_name=f"{endpoint_name}-{variant_name}-scale-from-zero",
-            policy_type="StepScaling",
-            scaling_target_id=self.target.ref,
-            step_scaling_policy_configuration=appscaling.CfnScalingPolicy.StepScalingPolicyConfigurationProperty(
-                adjustment_type="ChangeInCapacity",
-                metric_aggregation_type="Average",
+            self.target,
+            WakeUp(
+                policy_name=f"{endpoint_name}-{variant_name}-scale-from-zero",
+                alarm_name=scale_from_zero_name(alarm_prefix, endpoint_name, variant_name),
+                description=(
+                    f"{endpoint_name}: requests wait and {variant_name} has no instance; scales it out from "
+                    f"zero ({SCALE_FROM_ZERO_DOC})"
+                ),
+                metric_name="HasBacklogWithoutCapacity",
+                dimension=("EndpointName", endpoint_name),
+                statistic="Average",
+                periods=2,
+                treat_missing_data="missing",
+                aggregation="Average",
                 cooldown=300,
-                step_adjustments=[
-                    appscaling.CfnScalingPolicy.StepAdjustmentProperty(
-                        metric_interval_lower_bound=0, scaling_adjustment=1
-                    )
-                ],
             ),
         )
-        alarm = cloudwatch.CfnAlarm(
-            self,
-            "ScaleFromZeroAlarm",
-            alarm_name=scale_from_zero_name(alarm_prefix, endpoint_name, variant_name),
-            alarm_description=(
-                f"{endpoint_name}: requests wait and {variant_name} has no instance; scales it out from "
-                f"zero ({SCALE_FROM_ZERO_DOC})"
-            ),
-            namespace="AWS/SageMaker",
-            metric_name="HasBacklogWithoutCapacity",
-            dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName", value=endpoint_name)],
-            statistic="Average",
-            period=60,
-            evaluation_periods=2,
-            datapoints_to_alarm=2,
-            threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold",
-            treat_missing_data="missing",
-            alarm_actions=[policy.ref],  # Ref of AWS::ApplicationAutoScaling::ScalingPolicy: its ARN
-        )
-        return policy, alarm

@@ -43,6 +43,14 @@ def check_inference_components(config: PlatformConfig) -> None:
                     f"{endpoint.account.value} account (names are unique per account and region)"
                 )
             names[key] = endpoint.name
+        isolation = {models[c.model].network_isolation for c in endpoint.inference_components}
+        if len(isolation) > 1:
+            # "the model and the endpoint must be compatible by having the same values for ... the
+            # network isolation" (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-deploy-models.html)
+            raise ValueError(
+                f"{path}.inference_components: its models mix network_isolation true and false; a component "
+                "endpoint needs the same setting on every model"
+            )
         for j, variant in enumerate(endpoint.variants):
             managed = variant.managed_instance_scaling
             fewest = managed.min_instances if managed is not None else variant.instance_count
@@ -51,3 +59,12 @@ def check_inference_components(config: PlatformConfig) -> None:
                     f"{path}.variants[{j}].managed_instance_scaling.min_instances: prod real-time variants keep "
                     "2+ instances across AZs (Security Hub SageMaker.4); or give 'single_instance_reason'"
                 )
+    component_endpoints = {e.name for e in config.endpoints if e.component_mode}
+    for i, monitor in enumerate(config.monitors):
+        if monitor.endpoint in component_endpoints:
+            # "Model Monitor currently supports only endpoints that host a single model"
+            # (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)
+            raise ValueError(
+                f"monitors[{i}].endpoint: '{monitor.endpoint}' hosts inference components; Model Monitor "
+                "supports endpoints that host a single model"
+            )

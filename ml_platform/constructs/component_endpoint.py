@@ -21,6 +21,7 @@ from constructs import Construct
 from ..schema.hosting import EndpointConfig, ModelConfig
 from ..schema.inference_components import InferenceComponentConfig
 from .component_autoscaling import ComponentAutoscaling
+from .hosted_endpoint import data_capture
 from .ml_vpc import MlVpc
 
 
@@ -37,6 +38,7 @@ class ComponentEndpoint(Construct):
     network: private subnets and the SageMaker security group (no internet path).
     key: encrypts the instances' storage volumes.
     alarm_prefix: start of the components' scale-from-zero alarms' names.
+    capture_uri: S3 prefix of captured requests/responses (endpoints that capture, book ch11).
 
     ``components`` maps each component name to the construct holding its model, component and
     scaling, so the stack can give each its own release condition.
@@ -54,6 +56,7 @@ class ComponentEndpoint(Construct):
         network: MlVpc,
         key: kms.IKey,
         alarm_prefix: str,
+        capture_uri: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._vpc = sagemaker.CfnEndpointConfig.VpcConfigProperty(
@@ -91,6 +94,9 @@ class ComponentEndpoint(Construct):
             vpc_config=self._vpc,
             enable_network_isolation=all(models[c.model].network_isolation for c in endpoint.inference_components),
             production_variants=variants,
+            # Capture is an endpoint config setting, as for any real-time endpoint (prod requires it,
+            # SM-ProdDataCapture). Not verified against a component endpoint: docs/inference-components.md.
+            data_capture_config=data_capture(endpoint, key, capture_uri),
         )
         self.endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint", endpoint_name=endpoint.name, endpoint_config_name=self.config.attr_endpoint_config_name

@@ -220,24 +220,7 @@ class HostedEndpoint(Construct):
     def _capture(
         endpoint: EndpointConfig, key: kms.IKey, uri: str | None
     ) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:
-        capture = endpoint.capture
-        if capture is None:
-            return None
-        assert uri is not None, "an endpoint that captures needs its capture location"
-        return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
-            enable_capture=True,
-            initial_sampling_percentage=capture.sampling_percentage,
-            destination_s3_uri=uri,
-            kms_key_id=key.key_arn,
-            capture_options=[
-                sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode=mode.capitalize())
-                for mode in capture.capture
-            ],
-            capture_content_type_header=sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
-                csv_content_types=list(capture.csv_content_types) or None,
-                json_content_types=list(capture.json_content_types) or None,
-            ),
-        )
+        return data_capture(endpoint, key, uri)
 
     @staticmethod
     def _async_config(
@@ -263,3 +246,28 @@ class HostedEndpoint(Construct):
                 max_concurrent_invocations_per_instance=settings.max_concurrent_invocations_per_instance
             ),
         )
+
+
+def data_capture(
+    endpoint: EndpointConfig, key: kms.IKey, uri: str | None
+) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:
+    """The endpoint config's data capture (book ch11), encrypted with the endpoint's key; also
+    used by inference-component endpoints (``ComponentEndpoint``)."""
+    capture = endpoint.capture
+    if capture is None:
+        return None
+    assert uri is not None, "an endpoint that captures needs its capture location"
+    return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
+        enable_capture=True,
+        initial_sampling_percentage=capture.sampling_percentage,
+        destination_s3_uri=uri,
+        kms_key_id=key.key_arn,
+        capture_options=[
+            sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode=mode.capitalize())
+            for mode in capture.capture
+        ],
+        capture_content_type_header=sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
+            csv_content_types=list(capture.csv_content_types) or None,
+            json_content_types=list(capture.json_content_types) or None,
+        ),
+    )

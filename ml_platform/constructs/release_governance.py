@@ -129,3 +129,26 @@ def release_rule_detail(groups: list[ReleasedGroup] | tuple[ReleasedGroup, ...])
     if ungoverned:
         approved.append({"ModelApprovalStatus": ["Approved"], "ModelPackageGroupName": ungoverned})
     return {**completed, "$or": [{"ModelApprovalStatus": ["Rejected"]}, *approved]}
+
+
+def held_approval_detail(groups: list[ReleasedGroup] | tuple[ReleasedGroup, ...]) -> dict[str, object] | None:
+    """The ``detail`` of the rule that announces a governed group's approval outside the production
+    stage (a stage other than production, or none at all): the release rule lets it pass, so without
+    this rule nobody would hear that nothing was released. ``anything-but`` and ``exists: false`` are
+    EventBridge content filters (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html).
+    AWS does not show ``ModelLifeCycle`` in a sample event; if a real event lacks it, every governed
+    approval is announced here and none is released, which is loud rather than silent
+    (docs/model-governance.md). None: no group is governed by a stage."""
+    governed = sorted({g.group for g in groups if g.production_stage is not None})
+    if not governed:
+        return None
+    stages = sorted({g.production_stage for g in groups if g.production_stage is not None})
+    return {
+        "ModelPackageStatus": ["Completed"],
+        "ModelApprovalStatus": ["Approved"],
+        "ModelPackageGroupName": governed,
+        "$or": [
+            {"ModelLifeCycle": {"Stage": [{"anything-but": stages}]}},
+            {"ModelLifeCycle": {"Stage": [{"exists": False}]}},
+        ],
+    }

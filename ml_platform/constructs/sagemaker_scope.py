@@ -170,7 +170,10 @@ def data_lake_access(s: SageMakerScope) -> list[Grant]:
             ),
         ]
     if s.assumable_role_arns:
-        grants.append(Grant("CentralFeatureStore", ["sts:AssumeRole"], list(s.assumable_role_arns)))
+        # SetSourceIdentity: a Studio session carries the user's name on (docs/audit-identity.md).
+        grants.append(
+            Grant("CentralFeatureStore", ["sts:AssumeRole", "sts:SetSourceIdentity"], list(s.assumable_role_arns))
+        )
     return grants
 
 

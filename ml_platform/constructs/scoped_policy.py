@@ -8,6 +8,7 @@ without a written reason still fails synth.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ def nag_text(value: Any) -> str:
     """A resolved CloudFormation value as cdk-nag writes it in finding IDs: ``Ref`` and pseudo
     parameters as ``<Name>``, ``Fn::GetAtt`` as ``<LogicalId.Attr>``, ``Fn::Join`` joined."""
     if isinstance(value, str):
-        return value
+        return re.sub(r"\$\{([^}]+)\}", r"<\1>", value)  # IAM policy variables, as cdk-nag writes them
     if isinstance(value, dict) and len(value) == 1:
         ((function, argument),) = value.items()
         if function == "Ref":

@@ -2,13 +2,14 @@
 domain's shared spaces, never in another user's private space.
 
 The persona roles are shared by every user of a persona, so the role alone cannot tell users
-apart. With the domain's ``ExecutionRoleIdentityConfig: USER_PROFILE_NAME`` every session of the
-role carries the user profile name as ``aws:SourceIdentity`` (docs/audit-identity.md), and
-``CreateApp``, ``DeleteApp``, ``CreateSpace`` and ``UpdateSpace`` carry the space's
-``sagemaker:SpaceSharingType`` and ``sagemaker:OwnerUserProfileArn``
-(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
-Two denies, added to the builders' Studio allows: a private space whose owner is not the
-session's user, and a private space from a session without a source identity.
+apart. AWS's documented policy for JupyterLab and Code Editor users does it with the space's
+``sagemaker:OwnerUserProfileArn`` and ``sagemaker:SpaceSharingType`` and the requesting user's
+``${sagemaker:UserProfileName}`` and ``${sagemaker:DomainId}`` ("Give your users access to private
+spaces", https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-jl-admin-guide-permissions.html;
+keys in https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
+Its statements are allows, so a request without these keys (a call from outside Studio, a missing
+variable) matches none of them and fails closed. The builders get these instead of the broad
+app and space allow of ``sagemaker_grants.studio_apps``; reading stays as it was.
 """
 
 from __future__ import annotations
@@ -16,29 +17,51 @@ from __future__ import annotations
 from .sagemaker_scope import SageMakerScope
 from .scoped_policy import Grant
 
-SPACE_ACTIONS = ["sagemaker:CreateApp", "sagemaker:DeleteApp", "sagemaker:CreateSpace", "sagemaker:UpdateSpace"]
-PRIVATE = {"sagemaker:SpaceSharingType": "Private"}
+APP_ACTIONS = ["sagemaker:CreateApp", "sagemaker:DeleteApp"]
+SPACE_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace"]
+OWNER, SHARING = "sagemaker:OwnerUserProfileArn", "sagemaker:SpaceSharingType"
+WHY = "apps and spaces of the team's domain, named at run time; the owner and sharing type are in the request"
 
 
-def private_space_guard(s: SageMakerScope) -> list[Grant]:
-    own_profile = s.arn("sagemaker", "user-profile/*/${aws:SourceIdentity}")
-    resources = s.sm("app/*", "space/*")
-    why = "every app and space of the domain: the owner is in the request, not the ARN"
+def builder_studio_apps(s: SageMakerScope) -> list[Grant]:
+    """AWS's statements, in the team's account: apps outside spaces; one's own spaces (private or
+    shared) and shared spaces without an owner; apps in one's own private space and in shared spaces."""
+    own = {OWNER: s.arn("sagemaker", "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}")}
+    apps, spaces = s.sm("app/${sagemaker:DomainId}/*"), s.sm("space/${sagemaker:DomainId}/*")
     return [
+        s.runtime_grant(
+            "Studio domain, app and space",
+            "StudioRead",
+            [
+                "sagemaker:DescribeApp",
+                "sagemaker:DescribeSpace",
+                "sagemaker:DescribeDomain",
+                "sagemaker:DescribeUserProfile",
+                "sagemaker:AddTags",
+            ],
+            ("app/*", "space/*", "domain/*", "user-profile/*"),
+        ),
+        Grant("AppsOutsideSpaces", APP_ACTIONS, s.sm("app/*"), why=WHY, conditions={"Null": {OWNER: "true"}}),
         Grant(
-            "OthersPrivateSpaces",
+            "OwnSpaces",
             SPACE_ACTIONS,
-            resources,
-            why=why,
-            conditions={"StringEquals": PRIVATE, "ArnNotLike": {"sagemaker:OwnerUserProfileArn": own_profile}},
-            effect="Deny",
+            spaces,
+            why=WHY,
+            conditions={"ArnLike": own, "StringEquals": {SHARING: ["Private", "Shared"]}},
+        ),
+        Grant("SharedSpacesWithoutOwner", SPACE_ACTIONS, spaces, why=WHY, conditions={"Null": {OWNER: "true"}}),
+        Grant(
+            "OwnPrivateSpaceApps",
+            APP_ACTIONS,
+            apps,
+            why=WHY,
+            conditions={"ArnLike": own, "StringEquals": {SHARING: "Private"}},
         ),
         Grant(
-            "PrivateSpacesNeedSourceIdentity",
-            SPACE_ACTIONS,
-            resources,
-            why=why,
-            conditions={"StringEquals": PRIVATE, "Null": {"aws:SourceIdentity": "true"}},
-            effect="Deny",
+            "SharedSpaceApps",
+            APP_ACTIONS,
+            s.sm("app/${sagemaker:DomainId}/*/*/*"),
+            why=WHY,
+            conditions={"StringEquals": {SHARING: "Shared"}},
         ),
     ]

@@ -208,6 +208,17 @@ class FeatureStoreStack(PlatformStack):
             conditions["StringEquals"] = {"aws:PrincipalOrgID": self.context.organization_id}
         principal = iam.CompositePrincipal(*account_principals(list(accounts))).with_conditions(conditions)
         role = iam.Role(self, construct_id, role_name=role_name, assumed_by=principal, description=description)
+        if role_pattern == BUILDER_ROLES:
+            # Studio sessions carry the user profile name as source identity (docs/audit-identity.md);
+            # chaining into another role then needs sts:SetSourceIdentity in the caller's policy and in
+            # this trust, or AssumeRole fails ("Monitor user resource access": role chaining,
+            # https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html). Same
+            # statement, so the trust stays within IAM's 2,048 characters.
+            trust = role.node.default_child
+            assert isinstance(trust, iam.CfnRole)
+            trust.add_property_override(
+                "AssumeRolePolicyDocument.Statement.0.Action", ["sts:AssumeRole", "sts:SetSourceIdentity"]
+            )
         # With no (online) feature groups a record grant names nothing: leave it out rather than
         # emit a statement without resources (IAM and CDK refuse those; issue #18). The role stays,
         # so the teams' and prediction functions' AssumeRole grants need no special case and adding

@@ -179,7 +179,7 @@ class HostingStack(PlatformStack):
         for endpoint in endpoints:
             if endpoint.component_mode:
                 self.endpoints[endpoint.name] = self._component_endpoint(
-                    endpoint, by_name, package_arns, released, network, key, alarm_prefix
+                    endpoint, by_name, package_arns, released, network, key, alarm_prefix, monitoring_bucket
                 )
                 continue
             output = None
@@ -258,6 +258,7 @@ class HostingStack(PlatformStack):
         network: MlVpc,
         key: kms.IKey,
         alarm_prefix: str,
+        monitoring_bucket: str,
     ) -> ComponentEndpoint:
         """An inference-component endpoint (docs/inference-components.md): the endpoint exists once
         any of its models is released, each component (model, component, scaling) once its own
@@ -272,6 +273,7 @@ class HostingStack(PlatformStack):
             network=network,
             key=key,
             alarm_prefix=alarm_prefix,
+            capture_uri=f"s3://{monitoring_bucket}/capture/" if endpoint.capture else None,
         )
         hosted.node.add_dependency(self.model_role)
         names = sorted(set(endpoint.models))

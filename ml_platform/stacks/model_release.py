@@ -18,7 +18,7 @@ from ..compliance.acknowledgements import acknowledge
 from ..constructs.alerts_topic import alert_target
 from ..constructs.approval_gate import ApprovalGate
 from ..constructs.dead_letter_queue import DeadLetterQueue
-from ..constructs.release_governance import package_read_acknowledgements, release_rule_detail
+from ..constructs.release_governance import held_approval_detail, package_read_acknowledgements, release_rule_detail
 from ..constructs.release_state_machine import ReleaseStateMachine
 from ..constructs.state_machine_role import state_machine_role
 from ..naming import partition_for
@@ -153,6 +153,29 @@ class ModelReleaseStack(PlatformStack):
                 )
             },
         )
+        held = held_approval_detail(list(groups))
+        if held is not None:  # governed approvals outside the production stage: say nothing was released
+            events.Rule(
+                self,
+                "GovernedApprovalsHeld",
+                event_bus=self.bus,
+                description="Approvals of governed groups outside the production stage are announced, not released",
+                event_pattern=events.EventPattern(
+                    source=["aws.sagemaker"],
+                    detail_type=[PACKAGE_STATE_CHANGE],
+                    account=sorted(set(team_accounts)),
+                    detail=held,
+                ),
+                targets=[
+                    alert_target(
+                        alerts_topic,
+                        dead_letters.queue,
+                        "Version {0} was approved outside the production stage: nothing was released. The "
+                        "approver sets the production stage and approves again (docs/model-governance.md).",
+                        "$.detail.ModelPackageArn",
+                    )
+                ],
+            )
         # Timeouts and aborts end a run without passing its own failure notification; the gate's failures too.
         events.Rule(
             self,

@@ -18,7 +18,13 @@ def test_only_a_change_of_approval_status_releases_or_notifies(synth: Synth) -> 
     template = synth.template("SharedServices", "ModelRelease")
     rules = [r["Properties"] for r in resources_of_type(template, "AWS::Events::Rule").values()]
     package_rules = [r for r in rules if "ModelPackageStatus" in r["EventPattern"].get("detail", {})]
-    (rule,) = package_rules  # no rule reaches a release machine or the topic around the gate
+    # Besides the gate's rule, only the governed groups' held-approvals notice (an approval outside the
+    # production stage, which the gate never sees: test_release_event_patterns.py); no rule reaches a
+    # release machine around the gate.
+    (rule,) = [r for r in package_rules if "ApprovalGate" in json.dumps(r["Targets"])]
+    (held,) = [r for r in package_rules if r is not rule]
+    assert held["EventPattern"]["detail"]["ModelApprovalStatus"] == ["Approved"]
+    assert "ReleaseMachine" not in json.dumps(held["Targets"]) and "Topic" in json.dumps(held["Targets"])
     assert rule["EventPattern"]["detail"] == {
         "ModelPackageStatus": ["Completed"],  # a package still being created is not yet usable
         # weather-pollution is governed: its approvals pass only in the production stage (test_model_governance.py)

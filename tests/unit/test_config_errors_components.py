@@ -17,6 +17,13 @@ VARIANT = f"{CITIES}.variants.0"
 COMPONENTS = f"{CITIES}.inference_components"
 
 
+def _append(path: str, item: dict[str, Any]) -> Mutation:
+    def apply(data: dict[str, Any]) -> None:
+        data[path].append(item)
+
+    return apply
+
+
 def _component(index: int, **fields: Any) -> Mutation:
     def apply(data: dict[str, Any]) -> None:
         data["endpoints"][6]["inference_components"][index].update(fields)
@@ -180,6 +187,21 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         ),
         "endpoints[6].variants[0].managed_instance_scaling.min_instances",
         "2+ instances",
+    ),
+    (
+        "models with and without network isolation on one endpoint",
+        _set("models.3.network_isolation", False),
+        "endpoints[6].inference_components",
+        "mix network_isolation",
+    ),
+    (
+        "a monitor on a component endpoint",
+        _both(
+            _set(f"{CITIES}.data_capture", {"enabled": True}),
+            _append("monitors", {"endpoint": "weather-cities", "type": "data_quality"}),
+        ),
+        "monitors[4].endpoint",
+        "Model Monitor supports endpoints that host a single model",
     ),
 ]
 

@@ -58,6 +58,21 @@ def _feature_store(platform: Platform) -> list[Flow]:
         admin = _unmanaged(platform, team.account_id, "TeamAdministrator")
         flows += [
             allow(f"{team.slug}'s jobs assume the offline reader", jobs, ASSUME, offline.arn, "XA-5 (book ch14)"),
+            allow(
+                f"{team.slug}'s data scientist chains into the writer with the user's source identity",
+                platform.role(team.slug, "sm-data-scientist"),
+                "sts:SetSourceIdentity",
+                writer.arn,
+                "issue #22: role chaining keeps the source identity; both sides must allow it "
+                "(https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html)",
+            ),
+            deny(
+                f"{team.slug}'s administrator role sets a source identity on the writer",
+                admin,
+                "sts:SetSourceIdentity",
+                writer.arn,
+                "XA-5: only the team's SageMaker roles (aws:PrincipalArn)",
+            ),
             deny(
                 f"{team.slug}'s administrator role assumes the writer",
                 admin,

@@ -1,9 +1,10 @@
 """Studio spaces (issue #22, capability 5): a user opens apps in their own private space and in
 the team's shared spaces, never in another user's private space (``studio_space_grants``).
 
-The request carries the space's ``sagemaker:SpaceSharingType`` and
-``sagemaker:OwnerUserProfileArn`` and the session's ``aws:SourceIdentity`` (the user profile
-name, docs/audit-identity.md).
+A request from Studio carries the space's ``sagemaker:SpaceSharingType`` and
+``sagemaker:OwnerUserProfileArn`` and the requesting user's ``sagemaker:DomainId`` and
+``sagemaker:UserProfileName`` (AWS's documented policy for private spaces,
+https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-jl-admin-guide-permissions.html).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def _context(t: Team, sharing: str, owner: str, user: str | None) -> dict[str, C
         "sagemaker:OwnerUserProfileArn": t.sm(f"user-profile/{t.domain}/{owner}"),
     }
     if user is not None:
-        context["aws:SourceIdentity"] = user
+        context["sagemaker:DomainId"] = t.domain
+        context["sagemaker:UserProfileName"] = user
     return context
 
 
@@ -69,7 +71,23 @@ def flows(platform: Platform) -> list[Flow]:
                 context=_context(t, "Private", other.name, me.name),
             ),
             deny(
-                f"{t.slug}: a session without source identity opens a private space",
+                f"{t.slug}: {me.name} deletes {other.name}'s private space",
+                role,
+                "sagemaker:DeleteSpace",
+                t.sm(f"space/{t.domain}/{studio.private_space_name(other.name)}"),
+                why,
+                context=_context(t, "Private", other.name, me.name),
+            ),
+            allow(
+                f"{t.slug}: {me.name} updates their private space",
+                role,
+                "sagemaker:UpdateSpace",
+                t.sm(f"space/{t.domain}/{studio.private_space_name(me.name)}"),
+                why,
+                context=_context(t, "Private", me.name, me.name),
+            ),
+            deny(
+                f"{t.slug}: a call from outside Studio (no user profile) opens a private space",
                 role,
                 CREATE_APP,
                 own,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from moto.events.models import EventPattern
@@ -36,7 +36,7 @@ def _event(status: str, stage: str | None, group: str = "weather-pollution") -> 
 
 def _matches(detail: dict[str, object] | None, event: dict[str, Any]) -> bool:
     assert detail is not None
-    return bool(EventPattern.load(json.dumps({"detail": detail})).matches_event(event))
+    return bool(EventPattern.load(json.dumps({"detail": detail})).matches_event(cast(Any, event)))
 
 
 @pytest.mark.parametrize(

@@ -21,13 +21,19 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml_platform.context import prefer_venv_node  # noqa: E402
-from ml_platform.review.assembly_cache import Loaded, cache_key, cached, tree_of  # noqa: E402
+from ml_platform.review.assembly_cache import (  # noqa: E402
+    Loaded,
+    cache_key,
+    cached,
+    config_text_at,
+    load_templates,
+    tree_of,
+)
 from ml_platform.review.summary import render, review  # noqa: E402
 
 
@@ -39,36 +45,11 @@ def synthesize(tree: Path, outdir: Path, config: str) -> None:
         raise SystemExit(f"synth failed in {tree}:\n{result.stderr.strip()[-2000:]}")
 
 
-def load_templates(outdir: Path) -> Loaded:
-    """Stack display name ("Stage/Stack") or product template file -> template, and display name -> the
-    CloudFormation stack name (what ``Fn::GetStackOutput`` and refactor mappings name)."""
-    templates: dict[str, dict[str, Any]] = {}
-    names: dict[str, str] = {}
-    for assembly in sorted(outdir.glob("assembly-*")):
-        manifest = json.loads((assembly / "manifest.json").read_text())
-        for artifact in manifest.get("artifacts", {}).values():
-            if artifact.get("type") == "aws:cloudformation:stack":
-                name = artifact.get("displayName", "")
-                templates[name] = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
-                names[name] = artifact["properties"].get("stackName", name)
-        for product in sorted(assembly.glob("*.product.template.json")):
-            templates[f"product {product.name.split('.')[0]}"] = json.loads(product.read_text())
-    return templates, names
-
-
-def _config_text(tree: str, config: str) -> str | None:
-    """The config file as that tree has it; None when git does not know it (then nothing is cached)."""
-    result = subprocess.run(
-        ["git", "cat-file", "-p", f"{tree}:{config}"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    return result.stdout if result.returncode == 0 else None
-
-
 def ref_templates(ref: str | None, config: str, workdir: Path) -> Loaded:
     """Templates of a commit (synthesized in a temporary worktree) or, for None, of the working tree; from
     the cache when the same tree and config were synthesized before."""
     tree = tree_of(ref)
-    config_text = _config_text(tree, config) if tree else None
+    config_text = config_text_at(tree, config) if tree else None
     key = cache_key(tree, config_text) if tree and config_text is not None else None
 
     def build() -> Loaded:

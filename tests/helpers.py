@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -49,6 +51,7 @@ class Synth:
     validation_error: str | None = None  # set when the rule packs failed the first synth
     products: dict[str, dict[str, Any]] = field(default_factory=dict)  # product stack file stem -> template
     checkov: subprocess.Popen[str] | None = None  # started on the templates by the session fixture
+    cfn_lint: subprocess.Popen[str] | None = None  # likewise (issue #23: both cores for the whole session)
 
     def product(self, name: str) -> dict[str, Any]:
         """The Service Catalog product template whose file name contains ``name`` (e.g. NotebookProduct)."""
@@ -61,6 +64,7 @@ class Synth:
 
 APP_LEVEL = "App"  # pseudo stage of the stacks directly under the App
 CHECKOV = PROJECT_ROOT / ".venv-checkov" / "bin" / "checkov"
+CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 
 
 def start_checkov(outdir: Path) -> subprocess.Popen[str] | None:
@@ -69,6 +73,45 @@ def start_checkov(outdir: Path) -> subprocess.Popen[str] | None:
         return None
     command = [str(CHECKOV), "-d", str(outdir), "--framework", "cloudformation", "--quiet", "--compact", "-o", "json"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def cfn_lint_templates(outdir: Path) -> list[str]:
+    """Every template under ``outdir``: stacks and product templates, and the platform pipeline."""
+    templates = sorted(str(p) for p in outdir.glob("assembly-*/*.template.json"))
+    return templates + sorted(str(p) for p in outdir.glob("*.template.json"))
+
+
+def start_cfn_lint(outdir: Path) -> subprocess.Popen[str]:
+    """cfn-lint over ``cfn_lint_templates(outdir)`` in the background, parseable output;
+    tests/infra/test_cfn_lint.py collects it."""
+    command = [str(CFN_LINT), "--format", "parseable", "--regions", "us-east-1", "--", *cfn_lint_templates(outdir)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment the Makefile gives the pinned CDK CLI (venv first on PATH, quiet npm)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(
+        CDK_DISABLE_CLI_TELEMETRY="1",
+        npm_config_update_notifier="false",
+        NPM_CONFIG_USERCONFIG=str(PROJECT_ROOT / ".npmrc"),
+        **extra,
+    )
+    return env
+
+
+def cdk_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "npx"), "--no-install", "cdk", *args]
+
+
+def start_cli_synth(outdir: Path) -> subprocess.Popen[str]:
+    """``cdk synth`` of the example through the pinned CLI into ``outdir``, in the background
+    (started at session start, issue #23); tests/infra/test_cli.py compares it to app.py's."""
+    command = cdk_command("synth", "--quiet", "--no-lookups", "-o", str(outdir))
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def new_app(outdir: Path) -> cdk.App:

@@ -57,3 +57,40 @@ def cached(key: str | None, build: Callable[[], Loaded], cache_dir: Path = CACHE
             json.dump({"templates": result[0], "stack_names": result[1]}, out)
         Path(tmp).replace(path)
     return result, False
+
+
+def load_templates(outdir: Path) -> Loaded:
+    """Stack display name ("Stage/Stack") or product template file -> template, and display name -> the
+    CloudFormation stack name (what ``Fn::GetStackOutput`` and refactor mappings name)."""
+    templates: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    for assembly in sorted(outdir.glob("assembly-*")):
+        manifest = json.loads((assembly / "manifest.json").read_text())
+        for artifact in manifest.get("artifacts", {}).values():
+            if artifact.get("type") == "aws:cloudformation:stack":
+                name = artifact.get("displayName", "")
+                templates[name] = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
+                names[name] = artifact["properties"].get("stackName", name)
+        for product in sorted(assembly.glob("*.product.template.json")):
+            templates[f"product {product.name.split('.')[0]}"] = json.loads(product.read_text())
+    return templates, names
+
+
+def config_text_at(tree: str, config: str) -> str | None:
+    """The config file as git ``tree`` has it; None when git does not know it (then nothing is cached)."""
+    result = subprocess.run(
+        ["git", "cat-file", "-p", f"{tree}:{config}"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
+def seed_from_working_tree(outdir: Path, config: str, cache_dir: Path = CACHE_DIR) -> bool:
+    """Store an assembly synthesized from the working tree under its key, when the tree is clean (issue #23:
+    the test session's synth then serves ``make diff BASE=HEAD`` too, so one session synthesizes the tree
+    once). Whether it was stored (a dirty tree has no key)."""
+    tree = tree_of(None)
+    text = config_text_at(tree, config) if tree else None
+    if tree is None or text is None:
+        return False
+    cached(cache_key(tree, text), lambda: load_templates(outdir), cache_dir)
+    return True

@@ -4,9 +4,9 @@ fails with one line, no traceback, through both entry points."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,27 +14,16 @@ import yaml
 
 from ml_platform.context import PROJECT_ROOT
 
-from ..helpers import Synth, example_data
-
-VENV_BIN = Path(sys.executable).parent
+from ..helpers import Synth, cdk_command, cli_env, example_data
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env.update(
-        CDK_DISABLE_CLI_TELEMETRY="1",
-        npm_config_update_notifier="false",
-        NPM_CONFIG_USERCONFIG=str(PROJECT_ROOT / ".npmrc"),
-        **extra,
-    )
-    return env
+    return cli_env(**extra)
 
 
 def _cdk(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(VENV_BIN / "npx"), "--no-install", "cdk", *args]
     return subprocess.run(
-        command, cwd=PROJECT_ROOT, env=_env(), capture_output=True, text=True, check=False, timeout=300
+        cdk_command(*args), cwd=PROJECT_ROOT, env=_env(), capture_output=True, text=True, check=False, timeout=300
     )
 
 
@@ -47,11 +36,10 @@ def _bad_config(tmp_path: Path) -> Path:
 
 
 @pytest.mark.cli
-def test_cli_synth_equals_python_app(synth: Synth, tmp_path: Path) -> None:
-    result = _cdk("synth", "--quiet", "--no-lookups", "-o", str(tmp_path / "cdk.out"))
-    assert result.returncode == 0, result.stderr
+def test_cli_synth_equals_python_app(synth: Synth, cli_synth: Callable[[], Path]) -> None:
+    outdir = cli_synth()  # started at session start, in the background (conftest.py)
     for key, template in synth.templates.items():
-        cli_template = json.loads((tmp_path / "cdk.out" / synth.template_files[key]).read_text())
+        cli_template = json.loads((outdir / synth.template_files[key]).read_text())
         assert cli_template == template, f"{key} differs between the CLI and python app.py"
 
 

@@ -19,7 +19,10 @@ def check_mlflow(config: PlatformConfig) -> None:
         if team.mlflow is None:
             continue
         path = f"accounts.data_science[{i}].mlflow"
-        kind = mlflow_kind(region)
+        kind = mlflow_kind(region, team.mlflow.kind)
+        if kind is None and team.mlflow.kind != "auto":
+            wanted = APP_TYPE if team.mlflow.kind == "app" else SERVER_TYPE
+            raise ValueError(f"{path}.kind: region {region} has no {wanted}; use kind: auto")
         if kind is None:
             raise ValueError(f"{path}: region {region} has neither {APP_TYPE} nor {SERVER_TYPE}; remove the section")
         if kind == MlflowKind.APP:

@@ -29,12 +29,13 @@ class MlflowKind(StrEnum):
     TRACKING_SERVER = "tracking_server"
 
 
-def mlflow_kind(region: str) -> MlflowKind | None:
-    """The MLflow resource ``region`` supports, the serverless app first; None: neither."""
+def mlflow_kind(region: str, prefer: str = "auto") -> MlflowKind | None:
+    """The MLflow resource ``region`` supports: with ``prefer`` "auto" the serverless app first, else the
+    tracking server; "app" or "tracking_server" only that one (None where the region lacks it)."""
     types = resource_types_in(region)
-    if APP_TYPE in types:
+    if prefer in ("auto", MlflowKind.APP.value) and APP_TYPE in types:
         return MlflowKind.APP
-    if SERVER_TYPE in types:
+    if prefer in ("auto", MlflowKind.TRACKING_SERVER.value) and SERVER_TYPE in types:
         return MlflowKind.TRACKING_SERVER
     return None
 

@@ -9,7 +9,7 @@ is read-only in the resource schema), so setting them in an app region is a conf
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -37,6 +37,11 @@ class MlflowConfig(StrictModel):
     its data key, under ``artefact_prefix``; people of the team reach it from Studio through the VPC."""
 
     enabled: bool = Field(default=True, description="false: no MLflow (as if the section were left out).")
+    kind: Literal["auto", "app", "tracking_server"] = Field(
+        default="auto",
+        description="auto: an MLflow app where the region has one, else a tracking server; app or "
+        "tracking_server: only that (docs/mlflow.md: the tracking server's VPC path is the documented one).",
+    )
     size: TrackingServerSize | None = Field(
         default=None, description="Tracking server size (tracking server regions only; default Small)."
     )

@@ -150,8 +150,10 @@ class DataScienceStage(AccountStage):
 
     def _mlflow(self, config: PlatformConfig, bucket_name: str) -> MlflowTarget | None:
         """The team's managed MLflow stack (issue #22), before the roles that may use it."""
-        kind = mlflow_kind(config.organisation.region)
-        if self.team.mlflow is None or kind is None:  # the config check refuses a region without either
+        if self.team.mlflow is None:
+            return None
+        kind = mlflow_kind(config.organisation.region, self.team.mlflow.kind)
+        if kind is None:  # the config check refuses a region without either
             return None
         self.mlflow = MlflowStack(
             self,

@@ -9,7 +9,7 @@ import pytest
 from ml_platform.mlflow_support import MlflowKind, mlflow_kind
 
 from ..helpers import config_from, example_data
-from .test_config_errors import Mutation, _set, check_bad_config
+from .test_config_errors import Mutation, _both, _set, check_bad_config
 
 MLFLOW = "accounts.data_science.0.mlflow"
 FIELD = "accounts.data_science[0].mlflow"
@@ -26,12 +26,23 @@ def _region(region: str) -> Mutation:
     return apply
 
 
+def _no_debugger_rules(data: dict[str, Any]) -> None:
+    for build in data["model_builds"]:  # the region has no Debugger rule images (its own check comes first)
+        build["training"]["debugger_rules"] = []
+
+
 CASES: list[tuple[str, Mutation, str, str]] = [
     (
         "region without either MLflow type",
         _region("cn-north-1"),
         FIELD,
         "region cn-north-1 has neither AWS::SageMaker::MlflowApp nor AWS::SageMaker::MlflowTrackingServer",
+    ),
+    (
+        "an app where the region has tracking servers only",
+        _both(_region("ap-southeast-3"), _no_debugger_rules, _set(MLFLOW, {"kind": "app"})),
+        f"{FIELD}.kind",
+        "region ap-southeast-3 has no AWS::SageMaker::MlflowApp; use kind: auto",
     ),
     (
         "size in an app region",
@@ -58,7 +69,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         f"{FIELD}.artefact_prefix",
         "should match pattern",
     ),
-    ("unknown key", _set(MLFLOW, {"enabled": True, "kind": "app"}), f"{FIELD}.kind", "unknown key"),
+    ("unknown key", _set(MLFLOW, {"enabled": True, "flavour": "app"}), f"{FIELD}.flavour", "unknown key"),
 ]
 
 
@@ -88,3 +99,10 @@ def test_the_region_decides_app_or_tracking_server_from_cfn_lint_provider_data(
     region: str, kind: MlflowKind | None
 ) -> None:
     assert mlflow_kind(region) == kind
+
+
+def test_a_team_may_ask_for_a_tracking_server_where_apps_exist() -> None:
+    """docs/mlflow.md: the tracking server's VPC endpoint is the documented path from VPC-only Studio."""
+    assert mlflow_kind("us-east-1", "tracking_server") == MlflowKind.TRACKING_SERVER
+    assert mlflow_kind("us-east-1", "app") == MlflowKind.APP
+    assert mlflow_kind("ap-southeast-3", "app") is None

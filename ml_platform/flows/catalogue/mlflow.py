@@ -140,7 +140,7 @@ def _role(platform: Platform, slug: str, stage: str, arn: str) -> list[Flow]:
     groups = sorted({b.model_package_group for b in platform.config.model_builds if b.team == slug})
     if not (groups and team.mlflow.automatic_model_registration):
         return flows
-    kind = mlflow_kind(platform.region)
+    kind = mlflow_kind(platform.region, team.mlflow.kind)
     suffix = registration_suffix(arn.rsplit("/", 1)[1]) if kind == MlflowKind.TRACKING_SERVER else "1a2b3c"
     synced = f"{groups[0]}-{suffix}"
     group_arn = platform.arn("sagemaker", account, f"model-package-group/{synced}")
@@ -178,9 +178,10 @@ def _role(platform: Platform, slug: str, stage: str, arn: str) -> list[Flow]:
 
 
 def flows(platform: Platform) -> list[Flow]:
-    kind = mlflow_kind(platform.region)
-    with_mlflow = {t.name for t in platform.config.accounts.data_science if t.mlflow is not None}
+    settings = {t.name: t.mlflow for t in platform.config.accounts.data_science if t.mlflow is not None}
     found: list[Flow] = []
-    for team in (t for t in platform.teams() if t.slug in with_mlflow and kind is not None):
-        found += _team(platform, team.slug, team.stage_id, kind)  # type: ignore[arg-type]
+    for team in (t for t in platform.teams() if t.slug in settings):
+        kind = mlflow_kind(platform.region, settings[team.slug].kind)
+        if kind is not None:
+            found += _team(platform, team.slug, team.stage_id, kind)
     return in_area(AREA, found)

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Platform defaults of every JupyterLab and Code Editor app (issue #22, docs/studio-spaces.md).
 # Runs at each app start, as the space's user, before the IDE opens; versioned in the repo.
-# Idle shutdown is not here: the domain, user profiles and spaces set SageMaker's native
-# AppLifecycleManagement, which stops the app itself (no cron, no extension to install).
+# Idle shutdown is not here: the domain sets SageMaker's native AppLifecycleManagement (user
+# profiles and spaces inherit it), which stops the app itself (no cron, no extension to install).
 set -eu
 PIP_INDEX_URL="__PIP_INDEX_URL__"
 mkdir -p "$HOME/.config/pip"

@@ -10,6 +10,8 @@ SageMaker enforces with a maximum users cannot lengthen (docs/studio-spaces.md).
 
 from __future__ import annotations
 
+import hashlib
+
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -31,19 +33,25 @@ def defaults_script(pip_index_url: str | None) -> str:
 class StudioLifecycle(Construct):
     """One lifecycle configuration per app type (SageMaker ties each to one type).
 
-    Props: ``name_prefix`` (physical names ``<prefix>-jupyterlab`` / ``<prefix>-codeeditor``,
-    at most 50 characters), ``pip_index_url`` (the team's private index, or None: offline).
+    Props: ``name_prefix`` (physical names ``<prefix>-jupyterlab-<hash>`` / ``<prefix>-codeeditor-<hash>``,
+    the hash of the script: at most 44 characters for SageMaker's 63), ``pip_index_url`` (the team's
+    private index, or None: offline).
     ``arns`` maps the app type (``JupyterLab``, ``CodeEditor``) to its configuration's ARN.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, name_prefix: str, pip_index_url: str | None) -> None:
         super().__init__(scope, construct_id)
-        content = cdk.Fn.base64(defaults_script(pip_index_url))  # readable in the template for reviewers
+        script = defaults_script(pip_index_url)
+        content = cdk.Fn.base64(script)  # readable in the template for reviewers
+        # The content (and the name) are create-only: an edited script replaces the configuration, and
+        # CloudFormation cannot replace a resource under the same custom name. A short hash of the script
+        # in the name gives each version its own; the domain then points at the new one.
+        version = hashlib.sha256(script.encode()).hexdigest()[:6]
         self.configs = {
             app: sagemaker.CfnStudioLifecycleConfig(
                 self,
                 app,
-                studio_lifecycle_config_name=f"{name_prefix}-{app.lower()}",
+                studio_lifecycle_config_name=f"{name_prefix}-{app.lower()}-{version}",
                 studio_lifecycle_config_app_type=app,
                 studio_lifecycle_config_content=content,
             )

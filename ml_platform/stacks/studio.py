@@ -48,7 +48,7 @@ class StudioStack(PlatformStack):
         self.lifecycle = StudioLifecycle(
             self,
             "AppLifecycle",
-            name_prefix=naming.resource("studio-defaults", max_length=50),
+            name_prefix=naming.resource("studio-defaults", max_length=44),
             pip_index_url=studio.pip_index_url,
         )
         self.domain = StudioDomain(

@@ -107,3 +107,17 @@ def test_teardown_goes_before_the_spaces_when_the_domain_is_deleted(tmp_path: Pa
     assert code["AppType"] == "CodeEditor"
     assert "CodeEditorAppSettings" not in code
     assert json.dumps(template).count("AWS::SageMaker::StudioLifecycleConfig") == 2
+
+
+def test_an_edited_script_gets_a_configuration_of_its_own(synth: Synth) -> None:
+    """Content and name are create-only (the resource schema): an edit replaces the configuration, which
+    CloudFormation cannot do under the same custom name, so the name carries the script's hash."""
+    import hashlib
+
+    template = synth.template(PRODUCT, "Studio")
+    configs = resources_of_type(template, "AWS::SageMaker::StudioLifecycleConfig").values()
+    version = hashlib.sha256(defaults_script(None).encode()).hexdigest()[:6]
+    names = sorted(c["Properties"]["StudioLifecycleConfigName"] for c in configs)
+    assert names == [f"openaq-weatherproduct-studio-defaults-{app}-{version}" for app in ("codeeditor", "jupyterlab")]
+    assert all(len(name) <= 63 for name in names)
+    assert defaults_script("https://pypi.example.com/simple") != defaults_script(None)  # another index: another name

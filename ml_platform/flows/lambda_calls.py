@@ -270,20 +270,17 @@ def _with_shared_modules(modules: dict[str, ast.Module], root: Path) -> dict[str
 
 def function_calls(folder: str, root: Path = LAMBDA_ROOT) -> list[Call]:
     """Every AWS operation the function in ``lambda/<folder>`` calls (with the shared library modules it
-    imports), sorted, one per operation. Parsed once per process for the same files (synth asks for each
-    function's endpoints several times; issue #23): the key holds every source's size and mtime."""
+    imports), sorted, one per operation. Parsed once per process for unchanged files (each synth of a test
+    session asks again, issue #23): the cache key holds every source's size and mtime."""
     files = [*sorted((root / folder).glob("*.py")), *sorted((root / "shared" / SHARED_PACKAGE).glob("*.py"))]
-    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return list(_function_calls(folder, root, signature))
+    return list(_function_calls(folder, root, tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)))
 
 
 @cache
-def _function_calls(folder: str, root: Path, signature: tuple[tuple[str, int, int], ...]) -> tuple[Call, ...]:
-    del signature  # part of the cache key only
+def _function_calls(folder: str, root: Path, _files: tuple[tuple[str, int, int], ...]) -> tuple[Call, ...]:
     sources = sorted((root / folder).glob("*.py"))
     modules = {p.name: ast.parse(p.read_text(encoding="utf-8"), filename=str(p)) for p in sources}
-    modules = _with_shared_modules(modules, root)
-    scanned = _Folder(folder, modules)
+    scanned = _Folder(folder, _with_shared_modules(modules, root))
     scanned.scan_bindings()
     unique: dict[Call, Call] = {}
     for call in scanned.calls():

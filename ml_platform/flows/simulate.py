@@ -195,12 +195,33 @@ class Simulator:
         return flow.account
 
 
+def _by_reference(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """The engine's input with every policy document sent once: a request names its policies by
+    index into ``policies``. A rehearsal asks ~10,000 questions of the same few dozen policies; the
+    engine then also validates each document once (issue #23)."""
+    texts: dict[str, int] = {}
+
+    def ref(document: Mapping[str, Any]) -> dict[str, int]:
+        return {"$policy": texts.setdefault(json.dumps(document), len(texts))}
+
+    simulations = []
+    for request_id, simulation in requests:
+        shared = dict(simulation)
+        for field in ("identityPolicies", "permissionBoundaryPolicies"):
+            if field in simulation:
+                shared[field] = [{**p, "policy": ref(p["policy"])} for p in simulation[field]]
+        if simulation.get("resourcePolicy") is not None:
+            shared["resourcePolicy"] = ref(simulation["resourcePolicy"])
+        simulations.append({"id": request_id, "simulation": shared})
+    return f'{{"policies": [{", ".join(texts)}], "requests": {json.dumps(simulations)}}}'
+
+
 def run_engine(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Evaluate ``(id, simulation)`` pairs in one Node process; id -> the engine's answer."""
     node = shutil.which("node")
     if node is None:
         raise FlowError("node is not on PATH (make install puts Node 24 in .venv/bin)")
-    payload = json.dumps([{"id": i, "simulation": s} for i, s in requests])
+    payload = _by_reference(requests)
     done = subprocess.run(
         [node, str(SCRIPT)], input=payload, capture_output=True, text=True, cwd=PROJECT_ROOT, check=False
     )

@@ -81,9 +81,55 @@ function policy(reference, kind, validate) {
   if (!validated.has(key)) validated.set(key, createValidatedPolicy(policies[reference.$policy], validate))
   return validated.get(key)
 }
+// Identity policies none of whose statements can name the request's action are left out of that
+// request: they can neither allow nor deny it, and the engine would match every statement of them
+// (the execution policies hold hundreds). Over-approximate on purpose: a NotAction statement, an
+// action pattern with a wildcard service or any character an action name cannot hold, or a policy
+// with validation errors (reported as before) keeps the policy; and one policy always stays, so a
+// principal never loses all of its identity policies. Only exact IAM action-name rules are used:
+// case-insensitive, '*' any run of characters, '?' one character (IAM User Guide,
+// reference_policies_elements_action.html).
+const PLAIN_ACTION_PATTERN = /^[A-Za-z0-9_*?-]+$/
+const patterns = new Map()
+function actionPatternMayMatch(pattern, service, name) {
+  if (typeof pattern !== 'string' || pattern === '*') return true
+  const colon = pattern.indexOf(':')
+  if (colon < 0) return true
+  const patternService = pattern.slice(0, colon).toLowerCase()
+  const patternName = pattern.slice(colon + 1)
+  if (!PLAIN_ACTION_PATTERN.test(patternService) || !PLAIN_ACTION_PATTERN.test(patternName)) return true
+  if (/[*?]/.test(patternService)) return true
+  if (patternService !== service) return false
+  if (!patterns.has(patternName)) {
+    patterns.set(patternName, new RegExp(`^${patternName.replace(/\?/g, '.').replace(/\*/g, '.*')}$`, 'i'))
+  }
+  return patterns.get(patternName).test(name)
+}
+const relevance = new Map()
+function mayApply(reference, validatedPolicy, action) {
+  const key = `${reference.$policy}:${action}`
+  if (!relevance.has(key)) {
+    const [service, name] = action.toLowerCase().split(':')
+    const statements = [validatedPolicy.policyDocument.Statement ?? []].flat()
+    relevance.set(
+      key,
+      validatedPolicy.errors.length > 0 ||
+        name === undefined ||
+        // A statement without Action (NotAction, or a malformed one) keeps the policy.
+        statements.some(
+          (s) => s?.Action === undefined || [s.Action].flat().some((p) => actionPatternMayMatch(p, service, name))
+        )
+    )
+  }
+  return relevance.get(key)
+}
+
 for (const { simulation } of requests) {
   const identity = (p) => ({ ...p, policy: policy(p.policy, 'identity', validateIdentityPolicy) })
-  simulation.identityPolicies = simulation.identityPolicies.map(identity)
+  const action = simulation.request.action
+  const all = simulation.identityPolicies
+  const relevant = all.filter((p) => mayApply(p.policy, policy(p.policy, 'identity', validateIdentityPolicy), action))
+  simulation.identityPolicies = (relevant.length ? relevant : all.slice(0, 1)).map(identity)
   simulation.permissionBoundaryPolicies = simulation.permissionBoundaryPolicies?.map(identity)
   if (simulation.resourcePolicy) {
     simulation.resourcePolicy = policy(simulation.resourcePolicy, 'resource', validateResourcePolicy)

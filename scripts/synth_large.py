@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Synthesize the large config (and the same plus one endpoint) for the scale tests (issue #13).
 
-Usage: python scripts/synth_large.py OUTDIR
+Usage: python scripts/synth_large.py OUTDIR [large|grown]...
 Writes OUTDIR/large (with every rule pack and CDK's CloudFormation validation) and OUTDIR/grown
-(neither: the tests only compare it with the large one, issue #23) cloud assemblies and OUTDIR/summary.json with, per
-assembly, "Stage/Stack" -> template file and the synth seconds, and for the large one the
-deploy rehearsal's lines (issue #18). The test session starts this in
-the background (tests/conftest.py) so it runs on the second core while the other tests run.
+(neither: the tests only compare it with the large one, issue #23) cloud assemblies and, for each,
+OUTDIR/<name>.json with "Stage/Stack" -> template file and the synth seconds, and for the large one
+the deploy rehearsal's lines (issue #18). Both by default. The test session starts this in the
+background (tests/conftest.py), so it runs on the second core while the other tests run.
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ from tests.helpers import config_from, example_data, synthesize  # noqa: E402
 
 
 def main() -> int:
-    out = Path(sys.argv[1])
+    out, names = Path(sys.argv[1]), sys.argv[2:] or ["large", "grown"]
     large = large_config(example_data())
     summary: dict[str, dict[str, Any]] = {}
-    for name, data, packs in (("large", large, True), ("grown", with_one_more_endpoint(large), False)):
+    configs = {"large": (large, True), "grown": (with_one_more_endpoint(large), False)}
+    for name, (data, packs) in ((name, configs[name]) for name in names):
         started = time.perf_counter()
         result = synthesize(config_from(data), out / name, rule_packs=packs, cfn_validation=packs)
         summary[name] = {
@@ -45,7 +46,7 @@ def main() -> int:
         if packs and result.validation_error is None:
             rehearsal = rehearse(config_from(data), load_assembly(out / name))
             summary[name]["rehearsal"] = {"ok": rehearsal.ok, "lines": rehearsal.lines()}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        (out / f"{name}.json").write_text(json.dumps(summary[name], indent=2), encoding="utf-8")
     return 0
 
 

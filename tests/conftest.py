@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +15,7 @@ from ml_platform.review.assembly_cache import seed_from_working_tree
 
 prefer_venv_node()  # before helpers import aws_cdk: jsii must start Node 24, not the machine's 20
 
+from .background import BackgroundJob, python_job  # noqa: E402
 from .helpers import EXAMPLE, Synth, start_cfn_lint, start_checkov, start_cli_synth, synthesize  # noqa: E402
 
 
@@ -45,7 +44,7 @@ def synth(example_config: PlatformConfig, tmp_path_factory: pytest.TempPathFacto
 
 # Tests that collect a background process (conftest and the session fixture start them): they run
 # last, so the first core does every other test before it waits on the second (issue #23).
-BACKGROUND_FIXTURES = {"cli_synth", "large_synth"}
+BACKGROUND_FIXTURES = {"cli_synth", "large_synth", "edit_synths"}
 BACKGROUND_MODULES = {"test_cfn_lint", "test_checkov"}
 
 
@@ -59,8 +58,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_collects_background)  # stable: the order within each group is kept
 
 
-_LARGE: dict[str, object] = {}
-_CLI: dict[str, object] = {}
+# The scale synths (issue #13, the large config with the rule packs and its rehearsal, and the same
+# plus one endpoint), the CLI synth (test_cli.py) and the logical-ID edits (issue #12).
+# The scale job is the longest (~35 s of one core: the large synth, its rehearsal, the grown synth): it
+# keeps the tests' priority, the others yield to the tests (tests/background.py).
+SCALE = python_job("scale-", [str(PROJECT_ROOT / "scripts" / "synth_large.py")], lower_priority=False)
+CLI = BackgroundJob("cli-synth-", start_cli_synth, timeout=600)
+EDITS = python_job("edit-synths-", ["-m", "tests.edit_synths"])
 
 
 def _runs(session: pytest.Session, name: str) -> bool:
@@ -72,20 +76,15 @@ def _runs(session: pytest.Session, name: str) -> bool:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start the scale synths (issue #13, ~30 s of one core) and the CLI synth (test_cli.py) in the
-    background at once, so the second core works while the first runs the tests (issue #23)."""
-    if _runs(session, "test_cli"):
-        out = Path(tempfile.mkdtemp(prefix="cli-synth-"))
-        _CLI.update(out=out, process=start_cli_synth(out))
-    if any("test_scale" in str(arg) or arg in ("tests", "tests/infra") for arg in session.config.args) or not any(
-        str(arg).startswith("tests/") for arg in session.config.args
-    ):
-        out = Path(tempfile.mkdtemp(prefix="scale-"))
-        script = Path(__file__).resolve().parent.parent / "scripts" / "synth_large.py"
-        _LARGE["out"] = out
-        _LARGE["process"] = subprocess.Popen(
-            [sys.executable, str(script), str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+    """Start the background jobs the session's tests will collect, at once (issue #23)."""
+    for job, test_file in ((SCALE, "test_scale"), (EDITS, "test_logical_id_stability"), (CLI, "test_cli")):
+        if _runs(session, test_file):
+            job.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for job in (CLI, SCALE, EDITS):
+        job.close()
 
 
 @pytest.fixture(scope="session")
@@ -93,36 +92,28 @@ def large_synth() -> Callable[[], dict[str, object]]:
     """Waits for the background scale synths and returns their summary."""
 
     def wait() -> dict[str, object]:
-        process = _LARGE.get("process")
-        if process is None:  # e.g. a single test file run: synthesize now
-            out = Path(tempfile.mkdtemp(prefix="scale-"))
-            script = Path(__file__).resolve().parent.parent / "scripts" / "synth_large.py"
-            process = subprocess.Popen(
-                [sys.executable, str(script), str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-            _LARGE.update(out=out, process=process)
-        assert isinstance(process, subprocess.Popen)
-        _, stderr = process.communicate(timeout=900)
-        assert process.returncode == 0, stderr[-3000:]
-        summary: dict[str, object] = json.loads((Path(str(_LARGE["out"])) / "summary.json").read_text())
-        return summary
+        out = SCALE.wait()
+        return {name: json.loads((out / f"{name}.json").read_text()) for name in ("large", "grown")}
 
     return wait
 
 
 @pytest.fixture(scope="session")
 def cli_synth() -> Callable[[], Path]:
-    """Waits for the background ``cdk synth`` and returns its output folder (started here when the
-    session did not start it, e.g. a single test)."""
+    """Waits for the background ``cdk synth`` and returns its output folder."""
+    return CLI.wait
 
-    def wait() -> Path:
-        if "process" not in _CLI:
-            out = Path(tempfile.mkdtemp(prefix="cli-synth-"))
-            _CLI.update(out=out, process=start_cli_synth(out))
-        process = _CLI["process"]
-        assert isinstance(process, subprocess.Popen)
-        _, stderr = process.communicate(timeout=600)
-        assert process.returncode == 0, stderr[-3000:]
-        return Path(str(_CLI["out"]))
+
+@pytest.fixture(scope="session")
+def edit_synths() -> Callable[[], dict[str, dict[str, dict[str, Any]]]]:
+    """Waits for the background synths of the logical-ID edits: edit -> "Stage/Stack" -> template."""
+    loaded: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def wait() -> dict[str, dict[str, dict[str, Any]]]:
+        if not loaded:
+            files: dict[str, dict[str, str]] = json.loads((EDITS.wait() / "summary.json").read_text())
+            for edit, templates in files.items():
+                loaded[edit] = {key: json.loads(Path(path).read_text()) for key, path in templates.items()}
+        return loaded
 
     return wait

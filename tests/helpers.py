@@ -23,6 +23,8 @@ from ml_platform.platform import STAGE_CLASSES, build_platform
 from ml_platform.stages.account_stage import AccountStage
 from ml_platform.topology import account_roles
 
+from .background import background_process
+
 EXAMPLE = PROJECT_ROOT / "config" / "example.yaml"
 
 
@@ -72,7 +74,8 @@ def start_checkov(outdir: Path) -> subprocess.Popen[str] | None:
     if not CHECKOV.exists():
         return None
     command = [str(CHECKOV), "-d", str(outdir), "--framework", "cloudformation", "--quiet", "--compact", "-o", "json"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command.append("--skip-download")  # offline: no Prisma Cloud guideline lookup (same findings)
+    return background_process(command)
 
 
 def cfn_lint_templates(outdir: Path) -> list[str]:
@@ -85,7 +88,7 @@ def start_cfn_lint(outdir: Path) -> subprocess.Popen[str]:
     """cfn-lint over ``cfn_lint_templates(outdir)`` in the background, parseable output;
     tests/infra/test_cfn_lint.py collects it."""
     command = [str(CFN_LINT), "--format", "parseable", "--regions", "us-east-1", "--", *cfn_lint_templates(outdir)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    return background_process(command, cwd=PROJECT_ROOT)
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -109,9 +112,7 @@ def start_cli_synth(outdir: Path) -> subprocess.Popen[str]:
     """``cdk synth`` of the example through the pinned CLI into ``outdir``, in the background
     (started at session start, issue #23); tests/infra/test_cli.py compares it to app.py's."""
     command = cdk_command("synth", "--quiet", "--no-lookups", "-o", str(outdir))
-    return subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    return background_process(command, cwd=PROJECT_ROOT, env=cli_env())
 
 
 def new_app(outdir: Path, *, cfn_validation: bool = True) -> cdk.App:

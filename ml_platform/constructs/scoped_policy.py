@@ -68,6 +68,12 @@ def nag_text(value: Any) -> str:
     raise ValueError(f"cannot name a wildcard built from {value!r}; use literal strings, Ref, GetAtt or Join")
 
 
+# How CDK encodes tokens in a string (core/lib/private/encoding.ts: ``${Token[X.1]}``, ``#{Token[X.1]}``
+# and stringified number tokens): a string with none of them is a literal, which ``Stack.resolve``
+# returns unchanged.
+TOKEN_IN_STRING = re.compile(r"Token\[|-1\.\d{10,16}e\+289")
+
+
 def _one_or_list(values: Sequence[str]) -> str | list[str]:
     return values[0] if len(values) == 1 else list(values)
 
@@ -97,5 +103,6 @@ class ScopedPolicy(Construct):
             findings = grant.wildcards()  # a Deny needs its reason too, but cdk-nag reports only Allow
             for finding in findings if grant.effect == "Allow" else []:
                 kind, value = finding.split("::", 1)
-                reasons.setdefault(f"AwsSolutions-IAM5[{kind}::{nag_text(stack.resolve(value))}]", grant.why)
+                resolved = stack.resolve(value) if TOKEN_IN_STRING.search(value) else value  # a literal needs no jsii call
+                reasons.setdefault(f"AwsSolutions-IAM5[{kind}::{nag_text(resolved)}]", grant.why)
         acknowledge(self.policy, reasons)

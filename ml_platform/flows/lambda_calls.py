@@ -18,22 +18,29 @@ Plain Python over the sources and botocore's models: no CDK import.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import botocore.session  # type: ignore[import-untyped,unused-ignore]
+import botocore  # type: ignore[import-untyped,unused-ignore]
 from botocore import xform_name  # type: ignore[import-untyped,unused-ignore]
 
+from .. import json_cache
 from ..context import PROJECT_ROOT
+from . import call_tables
+from .call_tables import IAM_OVERRIDES, S3_TRANSFER
 
 LAMBDA_ROOT = PROJECT_ROOT / "lambda"
 # The shared runtime library, copied into every asset (ml_platform/lambda_asset.py): a function calls what
 # the modules it imports from it call, so those modules are read with the function's own.
 SHARED_PACKAGE = "platform_runtime"
 IAM_ACTIONS = PROJECT_ROOT / "node_modules" / "@cloud-copilot" / "iam-data" / "data" / "actions"
+
+CALLS_CACHE = json_cache.CACHE_ROOT / "lambda-calls"
+CACHE_FORMAT = "lambda-calls-v1"  # bump when what is stored changes shape
 
 CLIENT_FACTORIES = frozenset({"client", "create_client"})  # boto3.client, Session.client, create_client
 
@@ -63,36 +70,12 @@ LIBRARIES_THAT_CALL_AWS = (
     "aws_lambda_powertools.utilities.feature_flags",
 )
 
-# boto3 adds these to clients; they are no operation of the model (boto3 docs, S3 transfer).
-S3_TRANSFER = {
-    "upload_file": ("PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"),
-    "upload_fileobj": ("PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"),
-    "download_file": ("HeadObject", "GetObject"),
-    "download_fileobj": ("HeadObject", "GetObject"),
-    "copy": ("HeadObject", "CopyObject", "UploadPartCopy"),
-}
-
-# Where the IAM action is not "<signing name>:<operation>" (Service Authorization Reference,
-# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
-IAM_OVERRIDES: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("s3", "HeadObject"): ("s3:GetObject",),
-    ("s3", "HeadBucket"): ("s3:ListBucket",),
-    ("s3", "ListObjects"): ("s3:ListBucket",),
-    ("s3", "ListObjectsV2"): ("s3:ListBucket",),
-    ("s3", "ListObjectVersions"): ("s3:ListBucketVersions",),
-    ("s3", "CreateMultipartUpload"): ("s3:PutObject",),
-    ("s3", "UploadPart"): ("s3:PutObject",),
-    ("s3", "CompleteMultipartUpload"): ("s3:PutObject",),
-    ("s3", "UploadPartCopy"): ("s3:GetObject", "s3:PutObject"),
-    ("s3", "CopyObject"): ("s3:GetObject", "s3:PutObject"),
-    ("s3", "DeleteObjects"): ("s3:DeleteObject",),
-    ("sts", "GetCallerIdentity"): (),  # needs no permission
-}
-
 
 @cache
 def _methods(service: str) -> dict[str, str]:
     """Client method name -> operation name, from botocore's service model."""
+    import botocore.session  # type: ignore[import-untyped,unused-ignore]  # only when a function's calls are extracted, not read from the cache
+
     model = botocore.session.get_session().get_service_model(service)
     return {xform_name(op): op for op in model.operation_names}
 
@@ -100,6 +83,8 @@ def _methods(service: str) -> dict[str, str]:
 @cache
 def _signing_name(service: str) -> str:
     # sagemaker-runtime and sagemaker-featurestore-runtime sign as "sagemaker": their actions are sagemaker:*.
+    import botocore.session  # type: ignore[import-untyped,unused-ignore]
+
     return str(botocore.session.get_session().get_service_model(service).signing_name)
 
 
@@ -270,14 +255,31 @@ def _with_shared_modules(modules: dict[str, ast.Module], root: Path) -> dict[str
 
 def function_calls(folder: str, root: Path = LAMBDA_ROOT) -> list[Call]:
     """Every AWS operation the function in ``lambda/<folder>`` calls (with the shared library modules it
-    imports), sorted, one per operation. Parsed once per process for unchanged files (each synth of a test
-    session asks again, issue #23): the cache key holds every source's size and mtime."""
+    imports), sorted, one per operation. Extracting them is ~0.5 s of every synth (issue #23), so the result
+    is kept in ``.cache/lambda-calls/`` under a digest of what decides it: the function's and the shared
+    library's sources, this extractor's own source (and its tables) and botocore's version (its service models)."""
     files = [*sorted((root / folder).glob("*.py")), *sorted((root / "shared" / SHARED_PACKAGE).glob("*.py"))]
-    return list(_function_calls(folder, root, tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)))
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{botocore.__version__}\n{folder}\n".encode())
+    for extractor in (Path(__file__), Path(call_tables.__file__)):
+        digest.update(extractor.read_bytes())
+    for path in files:
+        digest.update(f"\n{path.relative_to(root)}\n".encode())
+        digest.update(path.read_bytes())
+    return list(_function_calls(folder, root, digest.hexdigest()[:32]))
 
 
 @cache
-def _function_calls(folder: str, root: Path, _files: tuple[tuple[str, int, int], ...]) -> tuple[Call, ...]:
+def _function_calls(folder: str, root: Path, digest: str) -> tuple[Call, ...]:
+    entry = CALLS_CACHE / f"{digest}.json"
+    stored = json_cache.load(entry)
+    if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 3 for row in stored):
+        return tuple(Call(*row) for row in stored)
+    calls = _extract(folder, root)
+    json_cache.store(entry, [[c.service, c.operation, c.where] for c in calls])
+    return calls
+
+
+def _extract(folder: str, root: Path) -> tuple[Call, ...]:
     sources = sorted((root / folder).glob("*.py"))
     modules = {p.name: ast.parse(p.read_text(encoding="utf-8"), filename=str(p)) for p in sources}
     scanned = _Folder(folder, _with_shared_modules(modules, root))

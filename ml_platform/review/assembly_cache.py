@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import json_cache
 from ..context import PROJECT_ROOT
 
-CACHE_DIR = PROJECT_ROOT / ".cache" / "templates"
+CACHE_DIR = json_cache.CACHE_ROOT / "templates"
 FORMAT = "templates-v1"  # bump when what is stored changes shape
 Templates = dict[str, dict[str, Any]]
 Loaded = tuple[Templates, dict[str, str]]  # (display name -> template, display name -> stack name)
@@ -42,20 +41,12 @@ def cache_key(tree: str, config_text: str) -> str:
 def cached(key: str | None, build: Callable[[], Loaded], cache_dir: Path = CACHE_DIR) -> tuple[Loaded, bool]:
     """``build()``'s result, from the cache when ``key`` is there; (result, whether it was cached)."""
     path = cache_dir / f"{key}.json" if key else None
-    if path is not None and path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return (data["templates"], data["stack_names"]), True
-        except (ValueError, KeyError, OSError):
-            pass  # a damaged entry: synthesize again and overwrite it
-    result = build()
+    data = json_cache.load(path) if path is not None else None
+    if isinstance(data, dict) and {"templates", "stack_names"} <= data.keys():
+        return (data["templates"], data["stack_names"]), True
+    result = build()  # not cached, or a damaged entry: synthesize (again) and overwrite it
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A temporary file of its own, then an atomic rename: concurrent runs never see half a file.
-        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"templates": result[0], "stack_names": result[1]}, out)
-        Path(tmp).replace(path)
+        json_cache.store(path, {"templates": result[0], "stack_names": result[1]})
     return result, False
 
 

@@ -27,12 +27,18 @@ def load(path: Path) -> Any | None:
 
 
 def store(path: Path, value: Any) -> None:
-    """Write ``value`` to ``path`` atomically; a read-only checkout just goes without the cache."""
+    """Write ``value`` to ``path`` atomically; when the disk refuses (read-only checkout, disk full) the
+    caller just goes without the cache, and no temporary file is left behind."""
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(value, out)
-    Path(tmp).replace(path)
+        handle, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        tmp = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(value, out)
+        tmp.replace(path)
+    except BaseException as err:  # a value that is no JSON is the caller's error: raised, but cleaned up too
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise

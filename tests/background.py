@@ -10,8 +10,10 @@ collect it, which run last (conftest.py). Measured: the session's own synth took
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,20 +26,31 @@ from ml_platform.context import PROJECT_ROOT
 NICENESS = 10
 
 
-def _lower_priority() -> None:
-    os.nice(NICENESS)
-
-
 def background_process(command: Sequence[str], *, lower_priority: bool = True, **kwargs: Any) -> subprocess.Popen[str]:
-    """``command`` started (at a lower priority unless told otherwise), its output captured as text."""
+    """``command`` started (at a lower priority unless told otherwise), its output captured as text.
+
+    It leads a process group of its own, so ``stop`` ends everything it started too (npx runs node,
+    which runs ``python app.py``, which runs jsii's node). The priority comes from ``nice(1)``, not a
+    ``preexec_fn``: the session has threads by then (jsii's stderr reader), and ``preexec_fn`` is not
+    safe with threads (subprocess docs)."""
+    prefix = ["nice", "-n", str(NICENESS)] if lower_priority else []
     return subprocess.Popen(
-        list(command),
+        [*prefix, *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_lower_priority if lower_priority else None,  # started before the session has threads
+        start_new_session=True,
         **kwargs,
     )
+
+
+def stop(process: subprocess.Popen[str] | None) -> None:
+    """Kill ``process`` and every process it started, if it still runs."""
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 class BackgroundJob:
@@ -64,12 +77,12 @@ class BackgroundJob:
         return self.out
 
     def close(self) -> None:
-        """Stop the process if it still runs, and remove its folder (the session is over)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """Stop the process (and its children) if it still runs, and remove its folder; a later ``wait``
+        starts it again."""
+        stop(self.process)
         if self.out is not None:
             shutil.rmtree(self.out, ignore_errors=True)
+        self.process, self.out = None, None
 
 
 def python_job(prefix: str, program: Sequence[str], *args: str, lower_priority: bool = True) -> BackgroundJob:

@@ -15,7 +15,7 @@ from ml_platform.review.assembly_cache import seed_from_working_tree
 
 prefer_venv_node()  # before helpers import aws_cdk: jsii must start Node 24, not the machine's 20
 
-from .background import BackgroundJob, python_job  # noqa: E402
+from .background import BackgroundJob, python_job, stop  # noqa: E402
 from .helpers import EXAMPLE, Synth, start_cfn_lint, start_checkov, start_cli_synth, synthesize  # noqa: E402
 
 
@@ -38,8 +38,7 @@ def synth(example_config: PlatformConfig, tmp_path_factory: pytest.TempPathFacto
     seed_from_working_tree(result.outdir, str(EXAMPLE.relative_to(PROJECT_ROOT)))
     yield result
     for process in (result.checkov, result.cfn_lint):
-        if process is not None and process.poll() is None:
-            process.kill()
+        stop(process)
 
 
 # Tests that collect a background process (conftest and the session fixture start them): they run
@@ -67,23 +66,46 @@ CLI = BackgroundJob("cli-synth-", start_cli_synth, timeout=600)
 EDITS = python_job("edit-synths-", ["-m", "tests.edit_synths"])
 
 
-def _runs(session: pytest.Session, name: str) -> bool:
-    """Whether the session runs test file ``name`` (a whole-suite run, or a path that holds it)."""
-    args = [str(arg) for arg in session.config.args]
-    return any(name in arg or arg in ("tests", "tests/", "tests/infra") for arg in args) or not any(
-        arg.startswith("tests") for arg in args
-    )
+JOBS = {"large_synth": SCALE, "edit_synths": EDITS, "cli_synth": CLI}  # fixture -> the job it collects
+JOB_FILES = {
+    "large_synth": "infra/test_scale.py",
+    "edit_synths": "infra/test_logical_id_stability.py",
+    "cli_synth": "infra/test_cli.py",
+}
+
+
+def _may_run(session: pytest.Session, test_file: Path) -> bool:
+    """Whether the command line names ``test_file`` or a folder holding it (before collection: a guess that
+    ``pytest_collection_finish`` corrects). ``pytest`` alone runs the testpaths, which hold every file."""
+    here = session.config.invocation_params.dir
+    for arg in session.config.args:
+        path = (here / str(arg).split("::", 1)[0]).resolve()
+        if path == test_file or path in test_file.parents:
+            return True
+    return False
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Start the background jobs the session's tests will collect, at once (issue #23)."""
-    for job, test_file in ((SCALE, "test_scale"), (EDITS, "test_logical_id_stability"), (CLI, "test_cli")):
-        if _runs(session, test_file):
-            job.start()
+    try:
+        for fixture, job in JOBS.items():
+            if _may_run(session, PROJECT_ROOT / "tests" / JOB_FILES[fixture]):
+                job.start()
+    except BaseException:
+        pytest_sessionfinish(session)  # pytest does not call it when sessionstart fails
+        raise
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop a job no selected test collects (``-k``, ``-m``, or a guess that was wrong)."""
+    used = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    for fixture, job in JOBS.items():
+        if fixture not in used:
+            job.close()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for job in (CLI, SCALE, EDITS):
+    for job in JOBS.values():
         job.close()
 
 

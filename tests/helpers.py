@@ -144,7 +144,7 @@ def synthesize(config: PlatformConfig, outdir: Path, *, rule_packs: bool = True,
         if not rule_packs or "ValidationFailed" not in str(err):
             raise
         shutil.rmtree(outdir)
-        result = synthesize(config, outdir, rule_packs=False)
+        result = synthesize(config, outdir, rule_packs=False, cfn_validation=cfn_validation)
         result.validation_error = str(err)
         return result
     templates: dict[str, dict[str, Any]] = {}

@@ -272,7 +272,9 @@ def function_calls(folder: str, root: Path = LAMBDA_ROOT) -> list[Call]:
 def _function_calls(folder: str, root: Path, digest: str) -> tuple[Call, ...]:
     entry = CALLS_CACHE / f"{digest}.json"
     stored = json_cache.load(entry)
-    if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 3 for row in stored):
+    if isinstance(stored, list) and all(
+        isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) for v in row) for row in stored
+    ):
         return tuple(Call(*row) for row in stored)
     calls = _extract(folder, root)
     json_cache.store(entry, [[c.service, c.operation, c.where] for c in calls])

@@ -71,7 +71,7 @@ def test_a_damaged_entry_is_extracted_again(tmp_path: Path, cache: Path) -> None
     (tmp_path / "lambda" / "lister" / "handler.py").write_text(HANDLER.format("list_objects_v2"))
     function_calls("lister", tmp_path / "lambda")
     [entry] = cache.glob("*.json")
-    for damage in ('{"not": "a list"}', "[[1, 2]]", "not json"):
+    for damage in ('{"not": "a list"}', "[[1, 2]]", '[["s3", "ListObjectsV2", 3]]', "not json"):
         entry.write_text(damage)
         lambda_calls._function_calls.cache_clear()
         assert [c.operation for c in function_calls("lister", tmp_path / "lambda")] == ["ListObjectsV2"]

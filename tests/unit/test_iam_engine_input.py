@@ -38,7 +38,8 @@ def _allow(action: Any, resource: str = "*") -> dict[str, Any]:
 
 
 CASES = {
-    # (the request's action, the identity statements, the decision)
+    # (the request's action, the identity statements, the decision). "'?' is not two" and "no policy names
+    # the action" are denials a filter cannot turn into anything else: they check the engine's side.
     "an allow among unrelated policies": ("s3:GetObject", [_allow("kms:Decrypt"), _allow("s3:GetObject")], "Allowed"),
     "action names are case-insensitive": ("s3:GetObject", [_allow("kms:*"), _allow("S3:getobject")], "Allowed"),
     "'?' is one character": ("s3:GetObject", [_allow("kms:*"), _allow("s3:G?tObject")], "Allowed"),
@@ -49,7 +50,12 @@ CASES = {
         [_allow("s3:*"), {"Effect": "Deny", "NotAction": "kms:*", "Resource": "*"}],
         "ExplicitlyDenied",
     ),
-    "a wildcard service is refused, not left out": ("s3:GetObject", [_allow("s3:*"), _allow("*:GetObject")], "Error"),
+    "an invalid policy is kept (a wildcard service)": (
+        "s3:GetObject",
+        [_allow("s3:*"), _allow("*:GetObject")],
+        "Error",
+    ),
+    "the request's service in capitals": ("S3:GetObject", [_allow("kms:*"), _allow("s3:GetObject")], "Allowed"),
     "a deny in another policy": (
         "s3:GetObject",
         [_allow("s3:*"), {"Effect": "Deny", "Action": "s3:Get*", "Resource": BUCKET_OBJECT}],
@@ -77,6 +83,19 @@ def test_a_shared_document_is_still_reported_under_each_requests_own_policy_name
     answers = run_engine([("first", first), ("second", second)])
     assert answers["first"]["decision"] == answers["second"]["decision"] == "Allowed"
     assert "policy-0" in str(answers["first"]["grants"]) and "policy-1" in str(answers["second"]["grants"])
+
+
+def test_the_same_policies_asked_two_actions_each_find_their_own() -> None:
+    """The filter remembers per policy *and* action: one run asks the same documents for two actions, each
+    allowed by a different policy."""
+    policies = (_allow("kms:Decrypt"), _allow("s3:GetObject"))
+    answers = run_engine(
+        [
+            ("get", _simulation("s3:GetObject", BUCKET_OBJECT, *policies)),
+            ("decrypt", _simulation("kms:Decrypt", "*", *policies)),
+        ]
+    )
+    assert answers["get"]["decision"] == answers["decrypt"]["decision"] == "Allowed", answers
 
 
 def test_an_invalid_policy_is_reported_even_when_it_names_another_action() -> None:

@@ -1,0 +1,48 @@
+"""tests/background.py: stopping a background job stops everything it started (issue #23). npx runs the
+CDK CLI, which runs app.py, which runs jsii's node: a grandchild left running would write into the
+folder the session just removed."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from tests.background import BackgroundJob, background_process
+
+
+def _spawns_a_late_writer(out: Path) -> subprocess.Popen[str]:
+    """A child that starts a grandchild writing into ``out`` a little later (creating it, as the CDK CLI does)."""
+    # Its output goes elsewhere, as a CLI's grandchildren's may: nothing holds the job's pipes open.
+    script = f"exec >/dev/null 2>&1; (sleep 0.5; mkdir -p {out}; touch {out}/late) & touch {out}/started; sleep 30"
+    return background_process(["sh", "-c", script])
+
+
+def test_closing_a_job_stops_its_grandchildren_and_removes_its_folder() -> None:
+    job = BackgroundJob("background-test-", _spawns_a_late_writer)
+    job.start()
+    out = job.out
+    assert out is not None
+    for _ in range(100):  # until the grandchild exists
+        if (out / "started").exists():
+            break
+        time.sleep(0.05)
+    job.close()
+    time.sleep(1.0)  # the grandchild would have written by now
+    assert not out.exists()
+
+
+def test_a_closed_job_starts_again_when_waited_for(tmp_path: Path) -> None:
+    job = BackgroundJob("background-test-", lambda out: background_process(["sh", "-c", f"touch {out}/done"]))
+    job.start()
+    job.close()
+    out = job.wait()
+    assert (out / "done").exists()
+    job.close()
+
+
+def test_background_work_runs_at_a_lower_priority() -> None:
+    niced = background_process(["sh", "-c", "nice"])
+    same = background_process(["sh", "-c", "nice"], lower_priority=False)
+    lower, own = (int(p.communicate()[0]) for p in (niced, same))
+    assert lower - own == 10

@@ -10,15 +10,13 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_sagemaker as sagemaker
 
-from ml_platform.compliance import acknowledgements
 from ml_platform.compliance.rule_packs import register_rule_packs
 from ml_platform.compliance.sagemaker_pack import PACK_NAME, evaluate, platform_rules
 from ml_platform.config import PlatformConfig
-from ml_platform.platform import STAGE_CLASSES, build_platform, mandatory_tags
+from ml_platform.platform import STAGE_CLASSES, mandatory_tags
 from ml_platform.topology import account_roles
 
 from ..helpers import Synth, new_app
-from .test_rule_packs import _RecordingValidations
 
 
 def _platform_findings(templates: dict[str, dict[str, Any]], config: PlatformConfig) -> list[tuple[str, str]]:
@@ -27,20 +25,10 @@ def _platform_findings(templates: dict[str, dict[str, Any]], config: PlatformCon
 
 
 def test_every_platform_acknowledgement_suppresses_a_real_finding(
-    synth: Synth, example_config: PlatformConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    synth: Synth, example_config: PlatformConfig, unacknowledged_build: tuple[cdk.App, list[tuple[str, str]]]
 ) -> None:
-    from types import SimpleNamespace
-
-    monkeypatch.setattr(
-        acknowledgements, "cdk", SimpleNamespace(Validations=_RecordingValidations, Acknowledgment=cdk.Acknowledgment)
-    )
-    _RecordingValidations.recorded = []
-    build_platform(new_app(tmp_path), example_config, rule_packs=False)
-    ours = [
-        (rule.split("::", 1)[1], scope)
-        for rule, scope in _RecordingValidations.recorded
-        if rule.startswith(f"{PACK_NAME}::")
-    ]
+    _, recorded = unacknowledged_build
+    ours = [(rule.split("::", 1)[1], scope) for rule, scope in recorded if rule.startswith(f"{PACK_NAME}::")]
     assert ours, "the platform acknowledges none of its own rules?"
     findings = _platform_findings(synth.templates, example_config)
     stale = [(r, s) for r, s in ours if not any(fr == r and (p == s or p.startswith(s + "/")) for fr, p in findings)]

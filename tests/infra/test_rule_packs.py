@@ -7,8 +7,7 @@ acknowledgement suppresses a real finding (so removing one fails the build).
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any
 
 import aws_cdk as cdk
 import pytest
@@ -16,8 +15,6 @@ from aws_cdk import aws_s3 as s3
 
 from ml_platform.compliance import acknowledgements
 from ml_platform.compliance.rule_packs import register_rule_packs, rule_packs
-from ml_platform.config import PlatformConfig
-from ml_platform.platform import build_platform
 
 from ..helpers import Synth, new_app
 
@@ -47,36 +44,16 @@ def test_a_noncompliant_bucket_fails_synth(tmp_path: Path) -> None:
         app.synth()
 
 
-class _RecordingValidations:
-    """Stands in for cdk.Validations: records acknowledgements instead of applying them."""
-
-    recorded: ClassVar[list[tuple[str, str]]] = []
-
-    def __init__(self, scope: Any) -> None:
-        self.path = scope.node.path
-
-    @classmethod
-    def of(cls, scope: Any) -> _RecordingValidations:
-        return cls(scope)
-
-    def acknowledge(self, *acks: Any) -> None:
-        _RecordingValidations.recorded += [(ack.id, self.path) for ack in acks]
-
-
 def test_every_acknowledgement_suppresses_a_real_finding(
-    example_config: PlatformConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    unacknowledged_build: tuple[cdk.App, list[tuple[str, str]]],
 ) -> None:
-    fake_cdk = SimpleNamespace(Validations=_RecordingValidations, Acknowledgment=cdk.Acknowledgment)
-    monkeypatch.setattr(acknowledgements, "cdk", fake_cdk)
-    _RecordingValidations.recorded = []
-    app = new_app(tmp_path)
-    build_platform(app, example_config, rule_packs=False)
+    app, recorded = unacknowledged_build
     findings = _findings(app)
-    assert _RecordingValidations.recorded, "the platform writes no acknowledgements?"
+    assert recorded, "the platform writes no acknowledgements?"
     # CDK's own CloudFormation validation ("CloudFormation-Validate::...") is not a nag pack.
     stale = [
         (rule, scope)
-        for rule, scope in _RecordingValidations.recorded
+        for rule, scope in recorded
         if "::" not in rule and not any(r == rule and (p == scope or p.startswith(scope + "/")) for r, p in findings)
     ]
     assert stale == [], "acknowledgements that suppress nothing: remove them"

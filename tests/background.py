@@ -36,6 +36,7 @@ def background_process(command: Sequence[str], *, lower_priority: bool = True, *
     prefix = ["nice", "-n", str(NICENESS)] if lower_priority else []
     return subprocess.Popen(
         [*prefix, *command],
+        stdin=subprocess.DEVNULL,  # in the terminal's session, a read from it would stop the job (SIGTTIN)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -48,12 +49,13 @@ def background_process(command: Sequence[str], *, lower_priority: bool = True, *
 
 
 def stop(process: subprocess.Popen[str] | None) -> None:
-    """Kill ``process`` and every process it started, if it still runs."""
-    if process is None or process.poll() is not None:
+    """Kill ``process`` and every process it started, also when ``process`` itself has already ended."""
+    if process is None:
         return
-    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+    with contextlib.suppress(ProcessLookupError):  # no process of the group is left
         os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
+    if process.returncode is None:
+        process.communicate()
 
 
 class BackgroundJob:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -257,9 +258,11 @@ def function_calls(folder: str, root: Path = LAMBDA_ROOT) -> list[Call]:
     """Every AWS operation the function in ``lambda/<folder>`` calls (with the shared library modules it
     imports), sorted, one per operation. Extracting them is ~0.5 s of every synth (issue #23), so the result
     is kept in ``.cache/lambda-calls/`` under a digest of what decides it: the function's and the shared
-    library's sources, this extractor's own source (and its tables) and botocore's version (its service models)."""
+    library's sources, this extractor's own source (and its tables), Python's version (its ``ast``) and botocore's
+    version (its service models)."""
     files = [*sorted((root / folder).glob("*.py")), *sorted((root / "shared" / SHARED_PACKAGE).glob("*.py"))]
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{botocore.__version__}\n{folder}\n".encode())
+    python = ".".join(map(str, sys.version_info[:2]))  # its ast
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{python}\n{botocore.__version__}\n{folder}\n".encode())
     for extractor in (Path(__file__), Path(call_tables.__file__)):
         digest.update(extractor.read_bytes())
     for path in files:

@@ -34,6 +34,9 @@ def failed_checks(synth: Synth) -> list[tuple[str, str, str]]:
     reports = reports if isinstance(reports, list) else [reports]
     assert all(r["summary"]["parsing_errors"] == 0 for r in reports)
     assert sum(r["summary"]["passed"] for r in reports) > 500  # it really read the templates
+    # ...every one of them: checkov reads the template files it is given (helpers.start_checkov)
+    resources = sum(len(t.get("Resources", {})) for t in [*synth.templates.values(), *synth.products.values()])
+    assert sum(r["summary"]["resource_count"] for r in reports) == resources
     return [
         (f["check_id"], f["resource"], Path(f["file_path"]).name)
         for r in reports

@@ -31,13 +31,11 @@ from botocore import xform_name  # type: ignore[import-untyped,unused-ignore]
 
 from .. import json_cache
 from ..context import PROJECT_ROOT
-from . import call_tables
+from . import call_tables, lambda_sources
 from .call_tables import IAM_OVERRIDES, S3_TRANSFER
+from .lambda_sources import SHARED_PACKAGE, with_shared_modules
 
 LAMBDA_ROOT = PROJECT_ROOT / "lambda"
-# The shared runtime library, copied into every asset (ml_platform/lambda_asset.py): a function calls what
-# the modules it imports from it call, so those modules are read with the function's own.
-SHARED_PACKAGE = "platform_runtime"
 IAM_ACTIONS = PROJECT_ROOT / "node_modules" / "@cloud-copilot" / "iam-data" / "data" / "actions"
 
 CALLS_CACHE = json_cache.CACHE_ROOT / "lambda-calls"
@@ -226,44 +224,16 @@ def folders(root: Path = LAMBDA_ROOT) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "handler.py").exists())
 
 
-def _shared_imports(module: ast.Module) -> set[str]:
-    """The shared library's modules that ``module`` imports: ``platform_runtime.x`` -> ``x``."""
-    names: set[str] = set()
-    for node in ast.walk(module):
-        if isinstance(node, ast.ImportFrom):
-            base = "" if node.level else (node.module or "")  # a relative import stays inside the library
-            if node.level and node.module:
-                names.add(node.module)
-            elif base == SHARED_PACKAGE:
-                names.update(alias.name for alias in node.names)
-            elif base.startswith(f"{SHARED_PACKAGE}."):
-                names.add(base.split(".", 1)[1])
-    return names
-
-
-def _with_shared_modules(modules: dict[str, ast.Module], root: Path) -> dict[str, ast.Module]:
-    """``modules`` plus the shared library's modules they import, transitively."""
-    result, pending = dict(modules), [name for m in modules.values() for name in _shared_imports(m)]
-    while pending:
-        key = f"{SHARED_PACKAGE}/{pending.pop()}.py"
-        path = root / "shared" / key
-        if key in result or not path.exists():
-            continue
-        result[key] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        pending.extend(_shared_imports(result[key]))
-    return result
-
-
 def function_calls(folder: str, root: Path = LAMBDA_ROOT) -> list[Call]:
     """Every AWS operation the function in ``lambda/<folder>`` calls (with the shared library modules it
     imports), sorted, one per operation. Extracting them is ~0.5 s of every synth (issue #23), so the result
     is kept in ``.cache/lambda-calls/`` under a digest of what decides it: the function's and the shared
-    library's sources, this extractor's own source (and its tables), Python's version (its ``ast``) and botocore's
-    version (its service models)."""
+    library's sources, this extractor's own source (with its tables and module reader), Python's version
+    (its ``ast``) and botocore's version (its service models)."""
     files = [*sorted((root / folder).glob("*.py")), *sorted((root / "shared" / SHARED_PACKAGE).glob("*.py"))]
     python = ".".join(map(str, sys.version_info[:2]))  # its ast
     digest = hashlib.sha256(f"{CACHE_FORMAT}\n{python}\n{botocore.__version__}\n{folder}\n".encode())
-    for extractor in (Path(__file__), Path(call_tables.__file__)):
+    for extractor in (Path(__file__), Path(call_tables.__file__), Path(lambda_sources.__file__)):
         digest.update(extractor.read_bytes())
     for path in files:
         digest.update(f"\n{path.relative_to(root)}\n".encode())
@@ -287,7 +257,7 @@ def _function_calls(folder: str, root: Path, digest: str) -> tuple[Call, ...]:
 def _extract(folder: str, root: Path) -> tuple[Call, ...]:
     sources = sorted((root / folder).glob("*.py"))
     modules = {p.name: ast.parse(p.read_text(encoding="utf-8"), filename=str(p)) for p in sources}
-    scanned = _Folder(folder, _with_shared_modules(modules, root))
+    scanned = _Folder(folder, with_shared_modules(modules, root))
     scanned.scan_bindings()
     unique: dict[Call, Call] = {}
     for call in scanned.calls():

@@ -43,14 +43,13 @@ def synth(example_config: PlatformConfig, tmp_path_factory: pytest.TempPathFacto
 
 # Tests that collect a background process (conftest and the session fixture start them): they run
 # last, so the first core does every other test before it waits on the second (issue #23).
-BACKGROUND_FIXTURES = {"cli_synth", "large_synth", "edit_synths"}
 BACKGROUND_MODULES = {"test_cfn_lint", "test_checkov"}
 
 
 def _collects_background(item: pytest.Item) -> bool:
     module = getattr(item, "module", None)
     names = set(getattr(item, "fixturenames", ()))
-    return bool(names & BACKGROUND_FIXTURES) or getattr(module, "__name__", "").rsplit(".", 1)[-1] in BACKGROUND_MODULES
+    return bool(names & JOBS.keys()) or getattr(module, "__name__", "").rsplit(".", 1)[-1] in BACKGROUND_MODULES
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -26,6 +26,26 @@ from ml_platform.context import PROJECT_ROOT
 NICENESS = 10
 
 
+# What a synth writes into the project: CDK's ProductStackHistory rewrites every product version's snapshot
+# (service_catalog/product-versions, a path relative to the working directory) on every synth, truncating
+# the file first, so a synth in another process could read half a snapshot and fail with
+# TemplateChangedForLockedVersion (it did, once in ~15 sessions).
+WRITTEN_BY_SYNTH = "service_catalog"
+
+
+def isolated_project(folder: Path) -> Path:
+    """``folder`` made a working directory for a background synth: the project's entries linked, except
+    the folder a synth writes into, which is copied. The job sees the same code, config and snapshots;
+    only its writes stay its own."""
+    folder.mkdir(parents=True)
+    for entry in PROJECT_ROOT.iterdir():
+        if entry.name == WRITTEN_BY_SYNTH:
+            shutil.copytree(entry, folder / entry.name)
+        elif entry.name not in {".git", "cdk.out"}:
+            (folder / entry.name).symlink_to(entry)
+    return folder
+
+
 def background_process(command: Sequence[str], *, lower_priority: bool = True, **kwargs: Any) -> subprocess.Popen[str]:
     """``command`` started (at a lower priority unless told otherwise), its output captured as text.
 
@@ -97,7 +117,9 @@ def python_job(prefix: str, program: Sequence[str], *args: str, lower_priority: 
 
     def command(out: Path) -> subprocess.Popen[str]:
         return background_process(
-            [sys.executable, *program, str(out), *args], cwd=PROJECT_ROOT, lower_priority=lower_priority
+            [sys.executable, *program, str(out), *args],
+            cwd=isolated_project(out / ".project"),
+            lower_priority=lower_priority,
         )
 
     return BackgroundJob(prefix, command)

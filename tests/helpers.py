@@ -23,7 +23,7 @@ from ml_platform.platform import STAGE_CLASSES, build_platform
 from ml_platform.stages.account_stage import AccountStage
 from ml_platform.topology import account_roles
 
-from .background import background_process
+from .background import background_process, isolated_project
 
 EXAMPLE = PROJECT_ROOT / "config" / "example.yaml"
 
@@ -115,7 +115,7 @@ def start_cli_synth(outdir: Path) -> subprocess.Popen[str]:
     """``cdk synth`` of the example through the pinned CLI into ``outdir``, in the background
     (started at session start, issue #23); tests/infra/test_cli.py compares it to app.py's."""
     command = cdk_command("synth", "--quiet", "--no-lookups", "-o", str(outdir))
-    return background_process(command, cwd=PROJECT_ROOT, env=cli_env())
+    return background_process(command, cwd=isolated_project(outdir / ".project"), env=cli_env())
 
 
 def new_app(outdir: Path, *, cfn_validation: bool = True) -> cdk.App:

@@ -9,7 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.background import BackgroundJob, background_process
+from ml_platform.context import PROJECT_ROOT
+from tests.background import WRITTEN_BY_SYNTH, BackgroundJob, background_process, isolated_project
 
 
 def _spawns_a_late_writer(out: Path) -> subprocess.Popen[str]:
@@ -51,3 +52,15 @@ def test_background_work_runs_at_a_lower_priority_in_the_tests_session() -> None
     lower, own = (int(p.communicate()[0]) for p in (niced, same))
     assert lower == min(own + 10, 19)  # nice(1) adds 10, up to the maximum
     assert groups == [(niced.pid, os.getsid(0)), (same.pid, os.getsid(0))]
+
+
+def test_a_background_synth_writes_its_product_snapshots_into_a_copy(tmp_path: Path) -> None:
+    """CDK rewrites every product version snapshot on every synth: a background job's writes must not
+    meet the session's reads (tests/background.py)."""
+    project = isolated_project(tmp_path / "project")
+    copied = project / WRITTEN_BY_SYNTH
+    assert not copied.is_symlink() and (project / "ml_platform").is_symlink()
+    snapshots = sorted(p.relative_to(project) for p in copied.rglob("*.json"))
+    committed = sorted(p.relative_to(PROJECT_ROOT) for p in (PROJECT_ROOT / WRITTEN_BY_SYNTH).rglob("*.json"))
+    assert snapshots and snapshots == committed
+    assert not (project / ".git").exists()

@@ -12,6 +12,7 @@ resolved property). A type or attribute not listed here is an error, never a gue
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import string
 import uuid
@@ -239,6 +240,7 @@ def _digest(*parts: str) -> bytes:
     return hashlib.sha256("/".join(parts).encode()).digest()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked for the same resources again and again (issue #23)
 def generated_id(id_format: str, *seed: str) -> str:
     """A stable ID of the given shape for the resource named by ``seed``."""
     if id_format == "uuid":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -154,18 +154,8 @@ class Resolver:
 
     # -- references -----------------------------------------------------------------------
     def _ref(self, stack: StackInstance, name: str) -> Any:
-        pseudo = {
-            "AWS::AccountId": stack.account,
-            "AWS::Region": stack.region,
-            "AWS::Partition": partition_for(stack.region),
-            "AWS::URLSuffix": "amazonaws.com.cn" if stack.region.startswith("cn-") else "amazonaws.com",
-            "AWS::StackName": stack.stack_name,
-            "AWS::StackId": f"arn:{partition_for(stack.region)}:cloudformation:{stack.region}:{stack.account}:stack/"
-            f"{stack.stack_name}/{generated_id('uuid', stack.stack_name)}",
-            "AWS::NoValue": NO_VALUE,
-        }
-        if name in pseudo:
-            return pseudo[name]
+        if name.startswith("AWS::"):
+            return _pseudo_parameter(stack, name)
         if name in stack.template.get("Parameters", {}):
             return self._parameter(stack, name)
         return self._attribute(stack, name, "Ref")
@@ -217,22 +207,23 @@ class Resolver:
             raise UnresolvableError(f"{stack.stack_name}: {resource['Type']} {logical_id}: {attribute} is not modelled")
         props = resource.get("Properties", {})
         name = self.physical_name(stack, logical_id)
-        values = {
-            "name": name,
-            "lname": name.lower() if isinstance(name, str) else name,
-            "id": generated_id(kind.id_format or "alnum13", stack.account, stack.stack_name, logical_id),
-            "p": partition_for(stack.region),
-            "r": stack.region,
-            "a": stack.account,
-            "path": self.resolve(stack, props.get("Path", "/")),
-            "bus": _bus_prefix(self.resolve(stack, props.get("EventBusName", "default"))),
+        # Each value only when the pattern names it: a rehearsal computes ~100,000 attributes (issue #23).
+        values: dict[str, Callable[[], Any]] = {
+            "name": lambda: name,
+            "lname": lambda: name.lower() if isinstance(name, str) else name,
+            "id": lambda: generated_id(kind.id_format or "alnum13", stack.account, stack.stack_name, logical_id),
+            "p": lambda: partition_for(stack.region),
+            "r": lambda: stack.region,
+            "a": lambda: stack.account,
+            "path": lambda: self.resolve(stack, props.get("Path", "/")),
+            "bus": lambda: _bus_prefix(self.resolve(stack, props.get("EventBusName", "default"))),
         }
 
         def fill(match: re.Match[str]) -> str:
             token = match.group(1)
             if token.startswith("prop:"):
                 return self._text(stack, self.resolve(stack, dig(props, token[5:])))
-            return str(values[token])
+            return str(values[token]())
 
         return _PLACEHOLDER.sub(fill, pattern)
 
@@ -276,6 +267,27 @@ class Resolver:
             raise UnresolvableError(message)
         # As long as a typical value (an ARN), so size measurements stay realistic.
         return "arn:aws:unresolved:us-east-1:000000000000:" + "x" * 40
+
+
+def _pseudo_parameter(stack: StackInstance, name: str) -> Any:
+    """A pseudo parameter's value (AWS::AccountId, AWS::StackId, ...), each computed only when asked."""
+    partition = partition_for(stack.region)
+    if name == "AWS::AccountId":
+        return stack.account
+    if name == "AWS::Region":
+        return stack.region
+    if name == "AWS::Partition":
+        return partition
+    if name == "AWS::URLSuffix":
+        return "amazonaws.com.cn" if stack.region.startswith("cn-") else "amazonaws.com"
+    if name == "AWS::StackName":
+        return stack.stack_name
+    if name == "AWS::StackId":
+        stack_id = generated_id("uuid", stack.stack_name)
+        return f"arn:{partition}:cloudformation:{stack.region}:{stack.account}:stack/{stack.stack_name}/{stack_id}"
+    if name == "AWS::NoValue":
+        return NO_VALUE
+    raise UnresolvableError(f"{stack.stack_name}: pseudo parameter {name} is not supported")
 
 
 def _bus_prefix(bus: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,40 @@ def _policy(document: Mapping[str, Any]) -> dict[str, Any]:
     return {**document, "Statement": statements if isinstance(statements, list) else [statements]}
 
 
+class PolicyTexts:
+    """Each policy document's JSON text, computed once per document object: a rehearsal names the
+    same few dozen documents in ~10,000 requests (issue #23). It holds every document it saw, so no
+    id is reused while it lives; use one per batch of requests, as a document may change between."""
+
+    def __init__(self, *, sort_keys: bool = False) -> None:
+        self._sort_keys = sort_keys
+        self._texts: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+    def __call__(self, document: Mapping[str, Any]) -> str:
+        found = self._texts.get(id(document))
+        if found is None:
+            found = self._texts[id(document)] = (document, json.dumps(document, sort_keys=self._sort_keys))
+        return found[1]
+
+
+def with_policies(simulation: Mapping[str, Any], replace: Callable[[Mapping[str, Any]], Any]) -> dict[str, Any]:
+    """``simulation`` with each of its policy documents replaced by ``replace(document)``."""
+    shared = dict(simulation)
+    for field in ("identityPolicies", "permissionBoundaryPolicies"):
+        if field in simulation:
+            shared[field] = [{**p, "policy": replace(p["policy"])} for p in simulation[field]]
+    if simulation.get("resourcePolicy") is not None:
+        shared["resourcePolicy"] = replace(simulation["resourcePolicy"])
+    return shared
+
+
+def request_key(simulation: Mapping[str, Any], texts: PolicyTexts) -> str:
+    """The request's canonical text: equal requests, equal keys. Each policy becomes its document's
+    canonical text (``texts`` sorts keys), a string where a request holds an object, so no two
+    different requests share a key."""
+    return json.dumps(with_policies(simulation, texts), sort_keys=True)
+
+
 class Simulator:
     """Builds engine requests from the resolved IAM documents of an assembly."""
 
@@ -95,6 +129,15 @@ class Simulator:
         self.documents = documents
         self.organization_id = organization_id
         self.platform_accounts = set(platform_accounts)
+        # One engine document per source document (held, so its id is not reused): requests then
+        # share it, and PolicyTexts serializes it once (issue #23).
+        self._policies: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+    def _policy(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        found = self._policies.get(id(document))
+        if found is None:
+            found = self._policies[id(document)] = (document, _policy(document))
+        return found[1]
 
     def request(self, flow: Flow) -> dict[str, Any]:
         try:
@@ -109,18 +152,18 @@ class Simulator:
         boundary: list[dict[str, Any]] = []
         if isinstance(p, Role):
             role = self.documents.role(p.arn)
-            identity = [{"name": d.name, "policy": _policy(d.document)} for d in role.identity_policies]
+            identity = [{"name": d.name, "policy": self._policy(d.document)} for d in role.identity_policies]
             if role.boundary is not None:
-                boundary = [{"name": role.boundary.name, "policy": _policy(role.boundary.document)}]
+                boundary = [{"name": role.boundary.name, "policy": self._policy(role.boundary.document)}]
             context |= self._principal_context(p.arn, p.account, self.organization_id)
             principal = p.arn
         elif isinstance(p, OutsideRole):
-            identity = [{"name": "outside-role", "policy": _policy(p.identity or EVERYTHING)}]
+            identity = [{"name": "outside-role", "policy": self._policy(p.identity or EVERYTHING)}]
             if p.boundary is not None:
                 found = self.documents.managed_policies.get(p.boundary)
                 if found is None:
                     raise FlowError(f"flow {flow.name!r}: no stack creates the boundary {p.boundary}")
-                boundary = [{"name": p.boundary, "policy": _policy(found.document)}]
+                boundary = [{"name": p.boundary, "policy": self._policy(found.document)}]
             context |= self._principal_context(p.arn, p.account, p.organization_id)
             principal = p.arn
         else:
@@ -148,7 +191,7 @@ class Simulator:
             simulation["permissionBoundaryPolicies"] = boundary
         resource_policy = self._resource_policy(flow)
         if resource_policy is not None:
-            simulation["resourcePolicy"] = _policy(resource_policy)
+            simulation["resourcePolicy"] = self._policy(resource_policy)
         return simulation
 
     def _principal_context(self, arn: str, account: str, organization_id: str | None) -> dict[str, ContextValue]:
@@ -200,19 +243,12 @@ def _by_reference(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     index into ``policies``. A rehearsal asks ~10,000 questions of the same few dozen policies; the
     engine then also validates each document once (issue #23)."""
     texts: dict[str, int] = {}
+    text_of = PolicyTexts()
 
     def ref(document: Mapping[str, Any]) -> dict[str, int]:
-        return {"$policy": texts.setdefault(json.dumps(document), len(texts))}
+        return {"$policy": texts.setdefault(text_of(document), len(texts))}
 
-    simulations = []
-    for request_id, simulation in requests:
-        shared = dict(simulation)
-        for field in ("identityPolicies", "permissionBoundaryPolicies"):
-            if field in simulation:
-                shared[field] = [{**p, "policy": ref(p["policy"])} for p in simulation[field]]
-        if simulation.get("resourcePolicy") is not None:
-            shared["resourcePolicy"] = ref(simulation["resourcePolicy"])
-        simulations.append({"id": request_id, "simulation": shared})
+    simulations = [{"id": request_id, "simulation": with_policies(s, ref)} for request_id, s in requests]
     return f'{{"policies": [{", ".join(texts)}], "requests": {json.dumps(simulations)}}}'
 
 

@@ -13,7 +13,6 @@ hosting stack is updated by the account's deployer role, with the same checks.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,7 +23,7 @@ from ..assembly.resolver import Resolver
 from ..config import PlatformConfig
 from ..flows.model import Flow, Role, allow
 from ..flows.platform import Platform
-from ..flows.simulate import Simulator, run_engine
+from ..flows.simulate import PolicyTexts, Simulator, request_key, run_engine
 from ..topology import AccountKind, AccountRole, account_roles
 from .bootstrap import STACK_NAME as BOOTSTRAP_STACK
 from .bootstrap import bootstrap_stacks, deploy_role_arn
@@ -219,7 +218,8 @@ class _Engine:
     def decide(self, results: list[StackResult]) -> list[StackResult]:
         if not self.pending:
             return results
-        keys = [json.dumps(request, sort_keys=True) for _, request, _ in self.pending]
+        texts = PolicyTexts(sort_keys=True)
+        keys = [request_key(request, texts) for _, request, _ in self.pending]
         unknown = {key: request for key, (_, request, _) in zip(keys, self.pending, strict=True) if key not in _DECIDED}
         answers = run_engine([(str(n), request) for n, request in enumerate(unknown.values())])
         _DECIDED.update({key: answers[str(n)]["decision"] for n, key in enumerate(unknown)})

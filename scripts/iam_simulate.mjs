@@ -105,6 +105,11 @@ function actionPatternMayMatch(pattern, service, name) {
   }
   return patterns.get(patternName).test(name)
 }
+// A statement that may name the action: no Action element (NotAction, or malformed), or an action
+// pattern that may match.
+function statementMayApply(statement, service, name) {
+  return statement?.Action === undefined || [statement.Action].flat().some((p) => actionPatternMayMatch(p, service, name))
+}
 const relevance = new Map()
 function mayApply(reference, validatedPolicy, action) {
   const key = `${reference.$policy}:${action}`
@@ -113,15 +118,43 @@ function mayApply(reference, validatedPolicy, action) {
     const statements = [validatedPolicy.policyDocument.Statement ?? []].flat()
     relevance.set(
       key,
-      validatedPolicy.errors.length > 0 ||
-        name === undefined ||
-        // A statement without Action (NotAction, or a malformed one) keeps the policy.
-        statements.some(
-          (s) => s?.Action === undefined || [s.Action].flat().some((p) => actionPatternMayMatch(p, service, name))
-        )
+      validatedPolicy.errors.length > 0 || name === undefined || statements.some((s) => statementMayApply(s, service, name))
     )
   }
   return relevance.get(key)
+}
+
+// Within a policy that may apply, the statements that cannot name the action are replaced by one
+// that matches no action, and those after the last that can are left out: the engine matches every
+// statement's resources, actions and conditions, ~17 per request where ~1 can apply (issue #23).
+// Placeholders keep every remaining statement at its index, which the answer's grants, denials and
+// near misses report; a placeholder can neither allow nor deny, nor be a near miss (its action never
+// matches). A document with validation errors is sent whole, so the errors are reported as before;
+// the others keep the errors (none) of the whole document's validation.
+const PLACEHOLDER = Object.freeze({ Effect: 'Allow', Action: 'placeholder:NoSuchAction', Resource: '*' })
+const narrowed = new Map()
+function forAction(reference, validatedPolicy, action) {
+  const [service, name] = action.toLowerCase().split(':')
+  if (validatedPolicy.errors.length > 0 || name === undefined) return validatedPolicy
+  const key = `${reference.$policy}:${action}`
+  if (!narrowed.has(key)) {
+    const statements = [validatedPolicy.policyDocument.Statement ?? []].flat()
+    const keep = statements.map((s) => statementMayApply(s, service, name))
+    const last = keep.lastIndexOf(true)
+    narrowed.set(
+      key,
+      last < 0 || keep.every(Boolean)
+        ? validatedPolicy
+        : {
+            ...validatedPolicy,
+            policyDocument: {
+              ...validatedPolicy.policyDocument,
+              Statement: statements.slice(0, last + 1).map((s, i) => (keep[i] ? s : PLACEHOLDER))
+            }
+          }
+    )
+  }
+  return narrowed.get(key)
 }
 
 for (const { simulation } of requests) {
@@ -129,7 +162,9 @@ for (const { simulation } of requests) {
   const action = simulation.request.action
   const all = simulation.identityPolicies
   const relevant = all.filter((p) => mayApply(p.policy, policy(p.policy, 'identity', validateIdentityPolicy), action))
-  simulation.identityPolicies = (relevant.length ? relevant : all.slice(0, 1)).map(identity)
+  simulation.identityPolicies = relevant.length
+    ? relevant.map((p) => ({ ...p, policy: forAction(p.policy, policy(p.policy, 'identity', validateIdentityPolicy), action) }))
+    : all.slice(0, 1).map(identity)
   simulation.permissionBoundaryPolicies = simulation.permissionBoundaryPolicies?.map(identity)
   if (simulation.resourcePolicy) {
     simulation.resourcePolicy = policy(simulation.resourcePolicy, 'resource', validateResourcePolicy)
@@ -157,7 +192,7 @@ function nearMisses(analysis) {
         misses.push({
           policyType,
           policyId: s.policyId ?? null,
-          sid: statement.Sid ?? `#${(s.statement?._index ?? 0) + 1}`,
+          sid: statement.Sid ?? `#${s.statement?._index}`, // the library counts statements from 1
           effect: statement.Effect,
           principalMatch: s.principalMatch,
           failedConditions: conditionFailures(s.explain)

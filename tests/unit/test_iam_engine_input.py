@@ -102,3 +102,43 @@ def test_an_invalid_policy_is_reported_even_when_it_names_another_action() -> No
     broken = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Unknown": True}
     answers = run_engine([("broken", _simulation("s3:GetObject", BUCKET_OBJECT, _allow("s3:GetObject"), broken))])
     assert answers["broken"]["decision"] == "Error", answers["broken"]
+
+
+def _one_policy(action: str, resource: str, *statements: dict[str, Any]) -> dict[str, Any]:
+    """One identity policy holding every statement, in order (execution policies hold hundreds)."""
+    simulation = _simulation(action, resource)
+    simulation["identityPolicies"] = [{"name": "big", "policy": {"Version": "2012-10-17", "Statement": list(statements)}}]
+    return simulation
+
+
+TAGGED = {"StringEquals": {"aws:PrincipalTag/team": "weather"}}
+
+
+def test_statements_that_cannot_apply_leave_the_others_at_their_index() -> None:
+    """Within a policy, statements that cannot name the action are replaced or left out: the grants,
+    denials and near misses must still name each statement by its place in the whole document, counted
+    from 1 as the engine does."""
+    statements = (
+        _allow("kms:Decrypt"),
+        _allow("sqs:SendMessage"),
+        _allow("s3:GetObject", BUCKET_OBJECT),
+        _allow("kms:Encrypt"),
+        {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+        {**_allow("s3:PutObject", BUCKET_OBJECT), "Condition": TAGGED},
+        _allow("sns:Publish"),
+    )
+    answers = run_engine(
+        [
+            ("get", _one_policy("s3:GetObject", BUCKET_OBJECT, *statements)),
+            ("decrypt", _one_policy("kms:Decrypt", "*", *statements)),
+            ("delete", _one_policy("s3:DeleteObject", BUCKET_OBJECT, *statements)),
+            ("put", _one_policy("s3:PutObject", BUCKET_OBJECT, *statements)),
+        ]
+    )
+    assert [g["statementIndex"] for g in answers["get"]["grants"]] == [3], answers["get"]
+    assert [g["statementIndex"] for g in answers["decrypt"]["grants"]] == [1], answers["decrypt"]
+    assert answers["delete"]["decision"] == "ExplicitlyDenied"
+    assert [d.get("statementIndex") for d in answers["delete"]["denials"]] == [5], answers["delete"]
+    assert answers["put"]["decision"] == "ImplicitlyDenied"
+    [miss] = answers["put"]["nearMisses"]
+    assert miss["sid"] == "#6" and miss["failedConditions"][0]["key"] == "aws:PrincipalTag/team", miss

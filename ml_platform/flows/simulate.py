@@ -18,7 +18,7 @@ from typing import Any
 
 from ..assembly.iam_documents import IamDocuments, resource_key
 from ..assembly.resolver import UnresolvableError
-from ..context import PROJECT_ROOT
+from ..context import PROJECT_ROOT, venv_node_executable
 from .model import ContextValue, Expect, Flow, OutsideRole, Role, Service
 
 SCRIPT = PROJECT_ROOT / "scripts" / "iam_simulate.mjs"
@@ -254,7 +254,7 @@ def _by_reference(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
 
 def run_engine(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Evaluate ``(id, simulation)`` pairs in one Node process; id -> the engine's answer."""
-    node = shutil.which("node")
+    node = str(venv_node_executable() or "") or shutil.which("node")  # not the script that starts it
     if node is None:
         raise FlowError("node is not on PATH (make install puts Node 24 in .venv/bin)")
     payload = _by_reference(requests)

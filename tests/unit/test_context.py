@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from ml_platform.context import (
@@ -51,3 +52,14 @@ def test_venv_node_goes_first_on_path(tmp_path: Path) -> None:
     prefer_venv_node(env)  # idempotent
     assert env["PATH"].count("/usr/bin") == 1
     assert (Path(env["PATH"].split(":")[0]) / "node").exists()
+
+
+def test_jsii_starts_the_venv_node_executable_itself() -> None:
+    """Not .venv/bin/node, a Python script that would start it (a Python start-up per kernel)."""
+    env = {"PATH": "/usr/bin"}
+    prefer_venv_node(env)
+    done = subprocess.run([env["JSII_NODE"], "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("v24."), done.stdout
+    assert Path(env["JSII_NODE"]).read_bytes()[:4] == b"\x7fELF"  # the executable, not a script
+    prefer_venv_node(env := {"PATH": "/usr/bin", "JSII_NODE": "/opt/node"})
+    assert env["JSII_NODE"] == "/opt/node"  # a node the user chose stays

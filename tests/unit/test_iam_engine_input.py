@@ -107,7 +107,8 @@ def test_an_invalid_policy_is_reported_even_when_it_names_another_action() -> No
 def _one_policy(action: str, resource: str, *statements: dict[str, Any]) -> dict[str, Any]:
     """One identity policy holding every statement, in order (execution policies hold hundreds)."""
     simulation = _simulation(action, resource)
-    simulation["identityPolicies"] = [{"name": "big", "policy": {"Version": "2012-10-17", "Statement": list(statements)}}]
+    document = {"Version": "2012-10-17", "Statement": list(statements)}
+    simulation["identityPolicies"] = [{"name": "big", "policy": document}]
     return simulation
 
 

@@ -147,7 +147,7 @@ def _release(
 
 # Engine decisions by request, for the process: the README's and the pipeline's rehearsals ask
 # mostly the same questions (the engine takes ~2 ms per request; a rehearsal asks ~2,000).
-_DECIDED: dict[str, str] = {}
+_DECIDED: dict[tuple[str, ...], str] = {}
 
 
 class _Engine:

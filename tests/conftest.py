@@ -66,10 +66,10 @@ EDITS = python_job("edit-synths-", ["-m", "tests.edit_synths"])
 
 
 JOBS = {"large_synth": SCALE, "edit_synths": EDITS, "cli_synth": CLI}  # fixture -> the job it collects
-JOB_FILES = {
-    "large_synth": "infra/test_scale.py",
-    "edit_synths": "infra/test_logical_id_stability.py",
-    "cli_synth": "infra/test_cli.py",
+JOB_FILES = {  # fixture -> the test files that use it
+    "large_synth": ("infra/test_scale.py",),
+    "edit_synths": ("infra/test_logical_id_stability.py", "infra/test_hosting.py", "infra/test_studio.py"),
+    "cli_synth": ("infra/test_cli.py",),
 }
 
 
@@ -88,7 +88,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Start the background jobs the session's tests will collect, at once (issue #23)."""
     try:
         for fixture, job in JOBS.items():
-            if _may_run(session, PROJECT_ROOT / "tests" / JOB_FILES[fixture]):
+            if any(_may_run(session, PROJECT_ROOT / "tests" / name) for name in JOB_FILES[fixture]):
                 job.start()
     except BaseException:
         pytest_sessionfinish(session)  # pytest does not call it when sessionstart fails

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,9 @@ class Synth:
     def template(self, stage_id: str, stack_id: str) -> dict[str, Any]:
         return self.templates[f"{stage_id}/{stack_id}"]
 
+
+# The background synths of the logical-ID edits (tests/edit_synths.py): edit -> "Stage/Stack" -> template.
+EditSynths = Callable[[], dict[str, dict[str, dict[str, Any]]]]
 
 APP_LEVEL = "App"  # pseudo stage of the stacks directly under the App
 CHECKOV = PROJECT_ROOT / ".venv-checkov" / "bin" / "checkov"

@@ -8,7 +8,7 @@ from typing import Any
 
 from ml_platform.review.template_diff import diff_stack
 
-from ..helpers import Synth, config_from, example_data, resources_of_type, synthesize_stage
+from ..helpers import EditSynths, Synth, config_from, example_data, resources_of_type, synthesize_stage
 
 
 def endpoint_parts(template: dict[str, Any], construct: str) -> dict[str, dict[str, Any]]:
@@ -239,14 +239,14 @@ def test_dashboard_searches_every_endpoint_and_variant(synth: Synth) -> None:
     assert "weather-prediction" not in body  # no endpoint is named
 
 
-def test_endpoint_config_change_makes_a_new_config_and_keeps_the_endpoint(tmp_path: Path) -> None:
+def test_endpoint_config_change_makes_a_new_config_and_keeps_the_endpoint(
+    synth: Synth, edit_synths: EditSynths
+) -> None:
     """Weights change -> the endpoint config is replaced (new generated name), the endpoint updated
-    in place under the same logical ID (book ch9: no in-place break of a serving endpoint)."""
-    before = synthesize_stage(config_from(example_data()), tmp_path / "a", "Production")["Hosting"]
-    data = example_data()
-    variants = data["endpoints"][3]["variants"]
-    variants[0]["initial_weight"], variants[1]["initial_weight"] = 0.5, 0.5
-    after = synthesize_stage(config_from(data), tmp_path / "b", "Production")["Hosting"]
+    in place under the same logical ID (book ch9: no in-place break of a serving endpoint). The change
+    is the logical-ID edit "change variant weights" (logical_id_edits.py), synthesized once per session."""
+    before = synth.template("Production", "Hosting")
+    after = edit_synths()["change variant weights"]["Production/Hosting"]
     diff = diff_stack("Production/Hosting", before, after)
     assert diff is not None
     changes = {c.logical_id: c for c in diff.resources}

@@ -112,11 +112,11 @@ def test_each_citys_model_is_named_by_its_component_only(synth: Synth) -> None:
         assert all(city.capitalize() in k for k in dependants)
 
 
-def test_a_new_version_of_one_city_replaces_its_model_only(tmp_path: Path) -> None:
+def test_a_new_version_of_one_city_replaces_its_model_only(synth: Synth, tmp_path: Path) -> None:
     """Release of a new version (a new model.tar.gz for Delhi): the only template change is
     Delhi's model, replaced (a new generated name), so CloudFormation updates the one component
     that names it; the endpoint config, the endpoint and the other cities stay as they are."""
-    before = synthesize_stage(config_from(example_data()), tmp_path / "a", "Test")["Hosting"]
+    before = synth.template("Test", "Hosting")
     data = example_data()
     delhi = next(m for m in data["models"] if m["name"] == "weather-city-delhi")
     delhi["model_data_url"] = delhi["model_data_url"].replace("/delhi/", "/delhi/v2/")

@@ -8,17 +8,14 @@ rule packs or CDK's CloudFormation validation: the example they are compared wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from ml_platform.review.template_diff import STATEFUL_TYPES, diff_assemblies
 
-from ..helpers import Synth
+from ..helpers import EditSynths, Synth
 from .logical_id_edits import BREAKING, EDITS
-
-EditSynths = Callable[[], dict[str, dict[str, dict[str, Any]]]]  # edit -> "Stage/Stack" -> template
 
 
 def _stateful_ids(templates: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:

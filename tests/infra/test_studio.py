@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -12,13 +11,11 @@ from aws_cdk.assertions import Match, Template
 from ml_platform.constructs.notebook_lifecycle import MAX_SCRIPT_CHARS, on_start_script
 
 from ..helpers import (
+    EditSynths,
     Synth,
     as_list,
-    config_from,
-    example_data,
     resources_of_type,
     statements,
-    synthesize_stage,
 )
 
 PRODUCT, RESEARCH = "DataScience-weatherproduct", "DataScience-weatherresearch"
@@ -127,12 +124,11 @@ def test_one_profile_per_user_with_its_persona_role(synth: Synth) -> None:
         assert tags["Environment"] == "Development" and tags["Team"] == "weatherproduct"  # DS-4
 
 
-def test_adding_a_user_keeps_existing_logical_ids(synth: Synth, tmp_path: Path) -> None:
-    data = example_data()
-    data["accounts"]["data_science"][0]["studio"]["users"].append({"name": "dora-new", "persona": "ml_engineer"})
-    stacks = synthesize_stage(config_from(data), tmp_path, PRODUCT)
+def test_adding_a_user_keeps_existing_logical_ids(synth: Synth, edit_synths: EditSynths) -> None:
+    """The logical-ID edit "add a user" (logical_id_edits.py: a new ml_engineer in the first team),
+    synthesized once per session."""
     before = set(synth.template(PRODUCT, "Studio")["Resources"])
-    after = set(stacks["Studio"]["Resources"])
+    after = set(edit_synths()["add a user"][f"{PRODUCT}/Studio"]["Resources"])
     # The profile, and its private space (private_spaces: true in the example).
     assert before < after and len(after - before) == 2
 

@@ -19,6 +19,11 @@ export CDK_DISABLE_CLI_TELEMETRY := 1
 export npm_config_update_notifier := false
 export NPM_CONFIG_USERCONFIG := $(CURDIR)/.npmrc
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Python's bytecode cache stays on (its default): this machine's environment sets
+# PYTHONDONTWRITEBYTECODE=1, and then every Python process compiles the ~400 project modules again
+# and pytest rewrites every test module's asserts on every run (~0.5 s per synth process, ~3.5 s of
+# `make test`; issue #23). __pycache__ is gitignored, and Lambda assets leave it out (lambda_asset.py).
+unexport PYTHONDONTWRITEBYTECODE
 
 CDK := npx --no-install cdk
 

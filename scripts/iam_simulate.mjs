@@ -192,7 +192,7 @@ function nearMisses(analysis) {
         misses.push({
           policyType,
           policyId: s.policyId ?? null,
-          sid: statement.Sid ?? `#${s.statement?._index}`, // the library counts statements from 1
+          sid: statement.Sid ?? `#${s.statement?.index?.() ?? "?"}`, // the library counts statements from 1
           effect: statement.Effect,
           principalMatch: s.principalMatch,
           failedConditions: conditionFailures(s.explain)

@@ -208,6 +208,7 @@ class Resolver:
         props = resource.get("Properties", {})
         name = self.physical_name(stack, logical_id)
         # Each value only when the pattern names it: a rehearsal computes ~100,000 attributes (issue #23).
+        # So, as in CloudFormation, a role's Ref does not fail on an unresolvable Path; its Arn does.
         values: dict[str, Callable[[], Any]] = {
             "name": lambda: name,
             "lname": lambda: name.lower() if isinstance(name, str) else name,

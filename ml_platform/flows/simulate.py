@@ -137,7 +137,8 @@ class Simulator:
         self.organization_id = organization_id
         self.platform_accounts = set(platform_accounts)
         # One engine document per source document (held, so its id is not reused): requests then
-        # share it, and PolicyTexts serializes it once (issue #23).
+        # share it, and PolicyTexts serializes it once (issue #23). A simulator is for one assembly as it
+        # is: a document changed after use (tests break a copy, in a new assembly) needs a new simulator.
         self._policies: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
 
     def _policy(self, document: Mapping[str, Any]) -> dict[str, Any]:

@@ -244,7 +244,8 @@ def test_endpoint_config_change_makes_a_new_config_and_keeps_the_endpoint(
 ) -> None:
     """Weights change -> the endpoint config is replaced (new generated name), the endpoint updated
     in place under the same logical ID (book ch9: no in-place break of a serving endpoint). The change
-    is the logical-ID edit "change variant weights" (logical_id_edits.py), synthesized once per session."""
+    is the logical-ID edit "change variant weights" (logical_id_edits.py), synthesized once per session
+    without CDK's CloudFormation validation: this test compares templates."""
     before = synth.template("Production", "Hosting")
     after = edit_synths()["change variant weights"]["Production/Hosting"]
     diff = diff_stack("Production/Hosting", before, after)

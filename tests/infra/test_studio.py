@@ -126,7 +126,7 @@ def test_one_profile_per_user_with_its_persona_role(synth: Synth) -> None:
 
 def test_adding_a_user_keeps_existing_logical_ids(synth: Synth, edit_synths: EditSynths) -> None:
     """The logical-ID edit "add a user" (logical_id_edits.py: a new ml_engineer in the first team),
-    synthesized once per session."""
+    synthesized once per session without CDK's CloudFormation validation: this test compares templates."""
     before = set(synth.template(PRODUCT, "Studio")["Resources"])
     after = set(edit_synths()["add a user"][f"{PRODUCT}/Studio"]["Resources"])
     # The profile, and its private space (private_spaces: true in the example).

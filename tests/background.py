@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,22 @@ class BackgroundJob:
         _, stderr = self.process.communicate(timeout=self.timeout)
         assert self.process.returncode == 0, stderr[-3000:]
         return self.out
+
+    def wait_for(self, name: str) -> Path:
+        """The file ``name`` that the job writes (atomically) into its folder as it goes, as soon as it
+        exists: a test needing one of several results does not wait for all. Fails like ``wait`` if the
+        job fails, and if the job ends without writing the file."""
+        if self.process is None:
+            self.start()
+        assert self.process is not None and self.out is not None
+        deadline = time.monotonic() + self.timeout
+        while not (self.out / name).exists() and self.process.poll() is None:
+            assert time.monotonic() < deadline, f"{self.prefix}: no {name} after {self.timeout} s"
+            time.sleep(0.1)
+        if not (self.out / name).exists():
+            self.wait()
+            assert (self.out / name).exists(), f"{self.prefix} ended without writing {name}"
+        return self.out / name
 
     def close(self) -> None:
         """Stop the process (and its children) if it still runs, and remove its folder; a later ``wait``

@@ -16,7 +16,9 @@ from ml_platform.review.assembly_cache import seed_from_working_tree
 prefer_venv_node()  # before helpers import aws_cdk: jsii must start Node 24, not the machine's 20
 
 from .background import BackgroundJob, python_job, stop  # noqa: E402
-from .helpers import EXAMPLE, Synth, start_cfn_lint, start_checkov, start_cli_synth, synthesize  # noqa: E402
+from .edit_synths import result_file  # noqa: E402
+from .helpers import EXAMPLE, EditSynths, Synth, start_cfn_lint, start_checkov, start_cli_synth, synthesize  # noqa: E402
+from .infra.logical_id_edits import EVERY_EDIT  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -126,15 +128,17 @@ def cli_synth() -> Callable[[], Path]:
 
 
 @pytest.fixture(scope="session")
-def edit_synths() -> Callable[[], dict[str, dict[str, dict[str, Any]]]]:
-    """Waits for the background synths of the logical-ID edits: edit -> "Stage/Stack" -> template."""
-    loaded: dict[str, dict[str, dict[str, Any]]] = {}
+def edit_synths() -> EditSynths:
+    """The background synths of the logical-ID edits: edit -> "Stage/Stack" -> template. Waits for each
+    edit only (``tests/edit_synths.py`` writes one file per edit as it goes)."""
 
-    def wait() -> dict[str, dict[str, dict[str, Any]]]:
-        if not loaded:
-            files: dict[str, dict[str, str]] = json.loads((EDITS.wait() / "summary.json").read_text())
-            for edit, templates in files.items():
-                loaded[edit] = {key: json.loads(Path(path).read_text()) for key, path in templates.items()}
-        return loaded
+    class Edits(dict[str, dict[str, dict[str, Any]]]):
+        def __missing__(self, edit: str) -> dict[str, dict[str, Any]]:
+            if edit not in EVERY_EDIT:
+                raise KeyError(edit)
+            files: dict[str, str] = json.loads(EDITS.wait_for(result_file(edit)).read_text())
+            self[edit] = {key: json.loads(Path(path).read_text()) for key, path in files.items()}
+            return self[edit]
 
-    return wait
+    edits = Edits()
+    return lambda: edits

@@ -9,6 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from ml_platform.context import PROJECT_ROOT
 from tests.background import WRITTEN_BY_SYNTH, BackgroundJob, background_process, isolated_project
 
@@ -40,6 +42,27 @@ def test_a_closed_job_starts_again_when_waited_for(tmp_path: Path) -> None:
     job.close()
     out = job.wait()
     assert (out / "done").exists()
+    job.close()
+
+
+def test_a_result_is_returned_as_soon_as_the_job_writes_it() -> None:
+    """``wait_for``: one result of a job that goes on working (the logical-ID edits, one file per edit)."""
+    script = "echo 1 > {out}/.one && mv {out}/.one {out}/one; sleep 30"  # written atomically, as jobs do
+    job = BackgroundJob("background-test-", lambda out: background_process(["sh", "-c", script.format(out=out)]))
+    started = time.monotonic()
+    assert job.wait_for("one").read_text() == "1\n"
+    assert time.monotonic() - started < 10 and job.process is not None and job.process.poll() is None
+    job.close()
+
+
+def test_a_job_that_ends_without_the_result_fails_the_wait() -> None:
+    job = BackgroundJob("background-test-", lambda out: background_process(["sh", "-c", "echo broken >&2; exit 3"]))
+    with pytest.raises(AssertionError, match="broken"):
+        job.wait_for("one")
+    job.close()
+    job = BackgroundJob("background-test-", lambda out: background_process(["true"]))
+    with pytest.raises(AssertionError, match="ended without writing one"):
+        job.wait_for("one")
     job.close()
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from ..naming import partition_for
 from .cloud_assembly import CloudAssembly, StackInstance
 from .physical_ids import KINDS, generated_id, generated_name
+from .pseudo_parameters import pseudo_parameter
 
 NO_VALUE = object()  # AWS::NoValue: the property or list item is removed
 _SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
@@ -155,7 +156,10 @@ class Resolver:
     # -- references -----------------------------------------------------------------------
     def _ref(self, stack: StackInstance, name: str) -> Any:
         if name.startswith("AWS::"):
-            return _pseudo_parameter(stack, name)
+            try:
+                return pseudo_parameter(stack, name, NO_VALUE)
+            except KeyError:
+                raise UnresolvableError(f"{stack.stack_name}: pseudo parameter {name} is not supported") from None
         if name in stack.template.get("Parameters", {}):
             return self._parameter(stack, name)
         return self._attribute(stack, name, "Ref")
@@ -268,27 +272,6 @@ class Resolver:
             raise UnresolvableError(message)
         # As long as a typical value (an ARN), so size measurements stay realistic.
         return "arn:aws:unresolved:us-east-1:000000000000:" + "x" * 40
-
-
-def _pseudo_parameter(stack: StackInstance, name: str) -> Any:
-    """A pseudo parameter's value (AWS::AccountId, AWS::StackId, ...), each computed only when asked."""
-    partition = partition_for(stack.region)
-    if name == "AWS::AccountId":
-        return stack.account
-    if name == "AWS::Region":
-        return stack.region
-    if name == "AWS::Partition":
-        return partition
-    if name == "AWS::URLSuffix":
-        return "amazonaws.com.cn" if stack.region.startswith("cn-") else "amazonaws.com"
-    if name == "AWS::StackName":
-        return stack.stack_name
-    if name == "AWS::StackId":
-        stack_id = generated_id("uuid", stack.stack_name)
-        return f"arn:{partition}:cloudformation:{stack.region}:{stack.account}:stack/{stack.stack_name}/{stack_id}"
-    if name == "AWS::NoValue":
-        return NO_VALUE
-    raise UnresolvableError(f"{stack.stack_name}: pseudo parameter {name} is not supported")
 
 
 def _bus_prefix(bus: Any) -> str:

@@ -26,9 +26,10 @@ def load(path: Path) -> Any | None:
         return None
 
 
-def store(path: Path, value: Any) -> None:
+def store(path: Path, value: Any, *, required: bool = False) -> None:
     """Write ``value`` to ``path`` atomically; when the disk refuses (read-only checkout, disk full) the
-    caller just goes without the cache, and no temporary file is left behind."""
+    caller just goes without the cache, and no temporary file is left behind. ``required``: a result
+    someone waits for, not a cache: the disk's refusal is raised."""
     tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,5 +41,5 @@ def store(path: Path, value: Any) -> None:
     except BaseException as err:  # a value that is no JSON is the caller's error: raised, but cleaned up too
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-        if not isinstance(err, OSError):
+        if required or not isinstance(err, OSError):
             raise

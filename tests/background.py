@@ -75,8 +75,7 @@ def stop(process: subprocess.Popen[str] | None) -> None:
         return
     with contextlib.suppress(ProcessLookupError):  # no process of the group is left
         os.killpg(process.pid, signal.SIGKILL)
-    if process.returncode is None:
-        process.communicate()
+    process.communicate()  # also after it ended: reads and closes its pipes
 
 
 class BackgroundJob:
@@ -110,9 +109,12 @@ class BackgroundJob:
             self.start()
         assert self.process is not None and self.out is not None
         deadline = time.monotonic() + self.timeout
-        while not (self.out / name).exists() and self.process.poll() is None:
+        while not (self.out / name).exists() and self.process.returncode is None:
             assert time.monotonic() < deadline, f"{self.prefix}: no {name} after {self.timeout} s"
-            time.sleep(0.1)
+            # communicate, not sleep: it drains the job's pipes (a job blocked writing to a full pipe would
+            # never write the file), and a retried communicate loses no output (subprocess docs).
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.communicate(timeout=0.1)
         if not (self.out / name).exists():
             self.wait()
             assert (self.out / name).exists(), f"{self.prefix} ended without writing {name}"

@@ -37,7 +37,7 @@ def main() -> int:
         folder = out / str(number)
         result = synthesize(config_from(data), folder, rule_packs=False, cfn_validation=False)
         templates = {key: str(folder / path) for key, path in result.template_files.items()}
-        store(out / result_file(name), templates)  # atomic: a waiting test never reads half a file
+        store(out / result_file(name), templates, required=True)  # atomic: a test never reads half a file
     return 0
 
 

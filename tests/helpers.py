@@ -119,7 +119,7 @@ def start_cli_synth(outdir: Path) -> subprocess.Popen[str]:
     """``cdk synth`` of the example through the pinned CLI into ``outdir``, in the background
     (started at session start, issue #23); tests/infra/test_cli.py compares it to app.py's.
 
-    Without CDK's CloudFormation validation (``CDK_VALIDATION=false``, ~5 of this job's ~10 CPU-s):
+    Without CDK's CloudFormation validation (``CDK_VALIDATION=false``: the job ~17 -> ~10 CPU-s):
     the test reads only the templates, which it requires to equal the session synth's, and that synth
     validates them with the same acknowledgements. The CLI reads the variable as its ``--validation``
     option too, which skips its own check of error annotations on the stacks; aws-cdk-lib's

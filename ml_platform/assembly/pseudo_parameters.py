@@ -14,9 +14,22 @@ if TYPE_CHECKING:
     from .cloud_assembly import StackInstance
 
 
+# The pseudo parameters modelled; not AWS::NotificationARNs (no stack here is given notification topics).
+NAMES = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::Region",
+        "AWS::Partition",
+        "AWS::URLSuffix",
+        "AWS::StackName",
+        "AWS::StackId",
+        "AWS::NoValue",
+    }
+)
+
+
 def pseudo_parameter(stack: StackInstance, name: str, no_value: object) -> Any:
-    """The value of ``Ref: <name>`` for a pseudo parameter in ``stack``; ``no_value`` for AWS::NoValue;
-    KeyError for one not modelled (AWS::NotificationARNs).
+    """The value of ``Ref: <name>`` (one of ``NAMES``) in ``stack``; ``no_value`` for AWS::NoValue.
 
     Each is computed only when asked: the rehearsal resolves ~100,000 references (issue #23)."""
     partition = partition_for(stack.region)
@@ -35,4 +48,4 @@ def pseudo_parameter(stack: StackInstance, name: str, no_value: object) -> Any:
         return f"arn:{partition}:cloudformation:{stack.region}:{stack.account}:stack/{stack.stack_name}/{stack_id}"
     if name == "AWS::NoValue":
         return no_value
-    raise KeyError(name)
+    raise ValueError(f"{name} is not one of the modelled pseudo parameters")

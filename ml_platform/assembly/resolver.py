@@ -21,6 +21,7 @@ from typing import Any
 from ..naming import partition_for
 from .cloud_assembly import CloudAssembly, StackInstance
 from .physical_ids import KINDS, generated_id, generated_name
+from .pseudo_parameters import NAMES as PSEUDO_PARAMETERS
 from .pseudo_parameters import pseudo_parameter
 
 NO_VALUE = object()  # AWS::NoValue: the property or list item is removed
@@ -156,10 +157,9 @@ class Resolver:
     # -- references -----------------------------------------------------------------------
     def _ref(self, stack: StackInstance, name: str) -> Any:
         if name.startswith("AWS::"):
-            try:
-                return pseudo_parameter(stack, name, NO_VALUE)
-            except KeyError:
-                raise UnresolvableError(f"{stack.stack_name}: pseudo parameter {name} is not supported") from None
+            if name not in PSEUDO_PARAMETERS:
+                raise UnresolvableError(f"{stack.stack_name}: pseudo parameter {name} is not supported")
+            return pseudo_parameter(stack, name, NO_VALUE)
         if name in stack.template.get("Parameters", {}):
             return self._parameter(stack, name)
         return self._attribute(stack, name, "Ref")

@@ -45,25 +45,39 @@ def test_a_closed_job_starts_again_when_waited_for(tmp_path: Path) -> None:
     job.close()
 
 
+def _job(script: str) -> BackgroundJob:
+    """A shell job with a short timeout: a wait that misbehaves fails the test instead of hanging it."""
+    return BackgroundJob("background-test-", lambda out: background_process(["sh", "-c", script.format(out=out)]), 20)
+
+
 def test_a_result_is_returned_as_soon_as_the_job_writes_it() -> None:
     """``wait_for``: one result of a job that goes on working (the logical-ID edits, one file per edit)."""
-    script = "echo 1 > {out}/.one && mv {out}/.one {out}/one; sleep 30"  # written atomically, as jobs do
-    job = BackgroundJob("background-test-", lambda out: background_process(["sh", "-c", script.format(out=out)]))
-    started = time.monotonic()
-    assert job.wait_for("one").read_text() == "1\n"
-    assert time.monotonic() - started < 10 and job.process is not None and job.process.poll() is None
-    job.close()
+    job = _job("echo 1 > {out}/.one && mv {out}/.one {out}/one; sleep 30")  # written atomically, as jobs do
+    try:
+        started = time.monotonic()
+        assert job.wait_for("one").read_text() == "1\n"
+        assert time.monotonic() - started < 10 and job.process is not None and job.process.returncode is None
+    finally:
+        job.close()
+
+
+def test_a_job_that_writes_much_output_before_the_result_is_not_blocked() -> None:
+    """The job's pipes are read while it is waited for: ~200 KB of stderr would fill a pipe and stop it."""
+    job = _job("head -c 200000 /dev/zero | tr '\\0' x >&2; echo 1 > {out}/.one && mv {out}/.one {out}/one; sleep 30")
+    try:
+        assert job.wait_for("one").read_text() == "1\n"
+    finally:
+        job.close()
 
 
 def test_a_job_that_ends_without_the_result_fails_the_wait() -> None:
-    job = BackgroundJob("background-test-", lambda out: background_process(["sh", "-c", "echo broken >&2; exit 3"]))
-    with pytest.raises(AssertionError, match="broken"):
-        job.wait_for("one")
-    job.close()
-    job = BackgroundJob("background-test-", lambda out: background_process(["true"]))
-    with pytest.raises(AssertionError, match="ended without writing one"):
-        job.wait_for("one")
-    job.close()
+    for script, message in (("echo broken >&2; exit 3", "broken"), ("true", "ended without writing one")):
+        job = _job(script)
+        try:
+            with pytest.raises(AssertionError, match=message):
+                job.wait_for("one")
+        finally:
+            job.close()
 
 
 def test_background_work_runs_at_a_lower_priority_in_the_tests_session() -> None:

@@ -26,6 +26,10 @@ def test_a_disk_that_refuses_is_no_error(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(Path, "replace", disk_full)
     json_cache.store(tmp_path / "entry.json", [1])
     assert list(tmp_path.iterdir()) == []  # neither the entry nor its temporary file
+    # A result a test waits for (tests/edit_synths.py) is no cache: the refusal is raised, still cleaned up.
+    with pytest.raises(OSError, match="No space left"):
+        json_cache.store(tmp_path / "entry.json", [1], required=True)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ pseudo_parameters.py; issue #23 made both compute only what a value names)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +15,30 @@ from ml_platform.assembly.resolver import Resolver, UnresolvableError
 ROLE = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "analyst", "Path": {"Ref": "NoSuchParameter"}}}
 
 
-def _resolver(resources: dict[str, Any]) -> tuple[Resolver, StackInstance]:
+def _resolver(resources: dict[str, Any], region: str = "cn-north-1") -> tuple[Resolver, StackInstance]:
     template = {"Resources": resources}
-    stack = StackInstance("Test", "Hosting", "openaq-test-hosting", "111111111111", "cn-north-1", template)
+    stack = StackInstance("Test", "Hosting", "openaq-test-hosting", "111111111111", region, template)
     return Resolver(CloudAssembly(Path(), [stack])), stack
 
 
-def test_pseudo_parameters_are_the_stacks_own() -> None:
-    resolver, stack = _resolver({})
+@pytest.mark.parametrize(
+    ("region", "partition", "suffix"),
+    [
+        ("us-east-1", "aws", "amazonaws.com"),
+        ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
+        ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+    ],
+)
+def test_pseudo_parameters_are_the_stacks_own(region: str, partition: str, suffix: str) -> None:
+    """AWS CloudFormation User Guide, pseudo-parameter-reference.html."""
+    resolver, stack = _resolver({}, region)
     names = ("AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName")
     value = {"Fn::Join": ["|", [{"Ref": n} for n in names]]}
-    assert resolver.resolve(stack, value) == "111111111111|cn-north-1|aws-cn|amazonaws.com.cn|openaq-test-hosting"
+    assert resolver.resolve(stack, value) == f"111111111111|{region}|{partition}|{suffix}|openaq-test-hosting"
     stack_id = resolver.resolve(stack, {"Ref": "AWS::StackId"})
-    assert stack_id.startswith("arn:aws-cn:cloudformation:cn-north-1:111111111111:stack/openaq-test-hosting/")
+    assert re.fullmatch(
+        f"arn:{partition}:cloudformation:{region}:111111111111:stack/openaq-test-hosting/[0-9a-f-]{{36}}", stack_id
+    )
     assert resolver.resolve(stack, {"Ref": "AWS::StackId"}) == stack_id  # stable
     assert resolver.resolve(stack, ["a", {"Ref": "AWS::NoValue"}, "b"]) == ["a", "b"]
 

@@ -262,7 +262,8 @@ def _by_reference(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
 
 def run_engine(requests: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Evaluate ``(id, simulation)`` pairs in one Node process; id -> the engine's answer."""
-    node = str(venv_node_executable() or "") or shutil.which("node")  # not the script that starts it
+    executable = venv_node_executable()  # the executable, not .venv/bin/node (a script that starts it)
+    node = str(executable) if executable is not None else shutil.which("node")
     if node is None:
         raise FlowError("node is not on PATH (make install puts Node 24 in .venv/bin)")
     payload = _by_reference(requests)

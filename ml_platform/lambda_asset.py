@@ -31,7 +31,11 @@ def _staging_root() -> Path:
 @cache
 def function_asset(code_dir: Path) -> Path:
     """A folder with ``code_dir``'s files and the ``platform_runtime`` package; built once per process."""
-    target = _staging_root() / code_dir.name
+    return copy_function(code_dir, _staging_root() / code_dir.name)
+
+
+def copy_function(code_dir: Path, target: Path) -> Path:
+    """Copy ``code_dir``'s files and the ``platform_runtime`` package into ``target`` (a new folder)."""
     shutil.copytree(code_dir, target, ignore=IGNORED)
     if (target / SHARED_LIBRARY.name).exists():
         raise ValueError(f"{code_dir} has its own {SHARED_LIBRARY.name}: it would hide the shared library")

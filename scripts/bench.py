@@ -25,6 +25,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from synth_floor import measure as node_only  # noqa: E402  (scripts/, this file's folder)
+
 from ml_platform.context import prefer_venv_node  # noqa: E402
 from ml_platform.cost.estimate import estimate, load_prices, split, templates_in  # noqa: E402
 from ml_platform.large_config import large_config  # noqa: E402
@@ -88,6 +90,10 @@ def main() -> int:
             for _ in range(args.runs)
         )
         example_s, example_r = _synth(EXAMPLE, work / "example", args.runs)
+        floor = node_only(
+            "app.py", work / "floor", dict(env, CDK_CONTEXT_JSON=json.dumps({"config": str(EXAMPLE)})), args.runs
+        )
+        trivial_floor = node_only("scripts/bench_trivial_app.py", work / "trivial-floor", env, args.runs)
         prices = load_prices()
         example_costs = estimate(templates_in(work / "example"), prices)
         idle = sum(sum(c.values()) for c in example_costs.values())
@@ -129,6 +135,20 @@ def main() -> int:
             f"{example_r} resources, {1000 * example_s / example_r:.1f} ms/resource",
         ),
         ("ratio example / trivial", f"{example_s / trivial:.2f}x", "target <= 3x"),
+        (
+            "example synth, Node's side only (scripts/synth_floor.py)",
+            f"{floor['node_only_seconds']:.2f} s = {floor['node_only_seconds'] / trivial:.2f}x the trivial synth",
+            "its recorded jsii requests replayed with no Python between them: the lowest the ratio can go "
+            "with today's constructs and CDK's validation on",
+        ),
+        (
+            "  the same, CDK's CloudFormation validation off",
+            f"{floor['node_only_no_validation_seconds']:.2f} s",
+            f"so validating the example's templates costs Node "
+            f"{floor['node_only_seconds'] - floor['node_only_no_validation_seconds']:.2f} s; the trivial app's: "
+            f"{trivial_floor['node_only_seconds'] - trivial_floor['node_only_no_validation_seconds']:.2f} s "
+            f"(its Node side {trivial_floor['node_only_seconds']:.2f} s)",
+        ),
         (
             "doubled config synth",
             f"{double_s:.2f} s",

@@ -64,10 +64,31 @@ def _fit(name: str, max_length: int) -> str:
     return name
 
 
+# Each partition the config's region pattern admits: its regions, ARN partition and DNS suffix, as the
+# AWS SDKs' shared partition metadata has them (botocore data/partitions.json: regionRegex, id,
+# outputs.dnsSuffix; tests/unit/test_naming.py checks this table against it). The first match wins.
+_PARTITIONS = (
+    (re.compile(r"^us-gov-\w+-\d+$"), "aws-us-gov", "amazonaws.com"),
+    (re.compile(r"^us-iso-\w+-\d+$"), "aws-iso", "c2s.ic.gov"),
+    (re.compile(r"^us-isob-\w+-\d+$"), "aws-iso-b", "sc2s.sgov.gov"),
+    (re.compile(r"^eu-isoe-\w+-\d+$"), "aws-iso-e", "cloud.adc-e.uk"),
+    (re.compile(r"^us-isof-\w+-\d+$"), "aws-iso-f", "csp.hci.ic.gov"),
+    (re.compile(r"^cn-\w+-\d+$"), "aws-cn", "amazonaws.com.cn"),
+)
+
+
+def _partition(region: str) -> tuple[str, str]:
+    for pattern, partition, dns_suffix in _PARTITIONS:
+        if pattern.match(region):
+            return partition, dns_suffix
+    return "aws", "amazonaws.com"
+
+
 def partition_for(region: str) -> str:
     """The ARN partition of a region, as a literal (cdk-nag findings then name real ARNs)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+    return _partition(region)[0]
+
+
+def url_suffix_for(region: str) -> str:
+    """The domain suffix of a region's service endpoints (CloudFormation's ``AWS::URLSuffix``)."""
+    return _partition(region)[1]

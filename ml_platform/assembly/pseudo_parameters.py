@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..naming import partition_for
+from ..naming import partition_for, url_suffix_for
 from .physical_ids import generated_id
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def pseudo_parameter(stack: StackInstance, name: str, no_value: object) -> Any:
     if name == "AWS::Partition":
         return partition
     if name == "AWS::URLSuffix":
-        return "amazonaws.com.cn" if stack.region.startswith("cn-") else "amazonaws.com"
+        return url_suffix_for(stack.region)
     if name == "AWS::StackName":
         return stack.stack_name
     if name == "AWS::StackId":

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import botocore
 import pytest
 
 from ml_platform.cross_account import org_condition, role_arn
-from ml_platform.naming import NameTooLongError, Naming
+from ml_platform.naming import NameTooLongError, Naming, partition_for, url_suffix_for
+from ml_platform.schema.accounts import Region
+
+REGION = re.compile(Region.__metadata__[0].pattern)
 
 NAMING = Naming("openaq", "weatherproduct", "333333333333", "us-east-1")
 
@@ -31,3 +40,23 @@ def test_cross_account_helpers() -> None:
     assert role_arn("555555555555", "MlDeployRole") == "arn:aws:iam::555555555555:role/MlDeployRole"
     assert org_condition(None) == {}
     assert org_condition("o-exampleorg01") == {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"}}
+
+
+def _sdk_partitions() -> list[dict[str, Any]]:
+    """The AWS SDKs' shared partition metadata, as botocore ships it."""
+    partitions: list[dict[str, Any]] = json.loads(
+        (Path(botocore.__file__).parent / "data" / "partitions.json").read_text()
+    )["partitions"]
+    return partitions
+
+
+@pytest.mark.parametrize("partition", _sdk_partitions(), ids=lambda p: p["id"])
+def test_each_region_the_config_admits_gets_its_partition_and_url_suffix(partition: dict[str, Any]) -> None:
+    """ARNs and AWS::URLSuffix in an isolated, China or GovCloud region name that partition's values."""
+    regions = [r for r in partition["regions"] if REGION.fullmatch(r)]
+    if partition["id"] == "aws-eusc":
+        assert not regions  # the config's region pattern does not admit eusc-de-east-1 yet
+    else:
+        assert regions
+    for region in regions:
+        assert (partition_for(region), url_suffix_for(region)) == (partition["id"], partition["outputs"]["dnsSuffix"])

@@ -27,6 +27,7 @@ def _resolver(resources: dict[str, Any], region: str = "cn-north-1") -> tuple[Re
         ("us-east-1", "aws", "amazonaws.com"),
         ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
         ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+        ("us-iso-east-1", "aws-iso", "c2s.ic.gov"),
     ],
 )
 def test_pseudo_parameters_are_the_stacks_own(region: str, partition: str, suffix: str) -> None:

@@ -13,7 +13,8 @@ from .mlflow import MlflowConfig
 from .network import VpcConfig
 from .studio import StudioConfig
 
-Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")]
+REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$"
+Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")]
 OrgId = Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")]
 

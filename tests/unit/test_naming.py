@@ -7,14 +7,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-import botocore
+import botocore  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 from ml_platform.cross_account import org_condition, role_arn
 from ml_platform.naming import NameTooLongError, Naming, partition_for, url_suffix_for
-from ml_platform.schema.accounts import Region
+from ml_platform.schema.accounts import REGION_PATTERN
 
-REGION = re.compile(Region.__metadata__[0].pattern)
+REGION = re.compile(REGION_PATTERN)
 
 NAMING = Naming("openaq", "weatherproduct", "333333333333", "us-east-1")
 

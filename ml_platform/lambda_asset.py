@@ -9,33 +9,26 @@ function's asset hash changes exactly when code it ships changes. Built by plain
 
 from __future__ import annotations
 
-import atexit
 import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 
 from .context import PROJECT_ROOT
+from .synth_staging import new_staging_folder
 
 SHARED_LIBRARY = PROJECT_ROOT / "lambda" / "shared" / "platform_runtime"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 @cache
-def _staging_root() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="ml-platform-lambda-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    return root
+def _lambda_root() -> Path:
+    return new_staging_folder("lambda-")
 
 
 @cache
 def function_asset(code_dir: Path) -> Path:
     """A folder with ``code_dir``'s files and the ``platform_runtime`` package; built once per process."""
-    return copy_function(code_dir, _staging_root() / code_dir.name)
-
-
-def copy_function(code_dir: Path, target: Path) -> Path:
-    """Copy ``code_dir``'s files and the ``platform_runtime`` package into ``target`` (a new folder)."""
+    target = _lambda_root() / code_dir.name
     shutil.copytree(code_dir, target, ignore=IGNORED)
     if (target / SHARED_LIBRARY.name).exists():
         raise ValueError(f"{code_dir} has its own {SHARED_LIBRARY.name}: it would hide the shared library")

@@ -5,13 +5,15 @@ jsii runs every construct call as one request from Python to a Node kernel, one 
 waits for each answer. This records the requests of one real synth (``JSII_NODE`` pointed at this file,
 which starts Node and keeps a copy of both directions), then replays them into a fresh kernel with no
 Python in between and times that: Node's own work (start-up, CDK's constructs, rendering, the rule
-packs, CDK's CloudFormation validation) with Python's share at zero. Issue #23 uses it to show what
-an example/trivial synth ratio is reachable at all.
+packs, CDK's CloudFormation validation) for this same request stream, with Python's share at zero.
+Issue #23 uses it to show which example/trivial synth ratio is reachable while the app makes these calls.
 
-The replay is checked, and no number is reported unless it holds: every answer is of the kind recorded
-(ok, callback or error) and every template comes out byte-identical. Two kernels given the same
-requests can number CDK's tokens differently (``${Token[TOKEN.63]}`` vs ``.64``), so answers are
-compared with token numbers mapped, and later requests are rewritten to the replay's numbers.
+No number is reported unless the replay reproduces the recorded synth: every answer equal to the
+recorded one (token numbers mapped, below), the kernel exiting cleanly, and every file in the output
+folder equal (with validation on; with it off, every template, and no CloudFormation validation in
+the report). Two kernels given the same requests can number CDK's tokens differently
+(``${Token[TOKEN.63]}`` vs ``.64``, a few apart even between two real synths), so answers are compared
+through a one-to-one mapping of token numbers, and later requests are rewritten to the replay's.
 
 Usage: python scripts/synth_floor.py [CONFIG]   (JSON on stdout; `make bench` reports it too)
 """
@@ -28,14 +30,17 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = "SYNTH_FLOOR_LOG"  # set for the recorded run: where this relay writes its copy
 NODE = "SYNTH_FLOOR_NODE"  # the real Node executable the relay starts
 TOKEN = re.compile(rb"Token\[[A-Za-z0-9_.:-]+?\.\d+\]|-1\.\d+e\+289")  # string and number tokens
-STAGED = re.compile(rb'(/[^"]*?/ml-platform-lambda-[^/"]+)/([A-Za-z0-9_]+)')  # lambda_asset staging
+TEMP = tempfile.gettempdir()
+TEMP_PATH = re.compile(re.escape(TEMP).encode() + rb"/[^\"\s\\]+")  # a path in the temp folder
+KERNEL_FOLDER = re.compile(rb"/jsii-kernel-\w+/")  # in stack traces of metadata and reports
+CFN_VALIDATE = b'"CloudFormation Validate"'  # the plugin's name in validation-report.json
 
 
 class ReplayMismatchError(RuntimeError):
@@ -49,19 +54,23 @@ class Recording:
     command: list[str]  # Node and jsii's arguments to it
     env: dict[str, str]
     outdir: Path
-    templates: dict[str, bytes]
+    files: dict[str, bytes]  # the output folder, kernel folder names normalised
+    kept: dict[str, str] = field(default_factory=dict)  # temp path the app wrote -> saved copy
 
 
 def _relay(argv: list[str]) -> int:
-    """Run as JSII_NODE: start Node with jsii's arguments and copy every line both ways to the log."""
+    """Run as JSII_NODE: start Node with jsii's arguments and copy every line both ways to the log.
+
+    Files the app wrote in the temp folder and names in a request (Lambda code, Clarify configs) are
+    copied when first named: the app deletes them at exit, and the replay needs them."""
     log = Path(os.environ[LOG])
     env = {k: v for k, v in os.environ.items() if k not in (LOG, NODE)}
-    # jsii's runtime lives in a temporary folder removed at exit: keep a copy for the replay.
-    runtime = Path(argv[-1]).resolve()
-    kept = log.with_suffix(".runtime")
-    shutil.copytree(runtime.parent.parent, kept)
-    arguments = [*argv[:-1], str(kept / runtime.relative_to(runtime.parent.parent))]
+    runtime = Path(argv[-1]).resolve()  # jsii's runtime lives in a temporary folder removed at exit
+    shutil.copytree(runtime.parent.parent, log.with_suffix(".runtime"))
+    arguments = [*argv[:-1], str(log.with_suffix(".runtime") / runtime.relative_to(runtime.parent.parent))]
     log.with_suffix(".json").write_text(json.dumps({"env": env, "node": os.environ[NODE], "arguments": arguments}))
+    outdir = env.get("CDK_OUTDIR", "\0")
+    kept: dict[str, str] = {}
     child = subprocess.Popen([os.environ[NODE], *argv], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     assert child.stdin is not None and child.stdout is not None
     requests, answers = child.stdin, child.stdout
@@ -69,32 +78,60 @@ def _relay(argv: list[str]) -> int:
     def forward_requests() -> None:
         with log.with_suffix(".requests").open("wb") as copy:
             for line in iter(sys.stdin.buffer.readline, b""):
+                for match in TEMP_PATH.findall(line):
+                    _keep(match.decode(), log.with_suffix(".kept"), outdir, kept)
                 copy.write(line)
                 requests.write(line)
                 requests.flush()
         requests.close()
 
-    threading.Thread(target=forward_requests, daemon=True).start()
+    forwarding = threading.Thread(target=forward_requests, daemon=True)
+    forwarding.start()
     with log.with_suffix(".responses").open("wb") as copy:
         for line in iter(answers.readline, b""):
             copy.write(line)
             sys.stdout.buffer.write(line)
             sys.stdout.buffer.flush()
+    forwarding.join()
+    log.with_suffix(".kept.json").write_text(json.dumps(kept))
     return child.wait()
 
 
-def _templates(outdir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*.template.json"))}
+def _keep(path: str, folder: Path, outdir: str, kept: dict[str, str]) -> None:
+    if path in kept or path.startswith(outdir) or not Path(path).exists():
+        return
+    copy = folder / str(len(kept))
+    if Path(path).is_dir():
+        shutil.copytree(path, copy)
+    else:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, copy)
+    kept[path] = str(copy)
+
+
+def _output(outdir: Path, templates_only: bool = False) -> dict[str, bytes]:
+    pattern = "*.template.json" if templates_only else "*"
+    return {
+        str(p.relative_to(outdir)): KERNEL_FOLDER.sub(b"/jsii-kernel/", p.read_bytes())
+        for p in sorted(outdir.rglob(pattern))
+        if p.is_file()
+    }
 
 
 def record(script: str, outdir: Path, log: Path, env: dict[str, str]) -> Recording:
-    """Run ``python <script>`` (a CDK app) once with this file as its jsii Node, and keep what it sent."""
+    """Run ``python <script>`` (a CDK app, CDK's validation on) with this file relaying to its Node."""
     node = env.get("JSII_NODE") or shutil.which("node", path=env.get("PATH"))
     if not node:
         raise ReplayMismatchError("no Node executable to record with")
-    run_env = dict(env, JSII_NODE=str(Path(__file__).resolve()), **{LOG: str(log), NODE: node})
-    run_env["CDK_OUTDIR"] = str(outdir)
-    subprocess.run([sys.executable, script], cwd=ROOT, env=run_env, check=True, capture_output=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    relay = log.with_suffix(".relay")  # JSII_NODE must be one executable: run this file with this Python
+    relay.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).resolve()}" "$@"\n')
+    relay.chmod(0o755)
+    run_env = {k: v for k, v in env.items() if k != "CDK_VALIDATION"}
+    run_env.update({"JSII_NODE": str(relay), LOG: str(log), NODE: node, "CDK_OUTDIR": str(outdir)})
+    run = subprocess.run([sys.executable, script], cwd=ROOT, env=run_env, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"{script} failed to synthesize ({run.returncode}): {run.stderr.strip()[-2000:]}")
     started = json.loads(log.with_suffix(".json").read_text())
     return Recording(
         requests=log.with_suffix(".requests").read_bytes().splitlines(keepends=True),
@@ -102,77 +139,124 @@ def record(script: str, outdir: Path, log: Path, env: dict[str, str]) -> Recordi
         command=[started["node"], *started["arguments"]],
         env=started["env"],
         outdir=outdir,
-        templates=_templates(outdir),
+        files=_output(outdir),
+        kept=json.loads(log.with_suffix(".kept.json").read_text()),
     )
 
 
-def _kind(answer: bytes) -> bytes:
-    return answer[: answer.find(b":")]
-
-
-def _stage_lambda_code(recording: Recording) -> list[Path]:
-    """Re-create the Lambda staging folders the recorded run made (and deleted at its exit)."""
-    sys.path.insert(0, str(ROOT))
-    from ml_platform.lambda_asset import copy_function
-
+def _restore(kept: dict[str, str]) -> list[Path]:
+    """Put back the temp files the recorded app had written; returns the folders made for them."""
     made: list[Path] = []
-    for root, name in sorted(set(STAGED.findall(b"".join(recording.requests)))):
-        target = Path(root.decode()) / name.decode()
-        if not target.exists():
-            copy_function(ROOT / "lambda" / name.decode(), target)
-            made.append(target.parent)
+    for original, copy in kept.items():
+        target = Path(original)
+        if target.exists():
+            continue
+        top = next((p for p in reversed(target.parents) if not p.exists()), target)
+        made.append(top)
+        if Path(copy).is_dir():
+            shutil.copytree(copy, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(copy, target)
     return made
 
 
-def replay(recording: Recording, extra_env: dict[str, str] | None = None, check: bool = True) -> float:
-    """Seconds for a fresh kernel to answer the recorded requests; raises ReplayMismatchError if it differs."""
-    made = _stage_lambda_code(recording)
-    shutil.rmtree(recording.outdir, ignore_errors=True)
-    env = dict(recording.env, **(extra_env or {}))
+@dataclass(frozen=True)
+class Replay:
+    seconds: float
+    phases: dict[str, float]  # start-up, loading packages, building, app.synth(), the rest
+
+
+def replay(recording: Recording, validation: bool = True) -> Replay:
+    """Time a fresh kernel answering the recorded requests; raises ReplayMismatchError if it differs."""
+    env = {k: v for k, v in recording.env.items() if k != "CDK_VALIDATION"}
+    if not validation:
+        env["CDK_VALIDATION"] = "false"
+    requests, wanted = recording.requests, recording.responses
+    last_load = max((i for i, r in enumerate(requests) if b'"api": "load"' in r), default=-1)
+    synth = max((i for i, r in enumerate(requests) if b'"method": "synth"' in r), default=len(requests))
     mapping: dict[bytes, bytes] = {}
+    answers: list[bytes] = []
+    marks: list[float] = []
+    made: list[Path] = []
+    kernel: subprocess.Popen[bytes] | None = None
     try:
+        made = _restore(recording.kept)
+        shutil.rmtree(recording.outdir, ignore_errors=True)
         started = time.perf_counter()
-        kernel = subprocess.Popen(
-            recording.command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=ROOT,
-        )
+        kernel = subprocess.Popen(recording.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=ROOT)
         assert kernel.stdin is not None and kernel.stdout is not None
         kernel.stdout.readline()  # the kernel's hello
-        for index, request in enumerate(recording.requests):
-            if mapping:
+        marks.append(time.perf_counter())
+        for index, request in enumerate(requests):
+            if index in (last_load + 1, synth):
+                marks.append(time.perf_counter())
+            if mapping and (b"Token[" in request or b"e+289" in request):
                 request = TOKEN.sub(lambda m: mapping.get(m.group(0), m.group(0)), request)
             kernel.stdin.write(request)
             kernel.stdin.flush()
             if request.startswith(b'{"exit"'):
                 break
-            answer, wanted = kernel.stdout.readline(), recording.responses[index]
-            if answer != wanted:
-                if _kind(answer) != _kind(wanted):
-                    raise ReplayMismatchError(f"request {index}: {answer[:200]!r}, recorded {wanted[:200]!r}")
-                mapping.update(
-                    (a, b) for a, b in zip(TOKEN.findall(wanted), TOKEN.findall(answer), strict=False) if a != b
-                )
+            answers.append(kernel.stdout.readline())
+            if index == synth:
+                marks.append(time.perf_counter())
+            if b"Token[" in answers[-1] or b"e+289" in answers[-1]:
+                for ours, theirs in zip(TOKEN.findall(wanted[index]), TOKEN.findall(answers[-1]), strict=False):
+                    mapping.setdefault(ours, theirs)
         kernel.stdin.close()
-        kernel.wait()
+        exit_code = kernel.wait()
         seconds = time.perf_counter() - started
     finally:
-        for root in made:
-            shutil.rmtree(root, ignore_errors=True)
-    if check and _templates(recording.outdir) != recording.templates:
+        if kernel is not None and kernel.poll() is None:
+            kernel.kill()
+            kernel.wait()
+        for path in made:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    _check(recording, answers, mapping, exit_code, validation)
+    points = [started, *marks, started + seconds]
+    names = ("start-up", "loading packages", "building", "app.synth()", "the rest")
+    return Replay(seconds, {n: round(b - a, 2) for n, a, b in zip(names, points, points[1:], strict=False)})
+
+
+def _check(
+    recording: Recording, answers: list[bytes], mapping: dict[bytes, bytes], code: int, validation: bool
+) -> None:
+    if code != 0:
+        raise ReplayMismatchError(f"the kernel exited with {code}")
+    if len(set(mapping.values())) != len(mapping):
+        raise ReplayMismatchError("two recorded tokens map to one token of the replay")
+    for index, (answer, wanted) in enumerate(zip(answers, recording.responses, strict=False)):
+        if TOKEN.sub(lambda m: mapping.get(m.group(0), m.group(0)), wanted) != answer:
+            raise ReplayMismatchError(f"answer {index}: {answer[:200]!r}, recorded {wanted[:200]!r}")
+    if len(answers) != len(recording.responses):
+        raise ReplayMismatchError(f"{len(answers)} answers, {len(recording.responses)} recorded")
+    if validation and _output(recording.outdir) != recording.files:
+        raise ReplayMismatchError("the replay's output differs from the recorded synth's")
+    templates = {k: v for k, v in recording.files.items() if k.endswith(".template.json")}
+    if not validation and _output(recording.outdir, templates_only=True) != templates:
         raise ReplayMismatchError("the replay's templates differ from the recorded synth's")
-    return seconds
+    report = recording.outdir / "validation-report.json"
+    if not validation and report.exists() and CFN_VALIDATE in report.read_bytes():
+        raise ReplayMismatchError("CloudFormation validation ran with CDK_VALIDATION=false")
 
 
-def measure(script: str, work: Path, env: dict[str, str], runs: int) -> dict[str, float]:
-    """Median seconds of the recorded ``script`` replayed with CDK's validation on and off."""
+@dataclass(frozen=True)
+class Floor:
+    seconds: float  # median replay, CDK's validation on
+    no_validation_seconds: float  # median replay with CDK_VALIDATION=false
+    phases: dict[str, float]  # median of each phase, validation on
+
+
+def measure(script: str, work: Path, env: dict[str, str], runs: int) -> Floor:
+    """Record ``script`` once, then replay it ``runs`` times with CDK's validation on and off."""
     recording = record(script, work / "out", work / "jsii", env)
-    with_validation = statistics.median(replay(recording) for _ in range(runs))
-    without = statistics.median(replay(recording, {"CDK_VALIDATION": "false"}, check=False) for _ in range(runs))
-    return {"node_only_seconds": round(with_validation, 2), "node_only_no_validation_seconds": round(without, 2)}
+    on = [replay(recording) for _ in range(runs)]
+    off = [replay(recording, validation=False) for _ in range(runs)]
+    return Floor(
+        seconds=round(statistics.median(r.seconds for r in on), 2),
+        no_validation_seconds=round(statistics.median(r.seconds for r in off), 2),
+        phases={name: statistics.median(r.phases[name] for r in on) for name in on[0].phases},
+    )
 
 
 def main() -> int:
@@ -181,13 +265,17 @@ def main() -> int:
 
     prefer_venv_node()
     config = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT / "config" / "example.yaml"
-    env = dict(os.environ, CDK_CONTEXT_JSON=json.dumps({"config": str(config)}))
     with tempfile.TemporaryDirectory() as tmp:
         result = {
-            "example": measure("app.py", Path(tmp) / "example", env, 3),
-            "trivial": measure("scripts/bench_trivial_app.py", Path(tmp) / "trivial", env, 3),
+            "example": measure(
+                "app.py",
+                Path(tmp) / "example",
+                dict(os.environ, CDK_CONTEXT_JSON=json.dumps({"config": str(config)})),
+                3,
+            ),
+            "trivial": measure("scripts/bench_trivial_app.py", Path(tmp) / "trivial", dict(os.environ), 3),
         }
-    print(json.dumps(result))
+    print(json.dumps({name: asdict(floor) for name, floor in result.items()}))
     return 0
 
 

@@ -6,9 +6,7 @@ Lives next to the endpoints it watches (issue #13: everything of an endpoint in 
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
@@ -20,6 +18,7 @@ from ..clarify_config import analysis_config
 from ..naming import partition_for
 from ..release import CDK_QUALIFIER
 from ..schema.monitoring import MonitorConfig, MonitorType
+from ..synth_staging import new_staging_folder
 from . import sagemaker_scope as platform_grants
 from .endpoint_monitor import EndpointMonitor, MonitorTarget
 from .ml_vpc import MlVpc
@@ -127,7 +126,7 @@ class EndpointMonitors(Construct):
 
     def _analysis_config(self, monitor: MonitorConfig) -> str:
         """Write the Clarify analysis config as a file asset; the job definition reads it from S3."""
-        folder = Path(tempfile.mkdtemp(prefix="clarify-"))
+        folder = new_staging_folder("clarify-")
         path = folder / f"{monitor.schedule_name}.json"
         path.write_text(json.dumps(analysis_config(monitor), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         asset = s3_assets.Asset(self, f"AnalysisConfig{_pascal(monitor.schedule_name)}", path=str(path))

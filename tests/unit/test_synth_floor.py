@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,88 +15,147 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 from synth_floor import Recording, ReplayMismatchError, record, replay
 
-# A kernel that answers like jsii's: a hello, then one line per request. It names its first token
-# TOKEN.63 (the recorded run said TOKEN.64) and writes a template only for a token it issued.
+# A kernel that answers like jsii's: a hello, then one line per request. It numbers its tokens one
+# below the recorded run's, and writes the template only for the tokens it issued. The "write" request
+# also copies a file the app had put in the temp folder, and the report names CDK's validation unless
+# CDK_VALIDATION=false (FAKE_IGNORE_FLAG: a kernel that validates anyway).
 KERNEL = """
 import json, os, pathlib, sys
 answers = json.loads(os.environ["FAKE_ANSWERS"])
+out = pathlib.Path(os.environ["CDK_OUTDIR"])
 print(json.dumps({"hello": "@jsii/runtime@0.0.0"}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
     if "exit" in request:
         break
     if request["api"] == "write":
-        body = request["body"]
-        if body != "${Token[TOKEN.63]}":
-            print(json.dumps({"error": "Unrecognized token key " + body}), flush=True)
+        if request["body"] != ["${Token[TOKEN.63]}", -1.88815458970876e+289]:
+            print(json.dumps({"error": "Unrecognized token key"}), flush=True)
             continue
-        pathlib.Path(os.environ["CDK_OUTDIR"]).mkdir(exist_ok=True)
-        (pathlib.Path(os.environ["CDK_OUTDIR"]) / "Stack.template.json").write_text(answers["template"])
+        out.mkdir(exist_ok=True)
+        (out / "Stack.template.json").write_text(answers["template"] + pathlib.Path(request["asset"]).read_text())
+        validated = os.environ.get("CDK_VALIDATION") != "false" or "FAKE_IGNORE_FLAG" in os.environ
+        (out / "validation-report.json").write_text('"CloudFormation Validate"' if validated else "{}")
     print(json.dumps(answers[request["api"]]), flush=True)
 """
-REQUESTS = [b'{"api": "create"}\n', b'{"api": "write", "body": "${Token[TOKEN.64]}"}\n', b'{"exit": 0}\n']
-RECORDED = [b'{"ok": {"value": "${Token[TOKEN.64]}"}}\n', b'{"ok": {}}\n']
-ANSWERS = {"create": {"ok": {"value": "${Token[TOKEN.63]}"}}, "write": {"ok": {}}, "template": '{"Resources": {}}'}
+ANSWERS = {
+    "create": {"ok": {"value": "${Token[TOKEN.63]}", "number": -1.88815458970876e289}},
+    "write": {"ok": {}},
+    "template": '{"Resources": {}}',
+}
+RECORDED_CREATE = b'{"ok": {"value": "${Token[TOKEN.64]}", "number": -1.88815458970877e+289}}\n'
 
 
-def _recording(tmp_path: Path, answers: dict[str, object], template: bytes = b'{"Resources": {}}') -> Recording:
-    kernel = tmp_path / "kernel.py"
-    kernel.write_text(KERNEL)
+def _requests(asset: Path) -> list[bytes]:
+    write = {"api": "write", "body": ["${Token[TOKEN.64]}", -1.88815458970877e289], "asset": str(asset)}
+    return [b'{"api": "create"}\n', json.dumps(write).encode() + b"\n", b'{"exit": 0}\n']
+
+
+def _recording(tmp_path: Path, answers: dict[str, Any] | None = None, **files: bytes) -> Recording:
+    (tmp_path / "kernel.py").write_text(KERNEL)
+    saved = tmp_path / "saved.txt"  # the synth-floor copy of a file the app wrote, then deleted
+    saved.write_text(" ")
+    asset = tmp_path / "staging" / "code" / "asset.txt"
+    recorded = {"Stack.template.json": b'{"Resources": {}} ', "validation-report.json": b'"CloudFormation Validate"'}
     return Recording(
-        requests=REQUESTS,
-        responses=RECORDED,
-        command=[sys.executable, str(kernel)],
-        env={"FAKE_ANSWERS": json.dumps(answers), "CDK_OUTDIR": str(tmp_path / "out")},
+        requests=_requests(asset),
+        responses=[RECORDED_CREATE, b'{"ok": {}}\n'],
+        command=[sys.executable, str(tmp_path / "kernel.py")],
+        env={"FAKE_ANSWERS": json.dumps(answers or ANSWERS), "CDK_OUTDIR": str(tmp_path / "out")},
         outdir=tmp_path / "out",
-        templates={"Stack.template.json": template},
+        files=dict(recorded, **files),
+        kept={str(asset): str(saved)},
     )
 
 
-def test_a_faithful_replay_is_timed_with_the_kernels_own_token_numbers(tmp_path: Path) -> None:
-    # Without the mapping, the second request would name TOKEN.64, which this kernel never issued.
-    assert replay(_recording(tmp_path, ANSWERS)) > 0
+def test_a_faithful_replay_is_timed_and_cleans_up_the_files_it_restored(tmp_path: Path) -> None:
+    # Without the token mapping, the second request would name tokens this kernel never issued;
+    # without the restored file, the kernel could not read the app's asset.
+    timed = replay(_recording(tmp_path))
+    assert timed.seconds > 0 and set(timed.phases) >= {"start-up", "building"}
+    assert not (tmp_path / "staging").exists()
 
 
-def test_an_answer_of_another_kind_than_recorded_is_refused(tmp_path: Path) -> None:
-    answers = dict(ANSWERS, create={"error": "TAR_BAD_ARCHIVE"})
-    with pytest.raises(ReplayMismatchError, match="request 0"):
+def test_an_answer_that_differs_beyond_token_numbers_is_refused(tmp_path: Path) -> None:
+    answers = dict(ANSWERS, write={"ok": {"result": "something else"}})
+    with pytest.raises(ReplayMismatchError, match="answer 1"):
         replay(_recording(tmp_path, answers))
 
 
-def test_a_template_that_differs_from_the_recorded_one_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ReplayMismatchError, match="templates differ"):
-        replay(_recording(tmp_path, ANSWERS, template=b'{"Resources": {"Bucket": {}}}'))
+def test_an_answer_of_another_kind_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReplayMismatchError, match="answer 0"):
+        replay(_recording(tmp_path, dict(ANSWERS, create={"error": "TAR_BAD_ARCHIVE"})))
 
 
-# An app that talks to its "Node" as jsii does: JSII_NODE <options> <runtime folder>/bin/runtime.js.
+def test_output_that_differs_from_the_recorded_synth_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReplayMismatchError, match="output differs"):
+        replay(_recording(tmp_path, None, **{"Stack.template.json": b'{"Resources": {"Bucket": {}}}'}))
+
+
+def test_output_left_from_an_earlier_run_does_not_count(tmp_path: Path) -> None:
+    recording = _recording(tmp_path, dict(ANSWERS, create={"error": "no"}, write={"error": "no"}))
+    (tmp_path / "out").mkdir()
+    for name, body in recording.files.items():
+        (tmp_path / "out" / name).write_bytes(body)
+    with pytest.raises(ReplayMismatchError):
+        replay(recording)
+    assert not (tmp_path / "out").exists()
+
+
+def test_with_validation_off_the_kernel_is_told_and_must_not_validate(tmp_path: Path) -> None:
+    assert replay(_recording(tmp_path), validation=False).seconds > 0
+    recording = _recording(tmp_path)
+    recording.env["FAKE_IGNORE_FLAG"] = "1"
+    with pytest.raises(ReplayMismatchError, match="CloudFormation validation ran"):
+        replay(recording, validation=False)
+
+
+# An app that talks to its "Node" as jsii does (JSII_NODE <options> <runtime folder>/bin/runtime.js),
+# after writing an asset in the temp folder that it deletes before exiting.
 APP = """
-import json, os, pathlib, subprocess, tempfile
+import json, os, pathlib, shutil, subprocess, tempfile
 runtime = pathlib.Path(tempfile.mkdtemp()) / "bin" / "runtime.js"
 runtime.parent.mkdir()
 runtime.write_text("// jsii runtime")
+asset = pathlib.Path(tempfile.mkdtemp()) / "asset.txt"
+asset.write_text(" ")
 node = subprocess.Popen([os.environ["JSII_NODE"], "--max-old-space-size=4069", str(runtime)],
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 node.stdout.readline()
-for request in [{"api": "create"}, {"api": "write", "body": "${Token[TOKEN.63]}"}]:
+body = ["${Token[TOKEN.63]}", -1.88815458970876e+289]
+for request in [{"api": "create"}, {"api": "write", "body": body, "asset": str(asset)}]:
     node.stdin.write((json.dumps(request) + "\\n").encode()); node.stdin.flush()
     node.stdout.readline()
 node.stdin.write(b'{"exit": 0}\\n'); node.stdin.close(); node.wait()
+shutil.rmtree(runtime.parent.parent); shutil.rmtree(asset.parent)
 """
 
 
-def test_recording_keeps_both_directions_the_environment_and_the_runtime(tmp_path: Path) -> None:
+def _node(tmp_path: Path) -> Path:
     (tmp_path / "kernel.py").write_text(KERNEL)
-    (tmp_path / "app.py").write_text(APP)
     node = tmp_path / "node"  # stands in for Node: runs the kernel whatever arguments jsii gives
     node.write_text(f"#!/bin/sh\nexec {sys.executable} {tmp_path / 'kernel.py'}\n")
     node.chmod(0o755)
-    env = {"PATH": "/usr/bin:/bin", "JSII_NODE": str(node), "FAKE_ANSWERS": json.dumps(ANSWERS)}
-    recording = record(str(tmp_path / "app.py"), tmp_path / "out", tmp_path / "jsii", env)
+    return node
+
+
+def test_recording_keeps_both_directions_the_environment_the_runtime_and_temp_files(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    env = {"PATH": "/usr/bin:/bin", "JSII_NODE": str(_node(tmp_path)), "FAKE_ANSWERS": json.dumps(ANSWERS)}
+    recording = record(str(tmp_path / "app.py"), tmp_path / "out", tmp_path / "jsii", dict(env, CDK_VALIDATION="false"))
     assert [json.loads(r)["api"] for r in recording.requests[:2]] == ["create", "write"]
     assert json.loads(recording.responses[0]) == ANSWERS["create"]
-    assert recording.env["FAKE_ANSWERS"] == env["FAKE_ANSWERS"] and "SYNTH_FLOOR_LOG" not in recording.env
-    assert recording.command[0] == str(node)
-    kept = Path(recording.command[-1])
-    assert kept.read_text() == "// jsii runtime" and kept.is_relative_to(tmp_path)
-    assert recording.templates == {"Stack.template.json": b'{"Resources": {}}'}
-    assert replay(recording) > 0
+    assert recording.env["FAKE_ANSWERS"] == env["FAKE_ANSWERS"]
+    assert not {"SYNTH_FLOOR_LOG", "SYNTH_FLOOR_NODE", "CDK_VALIDATION"} & set(recording.env)
+    assert recording.command[0] == env["JSII_NODE"]
+    assert Path(recording.command[-1]).read_text() == "// jsii runtime"
+    assert recording.files["validation-report.json"] == b'"CloudFormation Validate"'
+    assert [Path(p).name for p in recording.kept] == ["asset.txt"]
+    assert replay(recording).seconds > 0
+
+
+def test_a_failing_app_is_reported_with_its_own_message(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import sys\nsys.exit('config error: accounts.prod.region: not a region')")
+    env = {"PATH": "/usr/bin:/bin", "JSII_NODE": str(_node(tmp_path))}
+    with pytest.raises(RuntimeError, match=r"accounts\.prod\.region: not a region"):
+        record(str(tmp_path / "app.py"), tmp_path / "out", tmp_path / "jsii", env)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 BUCKET_NAME_MAX = 63
 ROLE_NAME_MAX = 64
@@ -77,6 +78,7 @@ _PARTITIONS = (
 )
 
 
+@cache  # the rehearsal asks for ~100,000 references' partitions (issue #23)
 def _partition(region: str) -> tuple[str, str]:
     for pattern, partition, dns_suffix in _PARTITIONS:
         if pattern.match(region):

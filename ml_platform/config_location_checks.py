@@ -48,7 +48,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .config_location_platform import ARTEFACTS, INFERENCE, MONITORING, PROJECTS, Finding, PlatformLocations
-from .naming import partition_for
+from .naming import url_suffix_for
 
 if TYPE_CHECKING:
     from .config import PlatformConfig
@@ -121,7 +121,7 @@ def _package(p: PlatformLocations, path: str, arn: str, hosts: tuple[str, ...]) 
 
 
 def _ecr_domain(region: str) -> str:
-    return "amazonaws.com.cn" if partition_for(region) == "aws-cn" else "amazonaws.com"
+    return url_suffix_for(region)
 
 
 def _image(p: PlatformLocations, path: str, uri: str, hosts: tuple[str, ...], who: str) -> Finding | None:

@@ -7,6 +7,8 @@ validation can refuse monitors in a region without the images, before anything i
 
 from __future__ import annotations
 
+from .naming import url_suffix_for
+
 MODEL_MONITOR_REPOSITORY = "sagemaker-model-monitor-analyzer"
 CLARIFY_REPOSITORY = "sagemaker-clarify-processing:1.0"
 
@@ -72,8 +74,7 @@ CLARIFY_REGISTRIES: dict[str, str] = {
 
 def ecr_image_uri(account: str, region: str, repository: str) -> str:
     """URI of ``repository`` (with its tag) in the ECR registry of ``account`` in ``region``."""
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"{account}.dkr.ecr.{region}.{suffix}/{repository}"
+    return f"{account}.dkr.ecr.{region}.{url_suffix_for(region)}/{repository}"
 
 
 def model_monitor_image(region: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import PlatformConfig
-from .naming import Naming, partition_for
+from .naming import Naming, partition_for, url_suffix_for
 from .platform_parameters import NAMESPACE
 from .scale import shard_of, shard_stack_id
 from .schema.hosting import ModelConfig, ReleaseTrack
@@ -60,8 +60,7 @@ def repository_name(config: PlatformConfig, repository: str) -> str:
 def image_registry(config: PlatformConfig) -> str:
     """Prefix of every platform image URI; append '<repository>:<tag>'."""
     region, shared = config.organisation.region, config.accounts.shared_services.account_id
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"{shared}.dkr.ecr.{region}.{suffix}/{config.organisation.name}/"
+    return f"{shared}.dkr.ecr.{region}.{url_suffix_for(region)}/{config.organisation.name}/"
 
 
 def model_events_bus(config: PlatformConfig) -> str:

@@ -41,6 +41,7 @@ TEMP = tempfile.gettempdir()
 TEMP_PATH = re.compile(re.escape(TEMP).encode() + rb"/[^\"\s\\]+")  # a path in the temp folder
 KERNEL_FOLDER = re.compile(rb"/jsii-kernel-\w+/")  # in stack traces of metadata and reports
 CFN_VALIDATE = b'"CloudFormation Validate"'  # the plugin's name in validation-report.json
+RECORD_TIMEOUT = 600  # seconds for the recorded synth (the large config takes ~20 s)
 
 
 class ReplayMismatchError(RuntimeError):
@@ -76,14 +77,16 @@ def _relay(argv: list[str]) -> int:
     requests, answers = child.stdin, child.stdout
 
     def forward_requests() -> None:
-        with log.with_suffix(".requests").open("wb") as copy:
-            for line in iter(sys.stdin.buffer.readline, b""):
-                for match in TEMP_PATH.findall(line):
-                    _keep(match.decode(), log.with_suffix(".kept"), outdir, kept)
-                copy.write(line)
-                requests.write(line)
-                requests.flush()
-        requests.close()
+        try:  # closing Node's input in any case: a failure here must end the synth, not hang it
+            with log.with_suffix(".requests").open("wb") as copy:
+                for line in iter(sys.stdin.buffer.readline, b""):
+                    for match in TEMP_PATH.findall(line):
+                        _keep(match.decode(), log.with_suffix(".kept"), outdir, kept)
+                    copy.write(line)
+                    requests.write(line)
+                    requests.flush()
+        finally:
+            requests.close()
 
     forwarding = threading.Thread(target=forward_requests, daemon=True)
     forwarding.start()
@@ -129,7 +132,8 @@ def record(script: str, outdir: Path, log: Path, env: dict[str, str]) -> Recordi
     relay.chmod(0o755)
     run_env = {k: v for k, v in env.items() if k != "CDK_VALIDATION"}
     run_env.update({"JSII_NODE": str(relay), LOG: str(log), NODE: node, "CDK_OUTDIR": str(outdir)})
-    run = subprocess.run([sys.executable, script], cwd=ROOT, env=run_env, capture_output=True, text=True)
+    command = [sys.executable, script]
+    run = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=RECORD_TIMEOUT)
     if run.returncode != 0:
         raise RuntimeError(f"{script} failed to synthesize ({run.returncode}): {run.stderr.strip()[-2000:]}")
     started = json.loads(log.with_suffix(".json").read_text())
@@ -144,9 +148,8 @@ def record(script: str, outdir: Path, log: Path, env: dict[str, str]) -> Recordi
     )
 
 
-def _restore(kept: dict[str, str]) -> list[Path]:
-    """Put back the temp files the recorded app had written; returns the folders made for them."""
-    made: list[Path] = []
+def _restore(kept: dict[str, str], made: list[Path]) -> None:
+    """Put back the temp files the recorded app had written, adding what it creates to ``made``."""
     for original, copy in kept.items():
         target = Path(original)
         if target.exists():
@@ -158,7 +161,6 @@ def _restore(kept: dict[str, str]) -> list[Path]:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(copy, target)
-    return made
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def replay(recording: Recording, validation: bool = True) -> Replay:
     made: list[Path] = []
     kernel: subprocess.Popen[bytes] | None = None
     try:
-        made = _restore(recording.kept)
+        _restore(recording.kept, made)
         shutil.rmtree(recording.outdir, ignore_errors=True)
         started = time.perf_counter()
         kernel = subprocess.Popen(recording.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=ROOT)
@@ -198,7 +200,11 @@ def replay(recording: Recording, validation: bool = True) -> Replay:
             if request.startswith(b'{"exit"'):
                 break
             answers.append(kernel.stdout.readline())
-            if index == synth:
+            if not answers[-1]:
+                raise ReplayMismatchError(f"the kernel stopped answering at request {index}")
+            # app.synth() ends at the first answer, to it or to a callback's completion, that is no callback
+            resumes_synth = index == synth or (index > synth and b'"api": "complete"' in request)
+            if resumes_synth and len(marks) == 3 and not answers[-1].startswith(b'{"callback"'):
                 marks.append(time.perf_counter())
             if b"Token[" in answers[-1] or b"e+289" in answers[-1]:
                 for ours, theirs in zip(TOKEN.findall(wanted[index]), TOKEN.findall(answers[-1]), strict=False):
@@ -206,6 +212,8 @@ def replay(recording: Recording, validation: bool = True) -> Replay:
         kernel.stdin.close()
         exit_code = kernel.wait()
         seconds = time.perf_counter() - started
+    except BrokenPipeError as error:
+        raise ReplayMismatchError(f"the kernel stopped reading after {len(answers)} answers") from error
     finally:
         if kernel is not None and kernel.poll() is None:
             kernel.kill()

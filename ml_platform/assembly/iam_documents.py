@@ -206,7 +206,11 @@ class IamDocuments:
                 yield _queue_arn(url, stack.region), r.resolve(stack, props["PolicyDocument"])
         elif kind == "AWS::Events::EventBusPolicy":
             bus = r.resolve_text(stack, props.get("EventBusName", "default"))
-            arn = bus if bus.startswith("arn:") else f"arn:aws:events:{stack.region}:{stack.account}:event-bus/{bus}"
+            arn = (
+                bus
+                if bus.startswith("arn:")
+                else f"arn:{partition_for(stack.region)}:events:{stack.region}:{stack.account}:event-bus/{bus}"
+            )
             statement = r.resolve(stack, props["Statement"])
             yield arn, {"Version": "2012-10-17", "Statement": [{"Sid": props.get("StatementId"), **statement}]}
         elif kind == "AWS::ECR::Repository" and "RepositoryPolicyText" in props:
@@ -240,7 +244,7 @@ class IamDocuments:
         r = self.resolver
         function = r.resolve_text(stack, props["FunctionName"])
         if not function.startswith("arn:"):
-            function = f"arn:aws:lambda:{stack.region}:{stack.account}:function:{function}"
+            function = f"arn:{partition_for(stack.region)}:lambda:{stack.region}:{stack.account}:function:{function}"
         principal = r.resolve_text(stack, props["Principal"])
         conditions: dict[str, dict[str, str]] = {}
         if "SourceArn" in props:
@@ -316,7 +320,7 @@ def _role(by_name: Mapping[tuple[str, str], RoleDocuments], stack: StackInstance
 
 def _queue_arn(url: str, region: str) -> str:
     account, name = url.rstrip("/").split("/")[-2:]
-    return f"arn:aws:sqs:{region}:{account}:{name}"
+    return f"arn:{partition_for(region)}:sqs:{region}:{account}:{name}"
 
 
 def _statements(document: Document) -> list[Any]:

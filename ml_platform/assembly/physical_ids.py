@@ -6,8 +6,9 @@ random part is a hash of the stack and logical ID: the same template always give
 values, and a policy measured with them is as long as the deployed one.
 
 Formats use ``{name}`` (the physical name), ``{id}`` (the generated ID), ``{p}``, ``{r}``,
-``{a}`` (partition, region, account), ``{path}`` (an IAM path) and ``{prop:Name}`` (another
-resolved property). A type or attribute not listed here is an error, never a guess.
+``{a}``, ``{s}`` (partition, region, account, the region's endpoint domain suffix), ``{path}``
+(an IAM path) and ``{prop:Name}`` (another resolved property). A type or attribute not listed here
+is an error, never a guess.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ KINDS: dict[str, Kind] = {
         {
             "Arn": "arn:{p}:s3:::{name}",
             "DomainName": "{name}.s3.amazonaws.com",
-            "RegionalDomainName": "{name}.s3.{r}.amazonaws.com",
+            "RegionalDomainName": "{name}.s3.{r}.{s}",
         },
         ("BucketName",),
         63,
@@ -69,11 +70,11 @@ KINDS: dict[str, Kind] = {
     ),
     "AWS::SNS::TopicPolicy": Kind("{id}", id_format="alnum13"),
     "AWS::SQS::Queue": Kind(
-        "https://sqs.{r}.amazonaws.com/{a}/{name}",
+        "https://sqs.{r}.{s}/{a}/{name}",
         {
             "Arn": "arn:{p}:sqs:{r}:{a}:{name}",
             "QueueName": "{name}",
-            "QueueUrl": "https://sqs.{r}.amazonaws.com/{a}/{name}",
+            "QueueUrl": "https://sqs.{r}.{s}/{a}/{name}",
         },
         ("QueueName",),
         80,
@@ -103,7 +104,7 @@ KINDS: dict[str, Kind] = {
     "AWS::CloudWatch::Dashboard": Kind("{name}", {}, ("DashboardName",), 255),
     "AWS::ECR::Repository": Kind(
         "{name}",
-        {"Arn": "arn:{p}:ecr:{r}:{a}:repository/{name}", "RepositoryUri": "{a}.dkr.ecr.{r}.amazonaws.com/{name}"},
+        {"Arn": "arn:{p}:ecr:{r}:{a}:repository/{name}", "RepositoryUri": "{a}.dkr.ecr.{r}.{s}/{name}"},
         ("RepositoryName",),
         256,
         lowercase=True,
@@ -126,8 +127,8 @@ KINDS: dict[str, Kind] = {
         "{r}_{id}",
         {
             "Arn": "arn:{p}:cognito-idp:{r}:{a}:userpool/{r}_{id}",
-            "ProviderName": "cognito-idp.{r}.amazonaws.com/{r}_{id}",
-            "ProviderURL": "https://cognito-idp.{r}.amazonaws.com/{r}_{id}",
+            "ProviderName": "cognito-idp.{r}.{s}/{r}_{id}",
+            "ProviderURL": "https://cognito-idp.{r}.{s}/{r}_{id}",
             "UserPoolId": "{r}_{id}",
         },
         id_format="Alnum9",

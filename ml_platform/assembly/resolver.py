@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
-from ..naming import partition_for
+from ..naming import partition_for, url_suffix_for
 from .cloud_assembly import CloudAssembly, StackInstance
 from .physical_ids import KINDS, generated_id, generated_name
 from .pseudo_parameters import NAMES as PSEUDO_PARAMETERS
@@ -218,6 +218,7 @@ class Resolver:
             "lname": lambda: name.lower() if isinstance(name, str) else name,
             "id": lambda: generated_id(kind.id_format or "alnum13", stack.account, stack.stack_name, logical_id),
             "p": lambda: partition_for(stack.region),
+            "s": lambda: url_suffix_for(stack.region),
             "r": lambda: stack.region,
             "a": lambda: stack.account,
             "path": lambda: self.resolve(stack, props.get("Path", "/")),

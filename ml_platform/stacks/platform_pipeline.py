@@ -22,6 +22,7 @@ from constructs import Construct
 from ..compliance.acknowledgements import acknowledge
 from ..deploy_order import PIPELINE_STACK_ID as PIPELINE_STACK_ID
 from ..deploy_order import Wave
+from ..naming import partition_for
 from ..schema.model_build import PlatformPipelineConfig
 from ..stages.account_stage import AccountStage
 from ..topology import AccountKind
@@ -155,6 +156,7 @@ _ARTIFACTS = (
 def _acknowledgements(account: str, region: str) -> dict[str, str]:
     """What CDK Pipelines generates and why it is acceptable (docs/model-release.md)."""
     artifact_actions = ("s3:List*", "s3:GetObject*", "s3:GetBucket*", "s3:DeleteObject*", "s3:Abort*")
+    partition = partition_for(region)  # CDK writes the partition as a literal for a stack in a known region
     reasons = {
         "NIST.800.53.R5-IAMNoInlinePolicy": _CDK_ROLES,
         "NIST.800.53.R5-S3BucketReplicationEnabled": _ARTIFACTS,
@@ -167,10 +169,10 @@ def _acknowledgements(account: str, region: str) -> dict[str, str]:
             "CodeBuild's generated statements for actions without resource scope (ecr:GetAuthorizationToken, "
             "sts:AssumeRole of the target accounts' bootstrap roles by tag)"
         ),
-        f"AwsSolutions-IAM5[Resource::arn:aws:logs:{region}:{account}:log-group:/aws/codebuild/*]": (
+        f"AwsSolutions-IAM5[Resource::arn:{partition}:logs:{region}:{account}:log-group:/aws/codebuild/*]": (
             "CodeBuild log groups of the asset publishing projects, named at run time"
         ),
-        f"AwsSolutions-IAM5[Resource::arn:aws:codebuild:{region}:{account}:report-group/*]": (
+        f"AwsSolutions-IAM5[Resource::arn:{partition}:codebuild:{region}:{account}:report-group/*]": (
             "CodeBuild test report groups of the asset publishing projects, named at run time"
         ),
         f"AwsSolutions-IAM5[Resource::arn:*:iam::{account}:role/*]": (
@@ -183,9 +185,9 @@ def _acknowledgements(account: str, region: str) -> dict[str, str]:
     }
     for project in ("PipelineUpdatePipelineSelfMutationDAA41400", "PipelineBuildSynthCdkBuildProject6BEFA8E6"):
         reasons[
-            f"AwsSolutions-IAM5[Resource::arn:aws:logs:{region}:{account}:log-group:/aws/codebuild/<{project}>:*]"
+            f"AwsSolutions-IAM5[Resource::arn:{partition}:logs:{region}:{account}:log-group:/aws/codebuild/<{project}>:*]"
         ] = "CodeBuild's log streams of this project, named per build"
-        reasons[f"AwsSolutions-IAM5[Resource::arn:aws:codebuild:{region}:{account}:report-group/<{project}>-*]"] = (
-            "CodeBuild's report groups of this project, named per build"
-        )
+        reasons[
+            f"AwsSolutions-IAM5[Resource::arn:{partition}:codebuild:{region}:{account}:report-group/<{project}>-*]"
+        ] = "CodeBuild's report groups of this project, named per build"
     return reasons

@@ -27,7 +27,9 @@ print(json.dumps({"hello": "@jsii/runtime@0.0.0"}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
     if "exit" in request:
-        break
+        sys.exit(int(os.environ.get("FAKE_EXIT_CODE", "0")))
+    if request["api"] == "write" and "FAKE_DIE" in os.environ:
+        sys.exit(1)
     if request["api"] == "write":
         if request["body"] != ["${Token[TOKEN.63]}", -1.88815458970876e+289]:
             print(json.dumps({"error": "Unrecognized token key"}), flush=True)
@@ -159,3 +161,14 @@ def test_a_failing_app_is_reported_with_its_own_message(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "JSII_NODE": str(_node(tmp_path))}
     with pytest.raises(RuntimeError, match=r"accounts\.prod\.region: not a region"):
         record(str(tmp_path / "app.py"), tmp_path / "out", tmp_path / "jsii", env)
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"), [("FAKE_DIE", "stopped answering at request 1"), ("FAKE_EXIT_CODE", "exited with 3")]
+)
+def test_a_kernel_that_dies_or_fails_is_refused_and_cleaned_up_after(tmp_path: Path, flag: str, message: str) -> None:
+    recording = _recording(tmp_path)
+    recording.env[flag] = "3"
+    with pytest.raises(ReplayMismatchError, match=message):
+        replay(recording)
+    assert not (tmp_path / "staging").exists()

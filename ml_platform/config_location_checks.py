@@ -120,16 +120,13 @@ def _package(p: PlatformLocations, path: str, arn: str, hosts: tuple[str, ...]) 
     return Finding(path, reason, error=False)
 
 
-def _ecr_domain(region: str) -> str:
-    return url_suffix_for(region)
-
-
 def _image(p: PlatformLocations, path: str, uri: str, hosts: tuple[str, ...], who: str) -> Finding | None:
     match = _ECR_IMAGE.match(uri)
-    if match is None or match["domain"] not in ("on.aws", _ecr_domain(match["region"])):
+    if match is None or match["domain"] not in ("on.aws", url_suffix_for(match["region"])):
         return Finding(
             path,
-            f"not an Amazon ECR image URI (<account>.dkr.ecr.{p.region}.{_ecr_domain(p.region)}/<repository>:<tag>); "
+            f"not an Amazon ECR image URI (<account>.dkr.ecr.{p.region}.{url_suffix_for(p.region)}/"
+            "<repository>:<tag>); "
             "the platform's models pull their image from ECR only",
             error=True,
         )

@@ -10,20 +10,17 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_iam as iam
 
+from .naming import partition_for
+
 
 def account_principals(account_ids: Sequence[str]) -> list[iam.IPrincipal]:
     """One AccountPrincipal per account, sorted and de-duplicated for stable templates."""
     return [iam.AccountPrincipal(account_id) for account_id in sorted(set(account_ids))]
 
 
-def role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:
-    """ARN of a role the platform names deterministically in another account."""
-    return f"arn:{partition}:iam::{account_id}:role/{role_name}"
-
-
-def role_principals(account_ids: Sequence[str], role_name: str) -> list[iam.IPrincipal]:
-    """The same-named role in each account, e.g. a deploy role in test and prod."""
-    return [iam.ArnPrincipal(role_arn(a, role_name)) for a in sorted(set(account_ids))]
+def role_arn(account_id: str, role_name: str, region: str) -> str:
+    """ARN of a role the platform names deterministically in another account of ``region``'s partition."""
+    return f"arn:{partition_for(region)}:iam::{account_id}:role/{role_name}"
 
 
 def org_condition(organization_id: str | None) -> dict[str, dict[str, str]]:

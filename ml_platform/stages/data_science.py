@@ -56,7 +56,11 @@ class DataScienceStage(AccountStage):
             image_accounts=[config.accounts.shared_services.account_id],
             data_lake_account=config.accounts.data_lake.account_id,
             assumable_role_arns=[
-                role_arn(config.accounts.data_lake.account_id, feature_store_role_name(self.naming.prefix, purpose))
+                role_arn(
+                    config.accounts.data_lake.account_id,
+                    feature_store_role_name(self.naming.prefix, purpose),
+                    config.organisation.region,
+                )
                 for purpose in ("writer", "offline-reader")
             ],
             artefacts=ModelArtefacts(

@@ -46,7 +46,11 @@ class SharedServicesStage(AccountStage):
             team_accounts=teams,
             groups=release.released_groups(config),
             deployer_roles={
-                account: role_arn(account, config.naming(slug, account).resource(release.DEPLOYER_ROLE_PURPOSE))
+                account: role_arn(
+                    account,
+                    config.naming(slug, account).resource(release.DEPLOYER_ROLE_PURPOSE),
+                    config.organisation.region,
+                )
                 for slug, account in zip(("test", "prod"), hosting, strict=True)
             },
             alerts_topic=self.operations.alerts.topic,

@@ -55,7 +55,11 @@ class WorkloadStage(AccountStage):
                 self.stack_context,
                 parameters=parameters,
                 role_name=self.naming.resource(release.DEPLOYER_ROLE_PURPOSE) if targets else None,
-                release_role_arn=role_arn(shared, release.shared_naming(config).resource(release.RELEASE_ROLE_PURPOSE)),
+                release_role_arn=role_arn(
+                    shared,
+                    release.shared_naming(config).resource(release.RELEASE_ROLE_PURPOSE),
+                    config.organisation.region,
+                ),
                 stack_names=sorted({s.stack_name for t in targets for s in t.stacks}),
                 released=sorted({name for t in targets for name in (t.latest, t.previous)}),
             )
@@ -81,7 +85,9 @@ class WorkloadStage(AccountStage):
         predictions = [p for p in config.realtime_predictions if p.endpoint in endpoint_names]
         if predictions:
             reader = role_arn(
-                config.accounts.data_lake.account_id, feature_store_role_name(self.naming.prefix, "online-reader")
+                config.accounts.data_lake.account_id,
+                feature_store_role_name(self.naming.prefix, "online-reader"),
+                config.organisation.region,
             )
             self.prediction = PredictionStack(
                 self,

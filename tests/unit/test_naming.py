@@ -37,7 +37,8 @@ def test_role_name_limit() -> None:
 
 
 def test_cross_account_helpers() -> None:
-    assert role_arn("555555555555", "MlDeployRole") == "arn:aws:iam::555555555555:role/MlDeployRole"
+    assert role_arn("555555555555", "MlDeployRole", "us-east-1") == "arn:aws:iam::555555555555:role/MlDeployRole"
+    assert role_arn("555555555555", "MlDeployRole", "cn-north-1") == "arn:aws-cn:iam::555555555555:role/MlDeployRole"
     assert org_condition(None) == {}
     assert org_condition("o-exampleorg01") == {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg01"}}
 
@@ -60,3 +61,18 @@ def test_each_region_the_config_admits_gets_its_partition_and_url_suffix(partiti
         assert regions
     for region in regions:
         assert (partition_for(region), url_suffix_for(region)) == (partition["id"], partition["outputs"]["dnsSuffix"])
+
+
+def test_cdk_writes_the_same_partition_and_domain_as_the_table() -> None:
+    """The pipeline's nag acknowledgements name the partition CDK writes as a literal for a known region
+    (aws-cdk-lib's region-info, with @aws-cdk/core:enablePartitionLiterals in cdk.json)."""
+    from aws_cdk import region_info
+
+    known = 0
+    for partition in _sdk_partitions():
+        for region in (r for r in partition["regions"] if REGION.fullmatch(r)):
+            info = region_info.RegionInfo.get(region)
+            if info.partition is not None:
+                known += 1
+                assert (info.partition, info.domain_suffix) == (partition_for(region), url_suffix_for(region)), region
+    assert known > 30

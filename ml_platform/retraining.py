@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import PlatformConfig
+from .cross_account import role_arn
 from .naming import partition_for
 
 FUNCTION_PURPOSE = "retraining-trigger"  # function and its role in test/prod
@@ -33,7 +34,7 @@ def pipeline_arn(config: PlatformConfig, team_account: str, pipeline: str) -> st
 
 def function_role_arn(config: PlatformConfig, environment: str, account: str) -> str:
     role = config.naming(environment, account).resource(FUNCTION_PURPOSE)
-    return f"arn:{partition_for(config.organisation.region)}:iam::{account}:role/{role}"
+    return role_arn(account, role, config.organisation.region)
 
 
 def targets_for(config: PlatformConfig, environment: str) -> list[RetrainingTarget]:
@@ -53,7 +54,7 @@ def targets_for(config: PlatformConfig, environment: str) -> list[RetrainingTarg
                 endpoint=retraining.endpoint,
                 team=build.team,
                 pipeline_arn=pipeline_arn(config, account, build.name),
-                role_arn=f"arn:{partition_for(config.organisation.region)}:iam::{account}:role/{role}",
+                role_arn=role_arn(account, role, config.organisation.region),
                 window_seconds=retraining.window_hours * 3600,
             )
         )

@@ -206,11 +206,7 @@ class IamDocuments:
                 yield _queue_arn(url, stack.region), r.resolve(stack, props["PolicyDocument"])
         elif kind == "AWS::Events::EventBusPolicy":
             bus = r.resolve_text(stack, props.get("EventBusName", "default"))
-            arn = (
-                bus
-                if bus.startswith("arn:")
-                else f"arn:{partition_for(stack.region)}:events:{stack.region}:{stack.account}:event-bus/{bus}"
-            )
+            arn = bus if bus.startswith("arn:") else _arn(stack, "events", f"event-bus/{bus}")
             statement = r.resolve(stack, props["Statement"])
             yield arn, {"Version": "2012-10-17", "Statement": [{"Sid": props.get("StatementId"), **statement}]}
         elif kind == "AWS::ECR::Repository" and "RepositoryPolicyText" in props:
@@ -244,7 +240,7 @@ class IamDocuments:
         r = self.resolver
         function = r.resolve_text(stack, props["FunctionName"])
         if not function.startswith("arn:"):
-            function = f"arn:{partition_for(stack.region)}:lambda:{stack.region}:{stack.account}:function:{function}"
+            function = _arn(stack, "lambda", f"function:{function}")
         principal = r.resolve_text(stack, props["Principal"])
         conditions: dict[str, dict[str, str]] = {}
         if "SourceArn" in props:
@@ -316,6 +312,11 @@ def _role(by_name: Mapping[tuple[str, str], RoleDocuments], stack: StackInstance
     except KeyError:
         message = f"{stack.stack_name}: a policy is attached to role {name}, which no stack creates"
         raise UnresolvableError(message) from None
+
+
+def _arn(stack: StackInstance, service: str, resource: str) -> str:
+    """The ARN of a resource ``stack`` names by name only (a bus, a function)."""
+    return f"arn:{partition_for(stack.region)}:{service}:{stack.region}:{stack.account}:{resource}"
 
 
 def _queue_arn(url: str, region: str) -> str:
